@@ -1,0 +1,18 @@
+#pragma once
+// One synaptic connection, as built target-centred for the target's owner.
+#include "types.hpp"
+
+#include <cstdint>
+
+namespace parnet {
+
+struct Connection {
+    Gid source = 0;
+    Gid target = 0;
+    double weight = 0.0;
+    double delay = 0.0;          // ms
+    std::uint32_t synapse = 0;   // target synapse index (meaning depends on the target kind)
+    std::uint32_t index = 0;     // position in the target's incoming list: the canonical tie-break
+};
+
+}  // namespace parnet

@@ -1,0 +1,18 @@
+#include "cost_estimate.hpp"
+
+#include "cable/cable_cell.hpp"
+
+namespace parnet {
+
+double estimated_cost(const Network& network, Gid g) {
+    const Population& pop = network.population_of(g);
+    switch (pop.kind) {
+    case CellKind::spike_source: return 0.02;
+    case CellKind::intfire: return 0.05;
+    case CellKind::lif: return 1.0;
+    case CellKind::cable: return 2.0 * static_cast<double>(pop.cable->compartment_count());
+    }
+    return 1.0;
+}
+
+}  // namespace parnet

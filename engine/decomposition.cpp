@@ -1,0 +1,59 @@
+#include "decomposition.hpp"
+
+#include "cost_estimate.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <queue>
+
+namespace parnet {
+
+std::size_t Decomposition::cell_count() const {
+    std::size_t n = 0;
+    for (const auto& t : thread_gids) n += t.size();
+    return n;
+}
+
+std::vector<std::vector<Gid>> split_by_cost(const Network& network, std::span<const Gid> gids, int threads) {
+    std::vector<std::vector<Gid>> out(static_cast<std::size_t>(threads));
+    std::vector<std::pair<double, Gid>> costs;
+    costs.reserve(gids.size());
+    for (Gid g : gids) costs.emplace_back(estimated_cost(network, g), g);
+    // Heaviest first; ties by gid so the split is the same on every run.
+    std::sort(costs.begin(), costs.end(), [](const auto& a, const auto& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    using Load = std::pair<double, int>;  // (load, thread): least loaded, lowest index first
+    std::priority_queue<Load, std::vector<Load>, std::greater<>> loads;
+    for (int t = 0; t < threads; ++t) loads.emplace(0.0, t);
+    for (const auto& [cost, g] : costs) {
+        auto [load, t] = loads.top();
+        loads.pop();
+        out[static_cast<std::size_t>(t)].push_back(g);
+        loads.emplace(load + cost, t);
+    }
+    for (auto& v : out) std::sort(v.begin(), v.end());
+    return out;
+}
+
+Decomposition round_robin_decomposition(const Network& network, int rank, int nranks, int threads) {
+    std::vector<Gid> mine;
+    for (Gid g = static_cast<Gid>(rank); g < network.size(); g += static_cast<Gid>(nranks)) mine.push_back(g);
+    return Decomposition{split_by_cost(network, mine, threads)};
+}
+
+Decomposition planned_decomposition(const Network& network, int rank, int threads,
+                                    std::span<const std::uint32_t> rank_of_gid,
+                                    std::span<const std::uint16_t> thread_of_gid, int plan_threads) {
+    std::vector<Gid> mine;
+    for (Gid g = 0; g < rank_of_gid.size(); ++g)
+        if (rank_of_gid[g] == static_cast<std::uint32_t>(rank)) mine.push_back(g);
+    if (plan_threads != threads || thread_of_gid.size() != rank_of_gid.size())
+        return Decomposition{split_by_cost(network, mine, threads)};
+    Decomposition d;
+    d.thread_gids.resize(static_cast<std::size_t>(threads));
+    for (Gid g : mine) d.thread_gids[std::min<std::size_t>(thread_of_gid[g], threads - 1)].push_back(g);
+    return d;
+}
+
+}  // namespace parnet

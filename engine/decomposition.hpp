@@ -1,0 +1,29 @@
+#pragma once
+// Which cells this rank owns and how they are split over its threads. A cell stays on its thread
+// for the whole run (design.md item 7).
+#include "network.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace parnet {
+
+struct Decomposition {
+    std::vector<std::vector<Gid>> thread_gids;  // per thread, ascending gids
+    std::size_t cell_count() const;
+};
+
+// Groups gids into `threads` sets of near-equal cost (longest processing time first).
+std::vector<std::vector<Gid>> split_by_cost(const Network& network, std::span<const Gid> gids, int threads);
+
+// NEURON's usual layout: gid % nranks.
+Decomposition round_robin_decomposition(const Network& network, int rank, int nranks, int threads);
+
+// From a plan's assignment. thread_of_gid is used when it was planned for `threads` threads,
+// otherwise threads are re-balanced by estimated cost.
+Decomposition planned_decomposition(const Network& network, int rank, int threads,
+                                    std::span<const std::uint32_t> rank_of_gid,
+                                    std::span<const std::uint16_t> thread_of_gid, int plan_threads);
+
+}  // namespace parnet

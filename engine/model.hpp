@@ -1,0 +1,110 @@
+#pragma once
+// The validated model: what a model file says, in memory. It is small (populations and rules,
+// never per-cell lists); everything about one gid is derived from it by Network.
+#include "distribution.hpp"
+#include "types.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parnet {
+
+struct CableCellDescription;  // engine/cable/cable_cell.hpp
+
+enum class CellKind { spike_source, intfire, lif, cable };
+const char* to_string(CellKind);
+
+enum class SourceModel { poisson, regular, replay };
+
+struct RunSettings {
+    double tstop = 0.0;          // ms
+    double dt = 0.025;           // ms
+    std::uint32_t runid = 0;     // Random123 global index
+    std::string output;          // output folder
+};
+
+struct Population {
+    std::string name;
+    CellKind kind = CellKind::lif;
+    Gid first = 0;   // gid of the population's first cell
+    Gid count = 0;
+    // Numeric parameters of the kind (every name is checked against the kind's list).
+    std::map<std::string, Distribution> params;
+    // spike_source only
+    SourceModel source_model = SourceModel::poisson;
+    std::vector<std::vector<double>> replay_times;  // one list per cell, or one list for all
+    // cable only: shared by every cell of the population
+    std::shared_ptr<const CableCellDescription> cable;
+
+    bool contains(Gid g) const { return g >= first && g - first < count; }
+};
+
+struct ConnectionRule {
+    enum class Kind { one_to_one, fixed_indegree, pairwise };
+    Kind kind = Kind::one_to_one;
+    std::uint32_t indegree = 0;     // fixed_indegree
+    double probability = 0.0;       // pairwise
+    bool allow_autapses = false;    // a cell may connect to itself
+    bool allow_multapses = false;   // fixed_indegree draws with replacement
+};
+
+struct Projection {
+    std::string name;
+    std::size_t source = 0;  // population index
+    std::size_t target = 0;  // population index
+    ConnectionRule rule;
+    Distribution weight;     // units of the target synapse (nA for lif, uS for cable, 1 for intfire)
+    Distribution delay;      // ms, >= dt
+    std::uint32_t synapse = 0;  // index of the target synapse within the target cell kind
+    std::string synapse_name;
+};
+
+// A current step injected into cells of a population (lif: added to the bias current;
+// cable: an IClamp at a location).
+struct CurrentClamp {
+    std::size_t population = 0;
+    std::vector<Gid> cells;    // population-relative indices; empty means all
+    double delay = 0.0;        // ms
+    double duration = 0.0;     // ms
+    double amplitude = 0.0;    // nA
+    std::string section;       // cable: section name ("" = soma)
+    double x = 0.5;            // cable: position along the section
+};
+
+// A recorded state variable (written as a SONATA report).
+struct TraceRecording {
+    std::string name;          // report name
+    std::size_t population = 0;
+    std::vector<Gid> cells;    // population-relative; empty = all
+    std::string variable = "v";
+    double interval = 0.1;     // ms
+};
+
+struct Recordings {
+    std::vector<std::size_t> spike_populations;  // populations whose spikes are written
+    std::vector<TraceRecording> traces;
+};
+
+struct Model {
+    std::string file;        // where it came from, for messages
+    std::uint64_t fingerprint = 0;  // hash of the canonical JSON, stored in plans
+    RunSettings run;
+    std::vector<Population> populations;
+    std::vector<Projection> projections;
+    std::vector<CurrentClamp> clamps;
+    Recordings recordings;
+
+    Gid cell_count() const {
+        return populations.empty() ? 0 : populations.back().first + populations.back().count;
+    }
+    std::size_t population_index(Gid g) const;  // binary search over population ranges
+};
+
+// The parameter names each kind accepts, with defaults (NEURON's where NEURON has the cell).
+const std::map<std::string, double>& default_parameters(CellKind kind, SourceModel source);
+
+}  // namespace parnet

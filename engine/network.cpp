@@ -1,0 +1,139 @@
+#include "network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <stdexcept>
+#include <unordered_set>
+
+namespace parnet {
+
+Network::Network(const Model& model) : model_(model) {}
+
+const Population& Network::population_of(Gid g) const {
+    return model_.populations[model_.population_index(g)];
+}
+
+RandomStream Network::stream(std::string_view purpose, Gid g, std::uint32_t sub) const {
+    return RandomStream(id32(purpose), g, sub, model_.run.runid);
+}
+
+double Network::parameter(Gid g, const std::string& name) const {
+    const Population& pop = population_of(g);
+    auto it = pop.params.find(name);
+    if (it == pop.params.end())
+        throw std::logic_error("population " + pop.name + " has no parameter " + name);
+    if (it->second.is_constant()) return it->second.a;
+    // One sub-stream per parameter: its position in the population's (sorted) parameter map.
+    const auto sub = static_cast<std::uint32_t>(std::distance(pop.params.begin(), it));
+    RandomStream rng = stream(purpose::parameters, g, sub);
+    return it->second.draw(rng);
+}
+
+namespace {
+
+// k distinct integers from [0, n) (Floyd's algorithm), returned ascending.
+std::vector<std::uint32_t> sample_distinct(RandomStream& rng, std::uint32_t n, std::uint32_t k) {
+    std::vector<std::uint32_t> chosen;
+    chosen.reserve(k);
+    std::unordered_set<std::uint32_t> seen;
+    seen.reserve(2 * k);
+    for (std::uint32_t j = n - k; j < n; ++j) {
+        const std::uint32_t t = rng.below(j + 1);
+        const std::uint32_t pick = seen.count(t) ? j : t;
+        seen.insert(pick);
+        chosen.push_back(pick);
+    }
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+}
+
+}  // namespace
+
+void Network::add_projection(std::size_t p, Gid target, std::vector<Connection>& out) const {
+    const Projection& proj = model_.projections[p];
+    const Population& src = model_.populations[proj.source];
+    const Population& tgt = model_.populations[proj.target];
+    const bool same = proj.source == proj.target;
+    const bool skip_self = same && !proj.rule.allow_autapses;
+    const std::uint32_t sub = static_cast<std::uint32_t>(p);
+    RandomStream conn_rng = stream(purpose::connections, target, sub);
+
+    // Source indices (population-relative) of this target's connections from projection p.
+    std::vector<std::uint32_t> sources;
+    const std::uint32_t local = target - tgt.first;
+    switch (proj.rule.kind) {
+    case ConnectionRule::Kind::one_to_one:
+        if (!(skip_self)) sources.push_back(local);
+        break;
+    case ConnectionRule::Kind::fixed_indegree: {
+        // Candidates exclude the target itself when autapses are not allowed.
+        const std::uint32_t n = src.count - (skip_self ? 1u : 0u);
+        const auto k = proj.rule.indegree;
+        if (proj.rule.allow_multapses) {
+            sources.reserve(k);
+            for (std::uint32_t i = 0; i < k; ++i) sources.push_back(conn_rng.below(n));
+        } else {
+            sources = sample_distinct(conn_rng, n, k);
+        }
+        if (skip_self)
+            for (auto& s : sources) s += (s >= local) ? 1u : 0u;
+        break;
+    }
+    case ConnectionRule::Kind::pairwise: {
+        // Geometric skips: cost grows with the connections made, not with the source count.
+        const double q = proj.rule.probability;
+        if (q <= 0.0) break;
+        const double log_fail = std::log1p(-q);
+        double next = -1.0;
+        for (;;) {
+            next += (q >= 1.0) ? 1.0 : 1.0 + std::floor(std::log(conn_rng.uniform01()) / log_fail);
+            if (next >= static_cast<double>(src.count)) break;
+            const auto s = static_cast<std::uint32_t>(next);
+            if (!(skip_self && s == local)) sources.push_back(s);
+        }
+        break;
+    }
+    }
+
+    RandomStream weight_rng = stream(purpose::weights, target, sub);
+    RandomStream delay_rng = stream(purpose::delays, target, sub);
+    for (std::uint32_t s : sources) {
+        Connection c;
+        c.source = src.first + s;
+        c.target = target;
+        c.weight = proj.weight.draw(weight_rng);
+        c.delay = proj.delay.draw(delay_rng);
+        c.synapse = proj.synapse;
+        c.index = static_cast<std::uint32_t>(out.size());
+        out.push_back(c);
+    }
+}
+
+std::vector<Connection> Network::incoming(Gid g) const {
+    std::vector<Connection> out;
+    const std::size_t pop = model_.population_index(g);
+    for (std::size_t p = 0; p < model_.projections.size(); ++p)
+        if (model_.projections[p].target == pop) add_projection(p, g, out);
+    return out;
+}
+
+std::vector<CurrentClamp> Network::clamps_on(Gid g) const {
+    std::vector<CurrentClamp> out;
+    const std::size_t pop = model_.population_index(g);
+    const Gid local = g - model_.populations[pop].first;
+    for (const auto& c : model_.clamps) {
+        if (c.population != pop) continue;
+        if (c.cells.empty() || std::binary_search(c.cells.begin(), c.cells.end(), local))
+            out.push_back(c);
+    }
+    return out;
+}
+
+double Network::min_delay_bound() const {
+    double d = infinite_time;
+    for (const auto& p : model_.projections) d = std::min(d, p.delay.lower_bound());
+    return d;
+}
+
+}  // namespace parnet

@@ -1,0 +1,113 @@
+#include "simulation.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+
+namespace parnet {
+
+namespace {
+double now() { return omp_get_wtime(); }
+
+// Runs body(t) on thread t of a parallel region of `threads` threads; the first exception
+// thrown on any thread is rethrown on the calling thread.
+template <class Body>
+void on_each_thread(int threads, Body&& body) {
+    std::exception_ptr error;
+    std::mutex error_mutex;
+#pragma omp parallel num_threads(threads)
+    {
+        const int t = omp_get_thread_num();
+        try {
+            body(t);
+        } catch (...) {
+            std::lock_guard lock(error_mutex);
+            if (!error) error = std::current_exception();
+        }
+    }
+    if (error) std::rethrow_exception(error);
+}
+}  // namespace
+
+Simulation::Simulation(const Network& network, const Decomposition& decomposition, Communicator& comm)
+    : comm_(comm), dt_(network.model().run.dt) {
+    const double start = now();
+    const int threads = static_cast<int>(decomposition.thread_gids.size());
+    omp_set_dynamic(0);
+    domains_.resize(static_cast<std::size_t>(threads));
+    on_each_thread(threads, [&](int t) {
+        domains_[t] = std::make_unique<ThreadDomain>(network, decomposition.thread_gids[t]);
+    });
+
+    double local_min = infinite_time;
+    std::vector<Gid> sources;
+    for (const auto& d : domains_) {
+        local_min = std::min(local_min, d->min_delay());
+        stats_.cells += d->cell_count();
+        stats_.connections += d->connection_count();
+        auto s = d->sources();
+        sources.insert(sources.end(), s.begin(), s.end());
+    }
+    std::sort(sources.begin(), sources.end());
+    stats_.source_gids = static_cast<std::uint64_t>(std::unique(sources.begin(), sources.end()) - sources.begin());
+    local_min_delay_ = local_min;
+    stats_.setup = now() - start;
+}
+
+void Simulation::agree_epoch() {
+    const double start = now();
+    min_delay_ = comm_.min(local_min_delay_);
+    if (std::isfinite(min_delay_)) {
+        epoch_steps_ = static_cast<Step>(std::floor(min_delay_ / dt_ + 1e-9));
+        if (epoch_steps_ < 1)
+            throw std::runtime_error("the smallest connection delay (" + std::to_string(min_delay_) +
+                                     " ms) is shorter than dt (" + std::to_string(dt_) + " ms)");
+    } else {
+        epoch_steps_ = std::numeric_limits<Step>::max() / 4;  // no connections: one epoch
+    }
+    epoch_agreed_ = true;
+    stats_.setup += now() - start;
+}
+
+void Simulation::run(double tstop, const EpochCallback& after_epoch) {
+    if (!epoch_agreed_) throw std::logic_error("Simulation::run before agree_epoch");
+    const Step total = static_cast<Step>(std::ceil(tstop / dt_ - 1e-9));
+    const int threads = this->threads();
+    std::vector<Spike> received;
+    std::vector<Spike> local;
+    for (Step begin = 0; begin < total; begin += epoch_steps_) {
+        const Epoch epoch{begin, std::min(total, begin + epoch_steps_), dt_};
+
+        double t0 = now();
+        on_each_thread(threads, [&](int t) {
+            domains_[t]->enqueue(received);
+            domains_[t]->advance(epoch);
+        });
+        local.clear();
+        for (const auto& d : domains_) local.insert(local.end(), d->spikes().begin(), d->spikes().end());
+        double t1 = now();
+        stats_.compute += t1 - t0;
+
+        comm_.barrier();
+        double t2 = now();
+        stats_.waiting += t2 - t1;
+        if (epoch.end < total) {
+            received = comm_.gather_spikes(local);
+            stats_.spikes_received += received.size();
+        }
+        double t3 = now();
+        stats_.exchange += t3 - t2;
+        stats_.spikes_sent += local.size();
+
+        if (after_epoch) after_epoch(epoch, local);
+        stats_.output += now() - t3;
+    }
+    stats_.events_delivered = 0;
+    for (const auto& d : domains_) stats_.events_delivered += d->events_delivered();
+}
+
+}  // namespace parnet

@@ -1,0 +1,64 @@
+#pragma once
+// Drives a run on one rank: threads integrate their cells for one min-delay epoch, then ranks
+// exchange the epoch's spikes, which become the events of later epochs (design.md items 4-7).
+#include "communicator.hpp"
+#include "decomposition.hpp"
+#include "thread_domain.hpp"
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace parnet {
+
+// Wall-clock seconds by phase, and counts, for this rank (the run report, design.md item 10).
+struct RankStats {
+    double setup = 0.0;
+    double compute = 0.0;   // threads integrating and delivering events
+    double waiting = 0.0;   // at the barrier before the exchange: others still computing
+    double exchange = 0.0;  // Allgather + Allgatherv
+    double output = 0.0;    // the epoch callback (writing spikes and traces)
+    std::uint64_t cells = 0;
+    std::uint64_t connections = 0;
+    std::uint64_t source_gids = 0;      // distinct presynaptic gids this rank listens to
+    std::uint64_t spikes_sent = 0;      // spikes of this rank's cells
+    std::uint64_t spikes_received = 0;  // spikes from all ranks that reached this rank
+    std::uint64_t events_delivered = 0;
+};
+
+class Simulation {
+public:
+    // Builds this rank's cells and their incoming connections (threads build their own share).
+    // Local work only: no MPI call, so a failure here can be agreed on by all ranks.
+    Simulation(const Network& network, const Decomposition& decomposition, Communicator& comm);
+
+    // Collective: agrees the epoch, the global minimum delay in whole steps (design.md item 4).
+    void agree_epoch();
+
+    double dt() const { return dt_; }
+    Step epoch_steps() const { return epoch_steps_; }
+    double min_delay() const { return min_delay_; }
+    int threads() const { return static_cast<int>(domains_.size()); }
+
+    // Called after each epoch with the spikes this rank's cells fired during it.
+    using EpochCallback = std::function<void(const Epoch&, std::span<const Spike>)>;
+    // Runs from t = 0 to tstop (rounded to whole steps).
+    void run(double tstop, const EpochCallback& after_epoch);
+
+    const RankStats& stats() const { return stats_; }
+    // The thread domains, for probes and tests.
+    const std::vector<std::unique_ptr<ThreadDomain>>& domains() const { return domains_; }
+
+private:
+    Communicator& comm_;
+    double dt_;
+    double local_min_delay_ = infinite_time;
+    double min_delay_ = infinite_time;
+    Step epoch_steps_ = 1;
+    bool epoch_agreed_ = false;
+    std::vector<std::unique_ptr<ThreadDomain>> domains_;
+    RankStats stats_;
+};
+
+}  // namespace parnet

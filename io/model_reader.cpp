@@ -1,0 +1,438 @@
+#include "model_reader.hpp"
+
+#include "cable_cell_reader.hpp"
+#include "engine/cable/cable_cell.hpp"
+#include "json_fields.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace parnet::io {
+
+namespace {
+
+std::string indexed(const std::string& array, std::size_t i) {
+    return array + "[" + std::to_string(i) + "]";
+}
+
+std::uint64_t fnv1a(const std::string& text) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+bool valid_name(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+}
+
+class ModelParser {
+public:
+    ModelParser(const json& doc, const std::string& file) : doc_(doc), file_(file) {}
+
+    Model parse() {
+        JsonObject top(doc_, "", file_);
+        top.allow_only({"name", "description", "run", "populations", "projections", "stimuli",
+                        "recordings", "cell_templates"});
+        model_.file = file_;
+        model_.fingerprint = fnv1a(doc_.dump());
+        parse_run(top.object("run"));
+        if (top.has("cell_templates")) parse_templates(top.object("cell_templates"));
+        const json& pops = top.array("populations");
+        if (pops.empty()) top.fail("populations", "a non-empty array of populations");
+        for (std::size_t i = 0; i < pops.size(); ++i)
+            parse_population(JsonObject(pops[i], indexed("populations", i), file_));
+        if (top.has("projections")) {
+            const json& projs = top.array("projections");
+            for (std::size_t i = 0; i < projs.size(); ++i)
+                parse_projection(JsonObject(projs[i], indexed("projections", i), file_));
+        }
+        if (top.has("stimuli")) {
+            const json& stims = top.array("stimuli");
+            for (std::size_t i = 0; i < stims.size(); ++i)
+                parse_stimulus(JsonObject(stims[i], indexed("stimuli", i), file_));
+        }
+        if (top.has("recordings"))
+            parse_recordings(top.object("recordings"));
+        else
+            for (std::size_t p = 0; p < model_.populations.size(); ++p)
+                model_.recordings.spike_populations.push_back(p);
+        return std::move(model_);
+    }
+
+private:
+    void parse_run(const JsonObject& run) {
+        run.allow_only({"tstop", "dt", "runid", "output"});
+        model_.run.tstop = run.positive("tstop");
+        model_.run.dt = run.positive("dt", 0.025);
+        if (model_.run.dt > model_.run.tstop) run.fail("dt", "a step no longer than tstop");
+        model_.run.runid = static_cast<std::uint32_t>(run.non_negative_integer("runid", 0));
+        const auto stem = std::filesystem::path(file_).stem().string();
+        model_.run.output = run.string("output", "out/" + (stem.empty() ? "run" : stem));
+    }
+
+    void parse_templates(const JsonObject& templates) {
+        for (const auto& [name, value] : templates.value().items()) {
+            JsonObject cell(value, templates.field_path(name), file_);
+            templates_[name] = read_cable_cell(cell);
+        }
+    }
+
+    std::size_t population_named(const JsonObject& obj, std::string_view key) const {
+        const std::string name = obj.string(key);
+        for (std::size_t i = 0; i < model_.populations.size(); ++i)
+            if (model_.populations[i].name == name) return i;
+        std::string known;
+        for (const auto& p : model_.populations) known += (known.empty() ? "" : ", ") + p.name;
+        obj.fail(key, "the name of a population (" + known + ")");
+    }
+
+    void parse_population(const JsonObject& obj) {
+        obj.allow_only({"name", "count", "kind", "params", "model", "times", "cell"});
+        Population pop;
+        pop.name = obj.string("name");
+        if (!valid_name(pop.name)) obj.fail("name", "a name of letters, digits, '_' or '-'");
+        for (const auto& other : model_.populations)
+            if (other.name == pop.name) obj.fail("name", "a population name not used before");
+        const std::uint64_t count = obj.positive_integer("count");
+        const std::uint64_t first = model_.cell_count();
+        if (first + count > 2'000'000'000ull) obj.fail("count", "at most 2e9 cells in the whole model");
+        pop.count = static_cast<Gid>(count);
+        pop.first = static_cast<Gid>(first);
+        const auto kind = obj.choice("kind", {"spike_source", "intfire", "lif", "cable"});
+        pop.kind = kind == "spike_source" ? CellKind::spike_source
+                 : kind == "intfire"      ? CellKind::intfire
+                 : kind == "lif"          ? CellKind::lif
+                                          : CellKind::cable;
+        if (pop.kind != CellKind::spike_source && obj.has("model"))
+            obj.fail("model", "no \"model\" field: it belongs to spike_source populations");
+        if (pop.kind != CellKind::spike_source && obj.has("times"))
+            obj.fail("times", "no \"times\" field: it belongs to replay spike sources");
+        if (pop.kind != CellKind::cable && obj.has("cell"))
+            obj.fail("cell", "no \"cell\" field: it belongs to cable populations");
+
+        if (pop.kind == CellKind::spike_source) {
+            const auto m = obj.choice("model", {"poisson", "regular", "replay"});
+            pop.source_model = m == "poisson" ? SourceModel::poisson
+                             : m == "regular" ? SourceModel::regular
+                                              : SourceModel::replay;
+            if (pop.source_model == SourceModel::replay) parse_replay(obj, pop);
+            else if (obj.has("times")) obj.fail("times", "no \"times\" unless model is \"replay\"");
+        }
+        if (pop.kind == CellKind::cable) parse_cable(obj, pop);
+        parse_params(obj, pop);
+        model_.populations.push_back(std::move(pop));
+    }
+
+    void parse_replay(const JsonObject& obj, Population& pop) {
+        const json& times = obj.array("times");
+        auto read_list = [&](const json& list, const std::string& path) {
+            if (!list.is_array()) obj.fail_at(path, "an array of spike times (ms)", list);
+            std::vector<double> out;
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                if (!list[i].is_number() || list[i].get<double>() < 0)
+                    obj.fail_at(indexed(path, i), "a spike time >= 0 (ms)", list[i]);
+                out.push_back(list[i].get<double>());
+                if (i > 0 && out[i] < out[i - 1])
+                    obj.fail_at(indexed(path, i), "times in ascending order", list[i]);
+            }
+            return out;
+        };
+        const std::string path = obj.field_path("times");
+        if (!times.empty() && times[0].is_array()) {
+            if (times.size() != pop.count)
+                obj.fail_at(path, "one list of times per cell (" + std::to_string(pop.count) + " lists)",
+                            json(times.size()));
+            for (std::size_t i = 0; i < times.size(); ++i) pop.replay_times.push_back(read_list(times[i], indexed(path, i)));
+        } else {
+            pop.replay_times.push_back(read_list(times, path));
+        }
+    }
+
+    void parse_cable(const JsonObject& obj, Population& pop) {
+        if (!obj.has("cell")) obj.fail("cell", "a cell object or the name of a cell template");
+        const json& cell = obj.value().at("cell");
+        if (cell.is_string()) {
+            auto it = templates_.find(cell.get<std::string>());
+            if (it == templates_.end()) obj.fail("cell", "the name of an entry of cell_templates");
+            pop.cable = it->second;
+        } else {
+            pop.cable = read_cable_cell(obj.object("cell"));
+        }
+    }
+
+    void parse_params(const JsonObject& obj, Population& pop) {
+        const auto& defaults = default_parameters(pop.kind, pop.source_model);
+        for (const auto& [name, value] : defaults) pop.params[name] = Distribution::constant(value);
+        if (!obj.has("params")) {
+            if (pop.kind == CellKind::spike_source && pop.source_model == SourceModel::poisson)
+                obj.fail("params", "params with a \"rate\" (Hz) for a poisson source");
+            return;
+        }
+        JsonObject params = obj.object("params");
+        for (const auto& [name, value] : params.value().items()) {
+            const bool is_r = pop.kind == CellKind::lif && name == "R_m";
+            if (!defaults.count(name) && !is_r) {
+                std::string list;
+                for (const auto& [n, v] : defaults) list += (list.empty() ? "" : ", ") + n;
+                if (pop.kind == CellKind::lif) list += ", R_m";
+                if (list.empty()) list = "(none for this kind)";
+                params.fail_at(params.field_path(name),
+                               "a parameter of " + std::string(to_string(pop.kind)) + ": " + list,
+                               json(name));
+            }
+            (void)value;
+        }
+        for (auto& [name, dist] : pop.params) {
+            if (params.has(name)) dist = params.distribution(name);
+        }
+        check_param_ranges(params, pop);
+    }
+
+    void check_param_ranges(const JsonObject& params, Population& pop) {
+        auto positive = [&](const char* name) {
+            const auto& d = pop.params.at(name);
+            if (!(d.lower_bound() > 0)) params.fail(name, "a positive value (or a distribution with min > 0)");
+        };
+        switch (pop.kind) {
+        case CellKind::spike_source:
+            if (pop.source_model == SourceModel::poisson) {
+                if (!params.has("rate")) params.fail("rate", "a firing rate in Hz");
+                if (!(pop.params.at("rate").lower_bound() >= 0)) params.fail("rate", "a rate >= 0 Hz");
+            }
+            if (pop.source_model == SourceModel::regular) {
+                positive("interval");
+                const auto& noise = pop.params.at("noise");
+                if (noise.lower_bound() < 0 || noise.upper_bound() > 1) params.fail("noise", "a noise in [0, 1]");
+            }
+            break;
+        case CellKind::intfire:
+            positive("tau");
+            if (!(pop.params.at("refrac").lower_bound() >= 0)) params.fail("refrac", "a refractory period >= 0 ms");
+            break;
+        case CellKind::lif: {
+            positive("tau_m");
+            positive("tau_syn_exc");
+            positive("tau_syn_inh");
+            if (!(pop.params.at("t_ref").lower_bound() >= 0)) params.fail("t_ref", "a refractory period >= 0 ms");
+            if (params.has("R_m")) {
+                if (params.has("C_m")) params.fail("R_m", "either C_m or R_m, not both");
+                const Distribution r = params.distribution("R_m");
+                const Distribution& tau = pop.params.at("tau_m");
+                if (!r.is_constant() || !tau.is_constant())
+                    params.fail("R_m", "a constant R_m with a constant tau_m (else give C_m)");
+                if (!(r.a > 0)) params.fail("R_m", "a positive resistance (MOhm)");
+                pop.params["C_m"] = Distribution::constant(tau.a / r.a);
+            }
+            positive("C_m");
+            if (!params.has("v_init")) pop.params["v_init"] = pop.params.at("v_rest");
+            const auto& th = pop.params.at("v_thresh");
+            const auto& reset = pop.params.at("v_reset");
+            if (th.is_constant() && reset.is_constant() && !(reset.a < th.a))
+                params.fail("v_reset", "a reset potential below v_thresh");
+            break;
+        }
+        case CellKind::cable: break;
+        }
+    }
+
+    void parse_projection(const JsonObject& obj) {
+        obj.allow_only({"name", "source", "target", "rule", "weight", "delay", "synapse"});
+        Projection proj;
+        proj.source = population_named(obj, "source");
+        proj.target = population_named(obj, "target");
+        const Population& src = model_.populations[proj.source];
+        const Population& tgt = model_.populations[proj.target];
+        proj.name = obj.string("name", src.name + "->" + tgt.name);
+        if (tgt.kind == CellKind::spike_source)
+            obj.fail("target", "a population that takes input (spike sources take none)");
+
+        JsonObject rule = obj.object("rule");
+        const auto kind = rule.choice("type", {"one_to_one", "fixed_indegree", "pairwise"});
+        proj.rule.allow_autapses = rule.boolean("allow_autapses", false);
+        const bool same = proj.source == proj.target;
+        if (kind == "one_to_one") {
+            rule.allow_only({"type", "allow_autapses"});
+            proj.rule.kind = ConnectionRule::Kind::one_to_one;
+            if (src.count != tgt.count)
+                rule.fail("type", "one_to_one between populations of equal size (" + std::to_string(src.count) +
+                                      " and " + std::to_string(tgt.count) + " cells)");
+        } else if (kind == "fixed_indegree") {
+            rule.allow_only({"type", "indegree", "allow_autapses", "allow_multapses"});
+            proj.rule.kind = ConnectionRule::Kind::fixed_indegree;
+            const auto k = rule.positive_integer("indegree");
+            proj.rule.allow_multapses = rule.boolean("allow_multapses", false);
+            const std::uint64_t candidates = src.count - ((same && !proj.rule.allow_autapses) ? 1 : 0);
+            if (candidates == 0) rule.fail("indegree", "a source population with cells other than the target");
+            if (!proj.rule.allow_multapses && k > candidates)
+                rule.fail("indegree", "at most " + std::to_string(candidates) +
+                                          " distinct sources (the source population's size" +
+                                          std::string(same && !proj.rule.allow_autapses ? " less the cell itself" : "") +
+                                          "), or allow_multapses: true");
+            proj.rule.indegree = static_cast<std::uint32_t>(k);
+        } else {
+            rule.allow_only({"type", "probability", "allow_autapses"});
+            proj.rule.kind = ConnectionRule::Kind::pairwise;
+            proj.rule.probability = rule.fraction("probability", -1.0);
+            if (proj.rule.probability < 0) rule.fail("probability", "a probability in [0, 1]");
+        }
+
+        proj.weight = obj.distribution("weight");
+        proj.delay = obj.distribution("delay");
+        const double dt = model_.run.dt;
+        const double lowest = proj.delay.lower_bound();
+        if (!(lowest >= dt * (1 - 1e-9))) {
+            if (proj.delay.is_constant())
+                obj.fail("delay", lowest == 0 ? "a delay >= dt (" + fmt(dt) + " ms); a zero delay cannot be simulated"
+                                              : "a delay >= dt (" + fmt(dt) + " ms)");
+            obj.fail("delay", "a distribution whose smallest value is >= dt (" + fmt(dt) +
+                                  " ms): give \"min\" >= dt");
+        }
+        if (proj.delay.upper_bound() > 1e6) obj.fail("delay", "a distribution with a finite \"max\"");
+
+        parse_synapse(obj, tgt, proj);
+        model_.projections.push_back(std::move(proj));
+    }
+
+    void parse_synapse(const JsonObject& obj, const Population& tgt, Projection& proj) {
+        switch (tgt.kind) {
+        case CellKind::lif: {
+            proj.synapse_name = obj.choice("synapse", {"exc", "inh"}, "exc");
+            proj.synapse = proj.synapse_name == "exc" ? 0u : 1u;
+            break;
+        }
+        case CellKind::intfire:
+            if (obj.has("synapse")) obj.fail("synapse", "no synapse name: intfire cells have one input");
+            break;
+        case CellKind::cable: {
+            proj.synapse_name = obj.string("synapse");
+            auto idx = tgt.cable->synapse_index(proj.synapse_name);
+            if (!idx) obj.fail("synapse", "the name of a synapse of population " + tgt.name + "'s cell");
+            proj.synapse = *idx;
+            break;
+        }
+        case CellKind::spike_source: break;
+        }
+    }
+
+    static std::string fmt(double x) {
+        std::ostringstream s;
+        s << x;
+        return s.str();
+    }
+
+    std::vector<Gid> parse_cells(const JsonObject& obj, const Population& pop) {
+        std::vector<Gid> cells;
+        if (!obj.has("cells")) return cells;
+        const json& list = obj.value().at("cells");
+        const std::string path = obj.field_path("cells");
+        if (list.is_string() && list.get<std::string>() == "all") return cells;
+        if (!list.is_array() || list.empty())
+            obj.fail("cells", "\"all\" or a non-empty array of cell indices within the population");
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (!list[i].is_number_integer() || list[i].get<std::int64_t>() < 0 ||
+                list[i].get<std::int64_t>() >= pop.count)
+                obj.fail_at(indexed(path, i),
+                            "a cell index in [0, " + std::to_string(pop.count) + ") of population " + pop.name,
+                            list[i]);
+            cells.push_back(list[i].get<Gid>());
+        }
+        std::sort(cells.begin(), cells.end());
+        cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+        return cells;
+    }
+
+    void parse_stimulus(const JsonObject& obj) {
+        obj.allow_only({"type", "population", "cells", "delay", "duration", "amplitude", "section", "x"});
+        obj.choice("type", {"current_clamp"});
+        CurrentClamp c;
+        c.population = population_named(obj, "population");
+        const Population& pop = model_.populations[c.population];
+        if (pop.kind != CellKind::lif && pop.kind != CellKind::cable)
+            obj.fail("population", "a lif or cable population (current clamps need a membrane)");
+        c.cells = parse_cells(obj, pop);
+        c.delay = obj.non_negative("delay", 0.0);
+        c.duration = obj.non_negative("duration", -1.0);
+        if (c.duration < 0) obj.fail("duration", "a duration >= 0 (ms)");
+        c.amplitude = obj.number("amplitude");
+        if (pop.kind == CellKind::cable) {
+            c.section = obj.string("section", "soma");
+            c.x = obj.fraction("x", 0.5);
+        } else if (obj.has("section") || obj.has("x")) {
+            obj.fail(obj.has("section") ? "section" : "x", "no location: lif cells are points");
+        }
+        model_.clamps.push_back(std::move(c));
+    }
+
+    void parse_recordings(const JsonObject& obj) {
+        obj.allow_only({"spikes", "traces"});
+        if (!obj.has("spikes") || (obj.value().at("spikes").is_string() && obj.value().at("spikes") == "all")) {
+            for (std::size_t p = 0; p < model_.populations.size(); ++p)
+                model_.recordings.spike_populations.push_back(p);
+        } else {
+            const json& list = obj.value().at("spikes");
+            if (!list.is_array()) obj.fail("spikes", "\"all\" or an array of population names");
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                const std::string path = indexed(obj.field_path("spikes"), i);
+                if (!list[i].is_string()) obj.fail_at(path, "a population name", list[i]);
+                model_.recordings.spike_populations.push_back(find_population(list[i].get<std::string>(), obj, path));
+            }
+        }
+        if (obj.has("traces")) {
+            const json& traces = obj.array("traces");
+            for (std::size_t i = 0; i < traces.size(); ++i) {
+                JsonObject t(traces[i], indexed(obj.field_path("traces"), i), file_);
+                t.allow_only({"name", "population", "cells", "variable", "interval"});
+                TraceRecording rec;
+                rec.population = population_named(t, "population");
+                const Population& pop = model_.populations[rec.population];
+                rec.name = t.string("name", pop.name);
+                rec.cells = parse_cells(t, pop);
+                rec.variable = t.choice("variable", {"v"}, "v");
+                if (pop.kind == CellKind::spike_source || pop.kind == CellKind::intfire)
+                    t.fail("population", "a lif or cable population (they have a membrane voltage)");
+                rec.interval = t.positive("interval", model_.run.dt);
+                if (rec.interval < model_.run.dt * (1 - 1e-9)) t.fail("interval", "a sampling interval >= dt");
+                model_.recordings.traces.push_back(rec);
+            }
+        }
+    }
+
+    std::size_t find_population(const std::string& name, const JsonObject& obj, const std::string& path) const {
+        for (std::size_t i = 0; i < model_.populations.size(); ++i)
+            if (model_.populations[i].name == name) return i;
+        obj.fail_at(path, "the name of a population", json(name));
+    }
+
+    const json& doc_;
+    const std::string& file_;
+    Model model_;
+    std::map<std::string, std::shared_ptr<const CableCellDescription>> templates_;
+};
+
+}  // namespace
+
+Model parse_model(const json& document, const std::string& file) {
+    return ModelParser(document, file).parse();
+}
+
+Model read_model(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) throw input_error(file.string() + ": cannot open the model file for reading");
+    json doc;
+    try {
+        doc = json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw input_error(file.string() + ": not valid JSON: " + e.what());
+    }
+    return parse_model(doc, file.string());
+}
+
+}  // namespace parnet::io

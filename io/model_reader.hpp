@@ -1,0 +1,17 @@
+#pragma once
+// Reads and validates a model file (docs/model-format.md). Every error names the file, the path of
+// the field and what was expected; nothing runs on a model that did not pass.
+#include "engine/model.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace parnet::io {
+
+Model read_model(const std::filesystem::path& file);
+// For tests and tools that build a model in memory; `file` is only used in messages.
+Model parse_model(const nlohmann::json& document, const std::string& file);
+
+}  // namespace parnet::io

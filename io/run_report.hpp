@@ -1,0 +1,46 @@
+#pragma once
+// The run report (design.md item 10): a small JSON with per-rank wall times by phase, counts and
+// the measured imbalance, so a plan's prediction can be checked against what happened.
+#include "engine/simulation.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace parnet::io {
+
+struct PopulationSpikes {
+    std::string name;
+    std::uint64_t cells = 0;
+    std::uint64_t spikes = 0;
+};
+
+struct RunReport {
+    std::string model_file;
+    std::uint64_t fingerprint = 0;
+    int ranks = 1;
+    int threads = 1;
+    double tstop = 0.0;
+    double dt = 0.0;
+    double min_delay = 0.0;
+    double epoch = 0.0;            // ms
+    double wall = 0.0;             // s, whole run including set-up and output
+    std::string plan_file;         // empty when round-robin
+    std::string plan_method;
+    std::vector<double> predicted_load;  // per rank, from the plan
+    std::vector<RankStats> rank_stats;   // per rank
+    std::vector<PopulationSpikes> populations;
+    std::vector<std::string> outputs;
+
+    double imbalance() const;      // max / mean compute time
+    std::uint64_t total_spikes() const;
+};
+
+// Gathers every rank's stats to rank 0 (collective); returns them on rank 0, empty elsewhere.
+std::vector<RankStats> gather_rank_stats(const Communicator& comm, const RankStats& mine);
+
+// Written under a temporary name and renamed, so a report is never half-written.
+void write_run_report(const std::filesystem::path& file, const RunReport& report);
+
+}  // namespace parnet::io

@@ -1,0 +1,41 @@
+// Events reach each cell in canonical order (time, source gid, connection index), at their step.
+#include "engine/event_queue.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace parnet;
+
+TEST(EventQueue, LanesAreCanonicalAndOnlyDueEventsLeave) {
+    EventQueue q(3);
+    const double dt = 0.1;
+    // pushed out of order; weight encodes the expected position in the lane
+    q.push({1.0, 3, 7, 0, 1, 0});
+    q.push({0.5, 1, 9, 2, 1, 0});
+    q.push({1.0, 2, 5, 1, 1, 0});
+    q.push({1.0, 4, 7, 1, 1, 1});
+    q.push({2.0, 9, 1, 0, 1, 0});   // due later (step 20)
+    q.push({0.3, 7, 2, 0, 2, 0});
+    std::vector<Event> events;
+    std::vector<std::uint32_t> offsets;
+    q.take_due(11, dt, events, offsets);
+    ASSERT_EQ(offsets, (std::vector<std::uint32_t>{0, 0, 4, 5}));
+    EXPECT_EQ(events[0].weight, 1);  // t 0.5
+    EXPECT_EQ(events[1].weight, 2);  // t 1.0 from gid 5
+    EXPECT_EQ(events[2].weight, 3);  // t 1.0 from gid 7, index 0
+    EXPECT_EQ(events[3].weight, 4);  // t 1.0 from gid 7, index 1
+    EXPECT_EQ(events[3].synapse, 1u);
+    EXPECT_EQ(events[4].weight, 7);
+    EXPECT_EQ(q.size(), 1u);
+    q.take_due(21, dt, events, offsets);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].time, 2.0);
+}
+
+TEST(EventQueue, DeliveryStepFollowsNeuronsHalfStepRule) {
+    const double dt = 0.025;
+    EXPECT_EQ(delivery_step(1.0, dt), 40);
+    EXPECT_EQ(delivery_step(1.0 + 0.012, dt), 40);
+    EXPECT_EQ(delivery_step(1.0 + 0.013, dt), 41);
+    EXPECT_EQ(delivery_step(1.0 - 0.012, dt), 40);
+    EXPECT_EQ(delivery_step(0.0, dt), 0);
+}

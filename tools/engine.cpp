@@ -1,0 +1,257 @@
+// engine: runs a parnet model under MPI. Usage: mpirun -n N engine [options] model.json
+#include "engine/collective_errors.hpp"
+#include "engine/communicator.hpp"
+#include "engine/decomposition.hpp"
+#include "engine/mpi_session.hpp"
+#include "engine/network.hpp"
+#include "engine/simulation.hpp"
+#include "io/model_reader.hpp"
+#include "io/plan_file.hpp"
+#include "io/run_report.hpp"
+#include "io/sonata_spike_writer.hpp"
+
+#include <CLI/CLI.hpp>
+#include <omp.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using namespace parnet;
+
+namespace {
+
+struct Options {
+    std::string model;
+    std::string plan;
+    std::string output;
+    int threads = 0;
+    double tstop = 0.0;
+    double progress = 2.0;
+    double flush_ms = 100.0;
+    bool sort = true;
+    bool quiet = false;
+};
+
+int default_threads() {
+    if (const char* env = std::getenv("OMP_NUM_THREADS")) {
+        const int n = std::atoi(env);
+        if (n > 0) return n;
+    }
+    return 1;
+}
+
+std::string thousands(std::uint64_t n) {
+    std::string s = std::to_string(n);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    return s;
+}
+
+// Prints the progress line at most every `interval` wall seconds (rank 0 only).
+class Progress {
+public:
+    Progress(double interval, double tstop) : interval_(interval), tstop_(tstop), start_(omp_get_wtime()) {}
+    void update(double t, std::uint64_t spikes) {
+        const double now = omp_get_wtime();
+        if (interval_ <= 0 || now - last_ < interval_) return;
+        last_ = now;
+        const double wall = now - start_;
+        const double rate = t / wall;
+        std::fprintf(stderr, "  t = %.1f / %.1f ms (%3.0f%%)  wall %.1f s  %.1f ms/s  eta %.0f s  spikes %s\n", t,
+                     tstop_, 100.0 * t / tstop_, wall, rate, rate > 0 ? (tstop_ - t) / rate : 0.0,
+                     thousands(spikes).c_str());
+    }
+
+private:
+    double interval_, tstop_, start_;
+    double last_ = omp_get_wtime();
+};
+
+std::vector<io::SpikePopulation> recorded_populations(const Model& model) {
+    std::vector<io::SpikePopulation> out;
+    for (std::size_t p : model.recordings.spike_populations) {
+        const auto& pop = model.populations[p];
+        out.push_back({pop.name, pop.first, pop.count});
+    }
+    return out;
+}
+
+int run(const Options& opt, Communicator& comm) {
+    const double wall_start = omp_get_wtime();
+    const bool root = comm.rank() == 0;
+    const std::string program = "engine";
+
+    Model model = agreed(comm, program, [&] { return io::read_model(opt.model); });
+    if (opt.tstop > 0) model.run.tstop = opt.tstop;
+    if (!opt.output.empty()) model.run.output = opt.output;
+    const Network network(model);
+    const int threads = opt.threads > 0 ? opt.threads : default_threads();
+
+    std::optional<io::Plan> plan;
+    if (!opt.plan.empty()) {
+        plan = agreed(comm, program, [&] {
+            io::Plan p = io::read_plan(opt.plan);
+            io::check_plan(p, opt.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
+            return p;
+        });
+    }
+    const Decomposition decomposition =
+        plan ? planned_decomposition(network, comm.rank(), threads, plan->rank_of_gid, plan->thread_of_gid,
+                                     static_cast<int>(plan->threads))
+             : round_robin_decomposition(network, comm.rank(), comm.size(), threads);
+
+    const fs::path out_dir = model.run.output;
+    const fs::path spike_file = out_dir / "spikes.h5";
+    const fs::path report_file = out_dir / "report.json";
+    agreed(comm, program, [&] {
+        if (!root) return;
+        std::error_code ec;
+        fs::create_directories(out_dir, ec);
+        if (ec || !fs::is_directory(out_dir))
+            throw input_error(out_dir.string() + ": cannot create the output folder (run.output): " +
+                              (ec ? ec.message() : "not a folder"));
+        // A result of an earlier run must not pass for this run's if this one fails.
+        fs::remove(spike_file, ec);
+        fs::remove(report_file, ec);
+    });
+
+    auto simulation = agreed(comm, program, [&] {
+        return std::make_unique<Simulation>(network, decomposition, comm);
+    });
+    agreed(comm, program, [&] { simulation->agree_epoch(); });
+    auto writer = agreed(comm, program, [&] {
+        return std::make_unique<io::SonataSpikeWriter>(comm.comm(), spike_file, recorded_populations(model));
+    });
+
+    if (root && !opt.quiet) {
+        std::printf("parnet engine: %s\n", opt.model.c_str());
+        std::printf("  layout   %d ranks x %d threads, %s; epoch %.4g ms (min delay %.4g ms), dt %.4g ms\n",
+                    comm.size(), threads, plan ? ("plan " + opt.plan + " (" + plan->method + ")").c_str() : "round-robin",
+                    static_cast<double>(simulation->epoch_steps()) * model.run.dt, simulation->min_delay(),
+                    model.run.dt);
+        std::fflush(stdout);
+    }
+
+    // Spikes are buffered per rank and written collectively every flush interval.
+    std::vector<Spike> buffer;
+    std::vector<std::uint64_t> population_spikes(model.populations.size(), 0);
+    const double epoch_ms = static_cast<double>(simulation->epoch_steps()) * model.run.dt;
+    const long flush_every = std::max(1L, static_cast<long>(opt.flush_ms / epoch_ms));
+    long epochs = 0;
+    std::uint64_t spikes_so_far = 0;
+    Progress progress(root && !opt.quiet ? opt.progress : 0.0, model.run.tstop);
+    const Step total_steps = static_cast<Step>(std::ceil(model.run.tstop / model.run.dt - 1e-9));
+
+    simulation->run(model.run.tstop, [&](const Epoch& epoch, std::span<const Spike> spikes) {
+        for (const Spike& s : spikes) ++population_spikes[model.population_index(s.source)];
+        buffer.insert(buffer.end(), spikes.begin(), spikes.end());
+        spikes_so_far += spikes.size();
+        if (++epochs % flush_every == 0 || epoch.end >= total_steps) {
+            writer->append(buffer);
+            buffer.clear();
+        }
+        progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
+    });
+    writer->finish(opt.sort);
+
+    // Run report and summary.
+    io::RunReport report;
+    report.model_file = opt.model;
+    report.fingerprint = model.fingerprint;
+    report.ranks = comm.size();
+    report.threads = threads;
+    report.tstop = model.run.tstop;
+    report.dt = model.run.dt;
+    report.min_delay = simulation->min_delay();
+    report.epoch = epoch_ms;
+    report.rank_stats = io::gather_rank_stats(comm, simulation->stats());
+    std::vector<std::uint64_t> totals(population_spikes.size(), 0);
+    MPI_Reduce(population_spikes.data(), totals.data(), static_cast<int>(totals.size()), MPI_UINT64_T, MPI_SUM, 0,
+               comm.comm());
+    for (std::size_t p = 0; p < model.populations.size(); ++p)
+        report.populations.push_back({model.populations[p].name, model.populations[p].count, totals[p]});
+    if (plan) {
+        report.plan_file = opt.plan;
+        report.plan_method = plan->method;
+        report.predicted_load = plan->predicted_load;
+    }
+    report.outputs = {spike_file.string(), report_file.string()};
+    report.wall = omp_get_wtime() - wall_start;
+    if (root) {
+        io::write_run_report(report_file, report);
+        if (!opt.quiet) {
+            std::uint64_t cells = 0, connections = 0;
+            double exchange = 0, waiting = 0, output = 0, setup = 0;
+            for (const auto& s : report.rank_stats) {
+                cells += s.cells;
+                connections += s.connections;
+                exchange = std::max(exchange, s.exchange);
+                waiting = std::max(waiting, s.waiting);
+                output = std::max(output, s.output);
+                setup = std::max(setup, s.setup);
+            }
+            std::ostringstream kinds;
+            for (const auto& p : report.populations) {
+                const double rate = static_cast<double>(p.spikes) / static_cast<double>(p.cells) / (model.run.tstop / 1000.0);
+                kinds << (kinds.tellp() > 0 ? ", " : "") << p.name << " " << std::fixed;
+                kinds.precision(2);
+                kinds << rate << " Hz";
+            }
+            const std::uint64_t spikes = report.total_spikes();
+            const double sim_wall = report.wall;
+            std::printf("  model    %s cells, %s connections\n", thousands(cells).c_str(), thousands(connections).c_str());
+            std::printf("  run      %.1f ms simulated in %.2f s wall (%.1f ms per wall second; set-up %.2f s)\n",
+                        model.run.tstop, sim_wall, model.run.tstop / sim_wall, setup);
+            std::printf("  spikes   %s, mean rate %.2f Hz (%s)\n", thousands(spikes).c_str(),
+                        static_cast<double>(spikes) / static_cast<double>(cells) / (model.run.tstop / 1000.0),
+                        kinds.str().c_str());
+            std::printf("  balance  compute imbalance %.3f (max/mean); slowest rank waits %.2f s, exchange %.2f s, output %.2f s\n",
+                        report.imbalance(), waiting, exchange, output);
+            std::printf("  output   %s, %s\n", spike_file.c_str(), report_file.c_str());
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    MpiSession mpi(argc, argv);
+    Communicator comm(MPI_COMM_WORLD);
+    Options opt;
+    CLI::App app{"parnet engine: simulates a spiking network model on MPI ranks x OpenMP threads.\n"
+                 "Usage: mpirun -n N engine [options] model.json"};
+    app.add_option("model", opt.model, "Model file (JSON, see docs/model-format.md)")->required();
+    app.add_option("--plan", opt.plan, "Plan file from `plan` (gid -> rank/thread); default round-robin gid % ranks");
+    app.add_option("-t,--threads", opt.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS or 1)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("-o,--output", opt.output, "Output folder (overrides run.output of the model)");
+    app.add_option("--tstop", opt.tstop, "Simulated time in ms (overrides run.tstop)")->check(CLI::PositiveNumber);
+    app.add_option("--progress", opt.progress, "Seconds between progress lines; 0 turns them off")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--flush-interval", opt.flush_ms, "Simulated ms between writes of buffered spikes")
+        ->check(CLI::PositiveNumber);
+    app.add_flag("!--no-sort", opt.sort, "Leave the spike file in write order (sorting=none) instead of by time");
+    app.add_flag("-q,--quiet", opt.quiet, "No summary or progress on standard output");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // Every rank parsed the same command line; one prints.
+        if (comm.rank() != 0) return e.get_exit_code();
+        return app.exit(e);
+    }
+    try {
+        return run(opt, comm);
+    } catch (const job_failed&) {
+        return 1;
+    } catch (const std::exception& e) {
+        // Inside the run other ranks may be waiting in a collective: end the whole job now.
+        std::cerr << "engine: error on rank " << comm.rank() << ": " << e.what() << std::endl;
+        MPI_Abort(comm.comm(), 1);
+        return 1;
+    }
+}
