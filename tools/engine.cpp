@@ -46,9 +46,13 @@ int default_threads() {
 }
 
 std::string thousands(std::uint64_t n) {
-    std::string s = std::to_string(n);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
-    return s;
+    const std::string digits = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
 }
 
 // Prints the progress line at most every `interval` wall seconds (rank 0 only).
@@ -61,9 +65,10 @@ public:
         last_ = now;
         const double wall = now - start_;
         const double rate = t / wall;
-        std::fprintf(stderr, "  t = %.1f / %.1f ms (%3.0f%%)  wall %.1f s  %.1f ms/s  eta %.0f s  spikes %s\n", t,
+        std::printf("  t = %.1f / %.1f ms (%3.0f%%)  wall %.1f s  %.1f ms/s  eta %.0f s  spikes %s\n", t,
                      tstop_, 100.0 * t / tstop_, wall, rate, rate > 0 ? (tstop_ - t) / rate : 0.0,
                      thousands(spikes).c_str());
+        std::fflush(stdout);
     }
 
 private:

@@ -18,7 +18,7 @@ Model mixed_point_network() {
     return io::parse_model(nlohmann::json::parse(R"({
       "run": {"tstop": 300, "dt": 0.1, "runid": 3},
       "populations": [
-        {"name": "ext", "count": 60, "kind": "spike_source", "model": "poisson", "params": {"rate": 40}},
+        {"name": "ext", "count": 60, "kind": "spike_source", "model": "poisson", "params": {"rate": 80}},
         {"name": "reg", "count": 5, "kind": "spike_source", "model": "regular",
          "params": {"interval": 7, "start": 3, "number": 30, "noise": 0.7}},
         {"name": "exc", "count": 160, "kind": "lif",

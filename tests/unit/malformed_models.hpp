@@ -10,7 +10,7 @@ struct MalformedCase {
     std::string name;
     std::function<void(nlohmann::json&)> mutate;  // empty: the raw text below is used
     std::string expected;                         // must appear in the message
-    std::string raw_text;                         // a file that is not even JSON
+    std::string raw_text = {};                    // a file that is not even JSON
 };
 
 inline std::vector<MalformedCase> malformed_cases() {

@@ -1,0 +1,73 @@
+// Event core throughput: queue push + take_due (canonical lanes), and the whole delivery path of
+// an exchange (spikes -> connection lookup -> queued events -> lanes), in events per second.
+#include "engine/event_queue.hpp"
+#include "engine/network.hpp"
+#include "engine/thread_domain.hpp"
+#include "io/model_reader.hpp"
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+
+#include <random>
+
+using namespace parnet;
+
+// Push n events spread over 10k cells and one epoch, then take them as lanes.
+static void BM_EventQueuePushTake(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const std::uint32_t cells = 10000;
+    std::mt19937 rng(1);
+    std::vector<PendingEvent> input(n);
+    for (auto& e : input)
+        e = PendingEvent{std::uniform_real_distribution<double>(1.0, 2.0)(rng), 0.1,
+                         static_cast<Gid>(rng() % 100000), static_cast<std::uint32_t>(rng() % 100),
+                         static_cast<std::uint32_t>(rng() % cells), 0};
+    EventQueue q(cells);
+    std::vector<Event> events;
+    std::vector<std::uint32_t> offsets;
+    for (auto _ : state) {
+        for (const auto& e : input) q.push(e);
+        q.take_due(1000, 0.1, events, offsets);
+        benchmark::DoNotOptimize(events.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+BENCHMARK(BM_EventQueuePushTake)->RangeMultiplier(10)->Range(10000, 1000000)->Unit(benchmark::kMillisecond);
+
+// A thread domain of 10k lif cells with 100 inputs each from 100k source gids; one exchange brings
+// `spikes` spikes, each fanning out to ~10 local targets.
+static void BM_ExchangeDeliver(benchmark::State& state) {
+    const auto spikes = static_cast<std::size_t>(state.range(0));
+    static const Model model = io::parse_model(nlohmann::json::parse(R"({
+      "run": {"tstop": 10, "dt": 0.1},
+      "populations": [
+        {"name": "src", "count": 100000, "kind": "spike_source", "model": "poisson", "params": {"rate": 1}},
+        {"name": "tgt", "count": 10000, "kind": "lif"}],
+      "projections": [{"source": "src", "target": "tgt", "rule": {"type": "fixed_indegree", "indegree": 100},
+                       "weight": 0.1, "delay": {"dist": "uniform", "low": 1, "high": 2}}]
+    })"), "bench.json");
+    static const Network network(model);
+    std::vector<Gid> gids;
+    for (Gid g = 100000; g < 110000; ++g) gids.push_back(g);
+    ThreadDomain domain(network, gids);
+    std::mt19937 rng(2);
+    std::vector<Spike> incoming(spikes);
+    for (auto& s : incoming) s = Spike{static_cast<Gid>(rng() % 100000), std::uniform_real_distribution<double>(0, 1)(rng)};
+    std::uint64_t events = 0;
+    Step begin = 0;
+    for (auto _ : state) {
+        domain.enqueue(incoming);
+        const std::uint64_t before = domain.events_delivered();
+        domain.advance(Epoch{begin, begin + 30, 0.1});  // due within 3 ms: all of them
+        events += domain.events_delivered() - before;
+        state.PauseTiming();
+        begin += 30;
+        for (auto& s : incoming) s.time += 3.0;
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(events));
+    state.counters["events_per_spike"] = static_cast<double>(events) / static_cast<double>(state.iterations() * spikes);
+}
+BENCHMARK(BM_ExchangeDeliver)->RangeMultiplier(10)->Range(10000, 1000000)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

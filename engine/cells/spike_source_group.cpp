@@ -1,0 +1,159 @@
+#include "spike_source_group.hpp"
+
+#include "engine/errors.hpp"
+#include "engine/network.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+namespace parnet {
+
+namespace {
+
+[[noreturn]] void bad_parameter(const Network& network, Gid g, const std::string& name,
+                                const std::string& expected, double value) {
+    const Population& pop = network.population_of(g);
+    throw input_error(network.model().file + ": population " + pop.name + ", gid " +
+                      std::to_string(g) + ": parameter " + name + ": expected " + expected +
+                      ", got " + std::to_string(value));
+}
+
+}  // namespace
+
+SpikeSourceGroup::SpikeSourceGroup(const Network& network, std::span<const Gid> gids)
+    : gids_(gids.begin(), gids.end()) {
+    const std::size_t n = gids_.size();
+    model_.resize(n);
+    next_time_.assign(n, infinite_time);
+    mean_isi_.assign(n, 0.0);
+    stop_.assign(n, infinite_time);
+    interval_.assign(n, 0.0);
+    noise_.assign(n, 0.0);
+    number_.assign(n, 0.0);
+    emitted_.assign(n, 0.0);
+    cursor_.assign(n, 0);
+    replay_end_.assign(n, 0);
+    streams_.reserve(n);
+
+    // Offsets of population-wide replay lists already copied, by population index.
+    std::map<std::size_t, std::pair<std::uint64_t, std::uint64_t>> shared_lists;
+
+    for (std::size_t i = 0; i < n; ++i) {
+        const Gid g = gids_[i];
+        if (network.kind(g) != CellKind::spike_source)
+            throw std::logic_error("make_spike_source_group: gid " + std::to_string(g) +
+                                   " is not a spike source");
+        const std::size_t pop_index = network.model().population_index(g);
+        const Population& pop = network.model().populations[pop_index];
+        model_[i] = pop.source_model;
+        streams_.push_back(network.stream(purpose::stimulus, g));
+
+        switch (pop.source_model) {
+        case SourceModel::poisson: {
+            const double rate = network.parameter(g, "rate");
+            if (!(rate >= 0.0)) bad_parameter(network, g, "rate", "a rate >= 0 (Hz)", rate);
+            const double start = network.parameter(g, "start");
+            stop_[i] = network.parameter(g, "stop");
+            if (rate > 0.0) {
+                mean_isi_[i] = 1000.0 / rate;
+                next_time_[i] = start + mean_isi_[i] * streams_[i].exponential();
+                if (!(next_time_[i] < stop_[i])) next_time_[i] = infinite_time;
+            }
+            break;
+        }
+        case SourceModel::regular: {
+            // NetStim's INITIAL block.
+            interval_[i] = network.parameter(g, "interval");
+            number_[i] = network.parameter(g, "number");
+            noise_[i] = std::clamp(network.parameter(g, "noise"), 0.0, 1.0);
+            const double start = network.parameter(g, "start");
+            if (start >= 0.0 && number_[i] > 0.0) {
+                const double first =
+                    start + netstim_interval(i) - interval_[i] * (1.0 - noise_[i]);
+                next_time_[i] = std::max(first, 0.0);
+            }
+            break;
+        }
+        case SourceModel::replay: {
+            const auto& lists = pop.replay_times;
+            std::uint64_t begin = 0;
+            std::uint64_t end = 0;
+            if (lists.size() == 1) {
+                auto [it, fresh] = shared_lists.try_emplace(pop_index);
+                if (fresh) {
+                    it->second.first = replay_times_.size();
+                    replay_times_.insert(replay_times_.end(), lists[0].begin(), lists[0].end());
+                    it->second.second = replay_times_.size();
+                    std::sort(replay_times_.begin() + static_cast<std::ptrdiff_t>(it->second.first),
+                              replay_times_.end());
+                }
+                begin = it->second.first;
+                end = it->second.second;
+            } else if (lists.size() == pop.count) {
+                const auto& own = lists[g - pop.first];
+                begin = replay_times_.size();
+                replay_times_.insert(replay_times_.end(), own.begin(), own.end());
+                end = replay_times_.size();
+                std::sort(replay_times_.begin() + static_cast<std::ptrdiff_t>(begin),
+                          replay_times_.end());
+            } else if (!lists.empty()) {
+                throw input_error(network.model().file + ": population " + pop.name +
+                                  ": replay needs one spike list per cell (" +
+                                  std::to_string(pop.count) + ") or a single list, got " +
+                                  std::to_string(lists.size()));
+            }
+            cursor_[i] = begin;
+            replay_end_[i] = end;
+            next_time_[i] = begin < end ? replay_times_[begin] : infinite_time;
+            break;
+        }
+        }
+    }
+}
+
+double SpikeSourceGroup::netstim_interval(std::size_t i) {
+    double mean = interval_[i];
+    if (mean <= 0.0) mean = 0.01;  // NetStim: "I would worry if it were 0"
+    if (noise_[i] == 0.0) return mean;
+    return (1.0 - noise_[i]) * mean + noise_[i] * mean * streams_[i].exponential();
+}
+
+double SpikeSourceGroup::following_spike(std::size_t i) {
+    const double t = next_time_[i];
+    switch (model_[i]) {
+    case SourceModel::poisson: {
+        const double next = t + mean_isi_[i] * streams_[i].exponential();
+        return next < stop_[i] ? next : infinite_time;
+    }
+    case SourceModel::regular: {
+        // NetStim's flag-1 event: count the spike, draw the next interval, stop after `number`.
+        emitted_[i] += 1.0;
+        const double invl = netstim_interval(i);
+        return emitted_[i] >= number_[i] ? infinite_time : t + invl;
+    }
+    case SourceModel::replay:
+        ++cursor_[i];
+        return cursor_[i] < replay_end_[i] ? replay_times_[cursor_[i]] : infinite_time;
+    }
+    return infinite_time;
+}
+
+void SpikeSourceGroup::advance(const Epoch& epoch, const EventLanes&, std::vector<Spike>& spikes) {
+    const double t_begin = epoch.t_begin();
+    const double t_end = epoch.t_end();
+    for (std::size_t i = 0; i < gids_.size(); ++i) {
+        // Spikes before t_begin belong to time that is not simulated (e.g. a negative start).
+        while (next_time_[i] < t_end) {
+            if (next_time_[i] >= t_begin) spikes.push_back(Spike{gids_[i], next_time_[i]});
+            next_time_[i] = following_spike(i);
+        }
+    }
+}
+
+std::unique_ptr<CellGroup> make_spike_source_group(const Network& network,
+                                                   std::span<const Gid> gids) {
+    return std::make_unique<SpikeSourceGroup>(network, gids);
+}
+
+}  // namespace parnet

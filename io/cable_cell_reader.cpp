@@ -1,0 +1,138 @@
+#include "cable_cell_reader.hpp"
+
+#include <string>
+#include <vector>
+
+namespace parnet::io {
+
+namespace {
+
+std::string element_path(const JsonObject& parent, std::string_view key, std::size_t i) {
+    return parent.field_path(key) + "[" + std::to_string(i) + "]";
+}
+
+// The index of the section named by obj[key]; `earlier` when only sections read so far may be
+// named (a parent must precede its children).
+std::uint32_t section_named(const JsonObject& obj, std::string_view key,
+                            const std::vector<CableSection>& sections, bool earlier = false) {
+    const std::string name = obj.string(key);
+    for (std::size_t i = 0; i < sections.size(); ++i)
+        if (sections[i].name == name) return static_cast<std::uint32_t>(i);
+    std::string list;
+    for (const auto& s : sections) list += (list.empty() ? "" : ", ") + s.name;
+    obj.fail(key, (earlier ? "the name of a section listed before this one ("
+                           : "the name of a section (") + list + ")");
+}
+
+void read_mechanisms(const JsonObject& mechanisms, CableSection& section) {
+    mechanisms.allow_only({"hh", "pas"});
+    if (mechanisms.has("hh")) {
+        const JsonObject hh = mechanisms.object("hh");
+        hh.allow_only({"gnabar", "gkbar", "gl", "el", "ena", "ek"});
+        HodgkinHuxley p;
+        p.gnabar = hh.non_negative("gnabar", p.gnabar);
+        p.gkbar = hh.non_negative("gkbar", p.gkbar);
+        p.gl = hh.non_negative("gl", p.gl);
+        p.el = hh.number("el", p.el);
+        p.ena = hh.number("ena", p.ena);
+        p.ek = hh.number("ek", p.ek);
+        section.hh = p;
+    }
+    if (mechanisms.has("pas")) {
+        const JsonObject pas = mechanisms.object("pas");
+        pas.allow_only({"g", "e"});
+        PassiveLeak p;
+        p.g = pas.non_negative("g", p.g);
+        p.e = pas.number("e", p.e);
+        section.pas = p;
+    }
+}
+
+CableSection read_section(const JsonObject& obj, const std::vector<CableSection>& earlier,
+                          double cm, double Ra) {
+    obj.allow_only({"name", "parent", "parent_x", "length", "diam", "ncomp", "cm", "Ra", "mechanisms"});
+    CableSection s;
+    s.name = obj.string("name");
+    for (const auto& e : earlier)
+        if (e.name == s.name) obj.fail("name", "a name no other section has");
+    if (earlier.empty()) {
+        if (obj.has("parent")) obj.fail("parent", "no parent: the first section is the root");
+    } else {
+        if (!obj.has("parent")) obj.fail("parent", "the name of the section this one attaches to");
+        s.parent = section_named(obj, "parent", earlier, true);
+    }
+    s.parent_x = obj.fraction("parent_x", 1.0);
+    s.length = obj.positive("length");
+    s.diam = obj.positive("diam");
+    s.ncomp = static_cast<std::uint32_t>(obj.has("ncomp") ? obj.positive_integer("ncomp") : 1);
+    s.cm = obj.non_negative("cm", cm);
+    s.Ra = obj.positive("Ra", Ra);
+    if (obj.has("mechanisms")) read_mechanisms(obj.object("mechanisms"), s);
+    return s;
+}
+
+CableSynapse read_synapse(const JsonObject& obj, const CableCellDescription& cell, std::size_t index) {
+    CableSynapse syn;
+    syn.name = obj.string("name");
+    for (std::size_t i = 0; i < index; ++i)
+        if (cell.synapses[i].name == syn.name) obj.fail("name", "a name no other synapse has");
+    const auto type = obj.choice("type", {"expsyn", "exp2syn"});
+    if (type == "expsyn") {
+        obj.allow_only({"name", "type", "section", "x", "tau", "e"});
+        syn.kind = SynapseKind::expsyn;
+        syn.tau = obj.positive("tau", syn.tau);
+    } else {
+        obj.allow_only({"name", "type", "section", "x", "tau1", "tau2", "e"});
+        syn.kind = SynapseKind::exp2syn;
+        syn.tau1 = obj.positive("tau1", syn.tau1);
+        syn.tau2 = obj.positive("tau2", syn.tau2);
+    }
+    syn.e = obj.number("e", syn.e);
+    syn.section = section_named(obj, "section", cell.sections);
+    syn.x = obj.fraction("x", 0.5);
+    return syn;
+}
+
+}  // namespace
+
+std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell) {
+    cell.allow_only({"sections", "synapses", "detector", "v_init", "celsius", "hh_rates", "cm", "Ra"});
+    auto out = std::make_shared<CableCellDescription>();
+    const double cm = cell.non_negative("cm", 1.0);
+    const double Ra = cell.positive("Ra", 35.4);
+
+    const json& sections = cell.array("sections");
+    if (sections.empty()) cell.fail("sections", "a non-empty array of sections");
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
+        out->sections.push_back(read_section(obj, out->sections, cm, Ra));
+    }
+
+    if (cell.has("synapses")) {
+        const json& synapses = cell.array("synapses");
+        for (std::size_t i = 0; i < synapses.size(); ++i) {
+            const JsonObject obj(synapses[i], element_path(cell, "synapses", i), cell.file());
+            out->synapses.push_back(read_synapse(obj, *out, i));
+        }
+    }
+
+    if (cell.has("detector")) {
+        const JsonObject det = cell.object("detector");
+        det.allow_only({"section", "x", "threshold", "interpolate"});
+        if (det.has("section"))
+            out->detector.section = section_named(det, "section", out->sections);
+        out->detector.x = det.fraction("x", 0.5);
+        out->detector.threshold = det.number("threshold", 10.0);
+        out->detector.interpolate = det.boolean("interpolate", false);
+    }
+
+    out->v_init = cell.number("v_init", -65.0);
+    out->celsius = cell.number("celsius", 6.3);
+    out->hh_rates = cell.choice("hh_rates", {"table", "exact"}, "table") == "table"
+                        ? RateEvaluation::table
+                        : RateEvaluation::exact;
+    out->validate();   // everything it checks was checked above with file and path
+    return out;
+}
+
+}  // namespace parnet::io

@@ -1,0 +1,201 @@
+#include "io/plan_file.hpp"
+
+#include <hdf5.h>
+
+#include <iomanip>
+#include <sstream>
+#include <system_error>
+
+#include "engine/errors.hpp"
+#include "io/hdf5_attributes.hpp"
+#include "io/hdf5_handle.hpp"
+
+namespace parnet::io {
+
+namespace {
+
+constexpr const char* plan_format = "parnet-plan";
+constexpr std::uint32_t plan_format_version = 1;
+
+std::string hex(std::uint64_t value) {
+    std::ostringstream text;
+    text << "0x" << std::hex << std::setw(16) << std::setfill('0') << value;
+    return text.str();
+}
+
+template <class T>
+void write_vector(hid_t file, const char* name, const std::vector<T>& values, const H5Errors& errors) {
+    const hsize_t size = values.size();
+    H5Dataspace space(errors.id(H5Screate_simple(1, &size, nullptr), "create a dataspace"));
+    H5Dataset dataset(errors.id(H5Dcreate2(file, name, H5TypeOf<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                                           H5P_DEFAULT),
+                                std::string("create dataset /") + name));
+    if (size > 0) {
+        errors.status(H5Dwrite(dataset.get(), H5TypeOf<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                      std::string("write dataset /") + name);
+    }
+}
+
+template <class T>
+std::vector<T> read_vector(hid_t file, const char* name, H5T_class_t expected_class, const char* expected,
+                           const H5Errors& errors) {
+    const std::string where = errors.file() + ": dataset /" + name;
+    if (!errors.truth(H5Lexists(file, name, H5P_DEFAULT), std::string("look up dataset /") + name)) {
+        throw input_error(where + ": missing (expected " + expected + ")");
+    }
+    H5Dataset dataset(errors.id(H5Dopen2(file, name, H5P_DEFAULT), std::string("open dataset /") + name));
+    H5Datatype type(errors.id(H5Dget_type(dataset.get()), "get a dataset's type"));
+    H5Dataspace space(errors.id(H5Dget_space(dataset.get()), "get a dataset's dataspace"));
+    if (H5Tget_class(type.get()) != expected_class || H5Sget_simple_extent_ndims(space.get()) != 1 ||
+        (expected_class == H5T_INTEGER && H5Tget_sign(type.get()) != H5T_SGN_NONE)) {
+        throw input_error(where + ": expected " + expected);
+    }
+    hsize_t size = 0;
+    if (H5Sget_simple_extent_dims(space.get(), &size, nullptr) < 0) errors.fail(std::string("get the size of dataset /") + name);
+    std::vector<T> values(size);
+    if (size > 0) {
+        errors.status(H5Dread(dataset.get(), H5TypeOf<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                      std::string("read dataset /") + name);
+    }
+    return values;
+}
+
+// The checks that need no run: counts and indices agree with each other.
+void check_self_consistent(const Plan& plan, const std::string& file) {
+    if (plan.ranks == 0) throw input_error(file + ": attribute ranks: expected at least 1, got 0");
+    if (plan.threads == 0) throw input_error(file + ": attribute threads: expected at least 1, got 0");
+    if (plan.thread_of_gid.size() != plan.rank_of_gid.size()) {
+        throw input_error(file + ": dataset /thread_of_gid has " + std::to_string(plan.thread_of_gid.size()) +
+                          " entries but /rank_of_gid has " + std::to_string(plan.rank_of_gid.size()) +
+                          "; expected one entry per gid in both");
+    }
+    if (plan.predicted_load.size() != plan.ranks) {
+        throw input_error(file + ": dataset /predicted_load has " + std::to_string(plan.predicted_load.size()) +
+                          " entries; expected one per rank (" + std::to_string(plan.ranks) + ")");
+    }
+    for (std::size_t gid = 0; gid < plan.rank_of_gid.size(); ++gid) {
+        if (plan.rank_of_gid[gid] >= plan.ranks) {
+            throw input_error(file + ": dataset /rank_of_gid: gid " + std::to_string(gid) + " is placed on rank " +
+                              std::to_string(plan.rank_of_gid[gid]) + " but the plan has ranks 0.." +
+                              std::to_string(plan.ranks - 1));
+        }
+        if (plan.thread_of_gid[gid] >= plan.threads) {
+            throw input_error(file + ": dataset /thread_of_gid: gid " + std::to_string(gid) + " is placed on thread " +
+                              std::to_string(plan.thread_of_gid[gid]) + " but the plan has threads 0.." +
+                              std::to_string(plan.threads - 1));
+        }
+    }
+}
+
+}  // namespace
+
+void write_plan(const std::filesystem::path& path, const Plan& plan) {
+    H5QuietErrors quiet;
+    const std::string file = path.string();
+    check_self_consistent(plan, file);
+    const std::filesystem::path temporary = file + ".part";
+    const H5Errors errors(file);
+    try {
+        {
+            H5File h5(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+            if (!h5) errors.fail("create the plan file (written as " + temporary.string() + " until complete)");
+            write_string_attribute(h5.get(), "format", plan_format, errors);
+            write_scalar_attribute<std::uint32_t>(h5.get(), "format_version", plan_format_version, errors);
+            write_scalar_attribute<std::uint64_t>(h5.get(), "model_fingerprint", plan.model_fingerprint, errors);
+            write_scalar_attribute<std::uint32_t>(h5.get(), "ranks", plan.ranks, errors);
+            write_scalar_attribute<std::uint32_t>(h5.get(), "threads", plan.threads, errors);
+            write_string_attribute(h5.get(), "method", plan.method, errors);
+            write_vector(h5.get(), "rank_of_gid", plan.rank_of_gid, errors);
+            write_vector(h5.get(), "thread_of_gid", plan.thread_of_gid, errors);
+            write_vector(h5.get(), "predicted_load", plan.predicted_load, errors);
+            {
+                H5Dataset load(errors.id(H5Dopen2(h5.get(), "predicted_load", H5P_DEFAULT), "open dataset /predicted_load"));
+                write_string_attribute(load.get(), "units", "s/s", errors);
+            }
+            if (h5.close() < 0) errors.fail("close the plan file");
+        }
+        std::error_code error;
+        std::filesystem::rename(temporary, path, error);
+        if (error) throw input_error(file + ": cannot rename the finished plan from " + temporary.string() + ": " + error.message());
+    } catch (...) {
+        std::error_code ignored;
+        std::filesystem::remove(temporary, ignored);
+        throw;
+    }
+}
+
+Plan read_plan(const std::filesystem::path& path) {
+    H5QuietErrors quiet;
+    const std::string file = path.string();
+    const H5Errors errors(file);
+    if (!std::filesystem::exists(path)) throw input_error(file + ": plan file not found");
+    const htri_t is_hdf5 = H5Fis_hdf5(file.c_str());
+    if (is_hdf5 <= 0) {
+        take_hdf5_error_detail();
+        throw input_error(file + ": not an HDF5 file (expected a plan written by `plan`)");
+    }
+    H5File h5(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!h5) errors.fail("open the plan file");
+
+    const std::string format = read_string_attribute(h5.get(), "/", "format", errors);
+    if (format != plan_format) {
+        throw input_error(file + ": attribute format: expected \"" + std::string(plan_format) + "\", got \"" + format +
+                          "\" (this is not a parnet plan file)");
+    }
+    const auto version = read_scalar_attribute<std::uint32_t>(h5.get(), "/", "format_version", H5T_INTEGER, errors);
+    if (version != plan_format_version) {
+        throw input_error(file + ": attribute format_version: expected " + std::to_string(plan_format_version) +
+                          ", got " + std::to_string(version));
+    }
+    Plan plan;
+    plan.model_fingerprint = read_scalar_attribute<std::uint64_t>(h5.get(), "/", "model_fingerprint", H5T_INTEGER, errors);
+    plan.ranks = read_scalar_attribute<std::uint32_t>(h5.get(), "/", "ranks", H5T_INTEGER, errors);
+    plan.threads = read_scalar_attribute<std::uint32_t>(h5.get(), "/", "threads", H5T_INTEGER, errors);
+    plan.method = read_string_attribute(h5.get(), "/", "method", errors);
+    plan.rank_of_gid = read_vector<std::uint32_t>(h5.get(), "rank_of_gid", H5T_INTEGER,
+                                                  "a 1-D unsigned integer dataset, one rank per gid", errors);
+    plan.thread_of_gid = read_vector<std::uint16_t>(h5.get(), "thread_of_gid", H5T_INTEGER,
+                                                    "a 1-D unsigned integer dataset, one thread per gid", errors);
+    plan.predicted_load = read_vector<double>(h5.get(), "predicted_load", H5T_FLOAT,
+                                              "a 1-D floating-point dataset, one load per rank", errors);
+    check_self_consistent(plan, file);
+    return plan;
+}
+
+Plan round_robin_plan(std::uint64_t fingerprint, Gid cells, std::uint32_t ranks, std::uint32_t threads) {
+    Plan plan;
+    plan.model_fingerprint = fingerprint;
+    plan.ranks = ranks;
+    plan.threads = threads;
+    plan.method = "round-robin";
+    plan.rank_of_gid.resize(cells);
+    plan.thread_of_gid.resize(cells);
+    for (Gid gid = 0; gid < cells; ++gid) {
+        plan.rank_of_gid[gid] = ranks > 0 ? gid % ranks : 0;
+        plan.thread_of_gid[gid] = static_cast<std::uint16_t>(ranks > 0 && threads > 0 ? (gid / ranks) % threads : 0);
+    }
+    plan.predicted_load.assign(ranks, 0.0);
+    return plan;
+}
+
+void check_plan(const Plan& plan, const std::filesystem::path& file, std::uint64_t fingerprint, Gid cells,
+                std::uint32_t ranks) {
+    const std::string name = file.string();
+    if (plan.model_fingerprint != fingerprint) {
+        throw input_error(name + ": the plan was made for another model (model_fingerprint " +
+                          hex(plan.model_fingerprint) + ", this model's is " + hex(fingerprint) +
+                          "); make a new plan for this model");
+    }
+    if (plan.ranks != ranks) {
+        throw input_error(name + ": the plan is for " + std::to_string(plan.ranks) + " ranks but this run has " +
+                          std::to_string(ranks) + "; run with mpirun -n " + std::to_string(plan.ranks) +
+                          " or make a plan for " + std::to_string(ranks) + " ranks");
+    }
+    if (plan.rank_of_gid.size() != cells) {
+        throw input_error(name + ": dataset /rank_of_gid has " + std::to_string(plan.rank_of_gid.size()) +
+                          " entries but the model has " + std::to_string(cells) + " cells");
+    }
+    check_self_consistent(plan, name);
+}
+
+}  // namespace parnet::io

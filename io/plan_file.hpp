@@ -1,0 +1,40 @@
+#pragma once
+// Plan files (design.md item 9): which rank and thread own each gid, for which model, made how,
+// and the load each rank was predicted to carry. An HDF5 file written by one process (`plan`)
+// and read by every rank of `engine`. Layout: docs/file-formats.md.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/types.hpp"
+
+namespace parnet::io {
+
+struct Plan {
+    std::uint64_t model_fingerprint = 0;
+    std::uint32_t ranks = 1;
+    std::uint32_t threads = 1;
+    std::string method;
+    std::vector<std::uint32_t> rank_of_gid;
+    std::vector<std::uint16_t> thread_of_gid;
+    std::vector<double> predicted_load;   // per rank, seconds of wall time per simulated second; 0 = not predicted
+};
+
+// Writes under "<path>.part" and renames when complete. Throws input_error if the plan is not
+// self-consistent (see check_plan) or the file cannot be written.
+void write_plan(const std::filesystem::path& path, const Plan& plan);
+
+// Reads a plan; any problem throws input_error naming the file, the dataset or attribute, and
+// what was expected. Checks the file's structure only; check_plan checks it against a run.
+Plan read_plan(const std::filesystem::path& path);
+
+// gid g on rank g % ranks, thread (g / ranks) % threads; method "round-robin", loads 0.
+Plan round_robin_plan(std::uint64_t fingerprint, Gid cells, std::uint32_t ranks, std::uint32_t threads);
+
+// Refuses (input_error naming `file`) a plan made for another model, another rank count, another
+// number of cells, or with a rank or thread index out of range.
+void check_plan(const Plan& plan, const std::filesystem::path& file, std::uint64_t fingerprint, Gid cells,
+                std::uint32_t ranks);
+
+}  // namespace parnet::io

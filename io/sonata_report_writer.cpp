@@ -1,0 +1,366 @@
+#include "io/sonata_report_writer.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <climits>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+
+#include "io/hdf5_attributes.hpp"
+
+namespace parnet::io {
+
+namespace {
+
+// Target chunk of the data dataset: 64 Ki values (256 KiB), as wide as the report up to 1024
+// columns, so a time block of a few hundred rows fills whole chunks.
+constexpr hsize_t report_chunk_values = 1u << 16;
+constexpr hsize_t report_chunk_max_columns = 1024;
+
+std::string describe(const std::filesystem::path& path, const std::string& population, double tstart, double tstop,
+                     double dt, const std::string& units) {
+    std::ostringstream text;
+    text << path.string() << '\n'
+         << population << '\n'
+         << std::bit_cast<std::uint64_t>(tstart) << ' ' << std::bit_cast<std::uint64_t>(tstop) << ' '
+         << std::bit_cast<std::uint64_t>(dt) << '\n'
+         << units;
+    return text.str();
+}
+
+std::filesystem::path validated(MPI_Comm comm, std::filesystem::path path, const std::string& population,
+                                std::span<const std::uint64_t> node_ids, std::span<const std::uint32_t> element_counts,
+                                std::span<const std::uint32_t> element_ids, double tstart, double tstop, double dt,
+                                const std::string& units) {
+    collectively(comm, [&] {
+        const std::string file = path.string();
+        if (population.empty() || population == "." || population.find('/') != std::string::npos) {
+            throw input_error(file + ": population name '" + population +
+                              "' cannot name an HDF5 group (empty, '.' or containing '/')");
+        }
+        if (!(std::isfinite(tstart) && std::isfinite(tstop) && std::isfinite(dt)) || dt <= 0 || tstop <= tstart) {
+            std::ostringstream message;
+            message << file << ": report times must satisfy tstart < tstop and dt > 0, got tstart " << tstart
+                    << ", tstop " << tstop << ", dt " << dt;
+            throw input_error(message.str());
+        }
+        if (element_counts.size() != node_ids.size()) {
+            throw std::invalid_argument(file + ": " + std::to_string(node_ids.size()) + " node ids but " +
+                                        std::to_string(element_counts.size()) + " element counts");
+        }
+        const std::uint64_t elements =
+            std::accumulate(element_counts.begin(), element_counts.end(), std::uint64_t{0});
+        if (elements != element_ids.size()) {
+            throw std::invalid_argument(file + ": element counts add up to " + std::to_string(elements) + " but " +
+                                        std::to_string(element_ids.size()) + " element ids were given");
+        }
+        if (elements > UINT32_MAX) throw std::invalid_argument(file + ": more than 2^32 report values on one rank");
+    });
+    if (!same_on_every_rank(comm, describe(path, population, tstart, tstop, dt, units))) {
+        throw input_error(path.string() +
+                          ": the ranks passed different file names, populations, times or units to the report writer");
+    }
+    return path;
+}
+
+int as_mpi_count(std::size_t count, const std::string& file) {
+    if (count > static_cast<std::size_t>(INT_MAX)) throw std::length_error(file + ": more than 2^31 report nodes");
+    return static_cast<int>(count);
+}
+
+}  // namespace
+
+std::uint64_t SonataReportWriter::rows_for(double tstart, double tstop, double dt) {
+    constexpr double epsilon = 1e-6;   // libsonata's ReportReader
+    std::uint64_t rows = 0;
+    for (double t = tstart; t < tstop - epsilon; t += dt) ++rows;
+    return rows;
+}
+
+SonataReportWriter::SonataReportWriter(MPI_Comm comm, std::filesystem::path path, std::string population,
+                                       std::span<const std::uint64_t> local_node_ids,
+                                       std::span<const std::uint32_t> local_element_counts,
+                                       std::span<const std::uint32_t> local_element_ids, double tstart, double tstop,
+                                       double dt, std::string units)
+    : file_(comm, validated(comm, std::move(path), population, local_node_ids, local_element_counts, local_element_ids,
+                            tstart, tstop, dt, units)),
+      local_elements_(local_element_ids.size()),
+      expected_rows_(rows_for(tstart, tstop, dt)) {
+    H5QuietErrors quiet;
+    build_mapping(local_node_ids, local_element_counts, local_element_ids, tstart, tstop, dt, population, units);
+}
+
+void SonataReportWriter::build_mapping(std::span<const std::uint64_t> node_ids,
+                                       std::span<const std::uint32_t> element_counts,
+                                       std::span<const std::uint32_t> element_ids, double tstart, double tstop,
+                                       double dt, const std::string& population, const std::string& units) {
+    const H5Errors& errors = file_.errors();
+    const std::string& file = errors.file();
+    const auto ranks = static_cast<std::size_t>(file_.size());
+
+    // Every rank learns every recorded node and its element count (a few bytes per node).
+    int my_nodes = as_mpi_count(node_ids.size(), file);
+    std::vector<int> node_counts(ranks);
+    MPI_Allgather(&my_nodes, 1, MPI_INT, node_counts.data(), 1, MPI_INT, file_.comm());
+    std::vector<int> displacements(ranks, 0);
+    std::size_t total_nodes = 0;
+    for (std::size_t r = 0; r < ranks; ++r) {
+        displacements[r] = as_mpi_count(total_nodes, file);
+        total_nodes += static_cast<std::size_t>(node_counts[r]);
+    }
+    std::vector<std::uint64_t> all_nodes(total_nodes);
+    std::vector<std::uint32_t> all_counts(total_nodes);
+    MPI_Allgatherv(node_ids.data(), my_nodes, MPI_UINT64_T, all_nodes.data(), node_counts.data(),
+                   displacements.data(), MPI_UINT64_T, file_.comm());
+    MPI_Allgatherv(element_counts.data(), my_nodes, MPI_UINT32_T, all_counts.data(), node_counts.data(),
+                   displacements.data(), MPI_UINT32_T, file_.comm());
+
+    // Columns in ascending node id; every rank computes the same mapping.
+    std::vector<std::size_t> by_node(total_nodes);
+    std::iota(by_node.begin(), by_node.end(), std::size_t{0});
+    std::sort(by_node.begin(), by_node.end(), [&](std::size_t a, std::size_t b) { return all_nodes[a] < all_nodes[b]; });
+    for (std::size_t i = 1; i < total_nodes; ++i) {
+        if (all_nodes[by_node[i]] == all_nodes[by_node[i - 1]]) {
+            throw input_error(file + ": node " + std::to_string(all_nodes[by_node[i]]) + " of population '" +
+                              population + "' is recorded twice");
+        }
+    }
+    std::vector<std::uint64_t> sorted_nodes(total_nodes);
+    std::vector<std::uint64_t> index_pointers(total_nodes + 1, 0);
+    std::vector<std::uint64_t> column_of(total_nodes);   // first column of gathered node i
+    for (std::size_t i = 0; i < total_nodes; ++i) {
+        sorted_nodes[i] = all_nodes[by_node[i]];
+        column_of[by_node[i]] = index_pointers[i];
+        index_pointers[i + 1] = index_pointers[i] + all_counts[by_node[i]];
+    }
+    total_elements_ = index_pointers.back();
+
+    // Rank r writes the r-th of `ranks` nearly equal column ranges.
+    const auto rank = static_cast<std::uint64_t>(file_.rank());
+    auto block_start = [&](std::uint64_t r) { return total_elements_ * r / ranks; };
+    block_begin_ = block_start(rank);
+    block_columns_ = block_start(rank + 1) - block_begin_;
+    auto block_of_column = [&](std::uint64_t column) {
+        std::uint64_t r = std::min<std::uint64_t>(ranks - 1, column * ranks / std::max<std::uint64_t>(total_elements_, 1));
+        while (r > 0 && block_start(r) > column) --r;
+        while (r + 1 < ranks && block_start(r + 1) <= column) ++r;
+        return static_cast<std::size_t>(r);
+    };
+
+    // Sending side: this rank's columns in ascending order, where each value sits in a row, and
+    // how many go to each rank's block.
+    const std::size_t my_first = static_cast<std::size_t>(displacements[static_cast<std::size_t>(file_.rank())]);
+    std::vector<std::size_t> local_by_column(node_ids.size());
+    std::iota(local_by_column.begin(), local_by_column.end(), std::size_t{0});
+    std::sort(local_by_column.begin(), local_by_column.end(),
+              [&](std::size_t a, std::size_t b) { return column_of[my_first + a] < column_of[my_first + b]; });
+    std::vector<std::uint32_t> value_offset(node_ids.size() + 1, 0);
+    for (std::size_t i = 0; i < node_ids.size(); ++i) value_offset[i + 1] = value_offset[i] + element_counts[i];
+    send_order_.clear();
+    send_columns_.assign(ranks, 0);
+    for (const std::size_t local : local_by_column) {
+        for (std::uint32_t k = 0; k < element_counts[local]; ++k) {
+            send_order_.push_back(value_offset[local] + k);
+            ++send_columns_[block_of_column(column_of[my_first + local] + k)];
+        }
+    }
+    // Receiving side: the columns of this rank's block that each rank records, ascending (the
+    // order in which that rank sends them).
+    receive_columns_.clear();
+    receive_column_counts_.assign(ranks, 0);
+    for (std::size_t source = 0; source < ranks; ++source) {
+        const std::size_t begin = receive_columns_.size();
+        const auto first = static_cast<std::size_t>(displacements[source]);
+        for (std::size_t i = first; i < first + static_cast<std::size_t>(node_counts[source]); ++i) {
+            for (std::uint32_t k = 0; k < all_counts[i]; ++k) {
+                const std::uint64_t column = column_of[i] + k;
+                if (column >= block_begin_ && column < block_begin_ + block_columns_) {
+                    receive_columns_.push_back(static_cast<std::uint32_t>(column - block_begin_));
+                }
+            }
+        }
+        std::sort(receive_columns_.begin() + static_cast<std::ptrdiff_t>(begin), receive_columns_.end());
+        receive_column_counts_[source] = as_mpi_count(receive_columns_.size() - begin, file);
+    }
+    const std::vector<std::uint32_t> block_element_ids =
+        to_column_block<std::uint32_t>(element_ids, 1, MPI_UINT32_T);
+
+    collectively(file_.comm(), [&] {
+        const std::string where = "/report/" + population;
+        H5Group report(errors.id(H5Gcreate2(file_.file(), "report", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                 "create group /report"));
+        H5Group group(errors.id(H5Gcreate2(report.get(), population.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                "create group " + where));
+        H5Group mapping(errors.id(H5Gcreate2(group.get(), "mapping", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                  "create group " + where + "/mapping"));
+        const bool writer = file_.rank() == 0;   // rank 0 writes the mapping every rank knows
+
+        auto fixed_dataset = [&](hid_t parent, const char* name, hid_t type, hsize_t size) {
+            H5Dataspace space(errors.id(H5Screate_simple(1, &size, nullptr), "create a dataspace"));
+            return H5Dataset(errors.id(H5Dcreate2(parent, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                       "create dataset " + where + "/mapping/" + name));
+        };
+        H5Dataset node_dataset = fixed_dataset(mapping.get(), "node_ids", H5TypeOf<std::uint64_t>::file(), total_nodes);
+        // libsonata skips re-sorting the mapping when this flag is set.
+        write_scalar_attribute<std::uint8_t>(node_dataset.get(), "sorted", 1, errors);
+        file_.write_slice(node_dataset.get(), 0,
+                          writer ? std::span<const std::uint64_t>(sorted_nodes) : std::span<const std::uint64_t>());
+        H5Dataset pointers = fixed_dataset(mapping.get(), "index_pointers", H5TypeOf<std::uint64_t>::file(), total_nodes + 1);
+        file_.write_slice(pointers.get(), 0,
+                          writer ? std::span<const std::uint64_t>(index_pointers) : std::span<const std::uint64_t>());
+
+        H5Dataset element_dataset =
+            fixed_dataset(mapping.get(), "element_ids", H5TypeOf<std::uint32_t>::file(), total_elements_);
+        file_.write_slice(element_dataset.get(), block_begin_, std::span<const std::uint32_t>(block_element_ids));
+
+        H5Dataset time = fixed_dataset(mapping.get(), "time", H5TypeOf<double>::file(), 3);
+        write_string_attribute(time.get(), "units", "ms", errors);
+        const std::vector<double> times = {tstart, tstop, dt};
+        file_.write_slice(time.get(), 0, writer ? std::span<const double>(times) : std::span<const double>());
+
+        // data: [time, element], extendible in time.
+        const hsize_t columns = total_elements_;
+        const hsize_t initial[2] = {0, columns};
+        const hsize_t maximum[2] = {H5S_UNLIMITED, columns > 0 ? columns : H5S_UNLIMITED};
+        const hsize_t chunk_columns = std::clamp<hsize_t>(columns, 1, report_chunk_max_columns);
+        const hsize_t chunk[2] = {std::max<hsize_t>(1, report_chunk_values / chunk_columns), chunk_columns};
+        H5Dataspace space(errors.id(H5Screate_simple(2, initial, maximum), "create an extendible dataspace"));
+        H5PropertyList creation(errors.id(H5Pcreate(H5P_DATASET_CREATE), "create a dataset creation property list"));
+        errors.status(H5Pset_chunk(creation.get(), 2, chunk), "set the chunk size");
+        errors.status(H5Pset_fill_time(creation.get(), H5D_FILL_TIME_NEVER), "turn off fill values");
+        data_ = H5Dataset(errors.id(H5Dcreate2(group.get(), "data", H5TypeOf<float>::file(), space.get(), H5P_DEFAULT,
+                                               creation.get(), H5P_DEFAULT),
+                                    "create dataset " + where + "/data"));
+        write_string_attribute(data_.get(), "units", units, errors);
+    });
+}
+
+template <class T>
+std::vector<T> SonataReportWriter::to_column_block(std::span<const T> rows, std::size_t nrows, MPI_Datatype type) const {
+    const std::string& file = file_.errors().file();
+    const auto ranks = static_cast<std::size_t>(file_.size());
+    std::vector<int> send_counts(ranks), send_displacements(ranks), receive_counts(ranks), receive_displacements(ranks);
+    std::size_t sent = 0;
+    std::size_t received = 0;
+    for (std::size_t r = 0; r < ranks; ++r) {
+        send_displacements[r] = as_mpi_count(sent, file);
+        send_counts[r] = as_mpi_count(nrows * static_cast<std::size_t>(send_columns_[r]), file);
+        sent += static_cast<std::size_t>(send_counts[r]);
+        receive_displacements[r] = as_mpi_count(received, file);
+        receive_counts[r] = as_mpi_count(nrows * static_cast<std::size_t>(receive_column_counts_[r]), file);
+        received += static_cast<std::size_t>(receive_counts[r]);
+    }
+    // Pack: each destination's columns are a contiguous stretch of send_order_; row by row.
+    std::vector<T> send(sent);
+    std::size_t position = 0;
+    std::size_t stretch = 0;
+    for (std::size_t r = 0; r < ranks; ++r) {
+        const auto columns = static_cast<std::size_t>(send_columns_[r]);
+        for (std::size_t row = 0; row < nrows; ++row) {
+            const T* in = rows.data() + row * local_elements_;
+            for (std::size_t j = stretch; j < stretch + columns; ++j) send[position++] = in[send_order_[j]];
+        }
+        stretch += columns;
+    }
+    std::vector<T> incoming(received);
+    MPI_Alltoallv(send.data(), send_counts.data(), send_displacements.data(), type, incoming.data(),
+                  receive_counts.data(), receive_displacements.data(), type, file_.comm());
+    // Unpack into the nrows x block_columns_ block.
+    std::vector<T> block(nrows * block_columns_);
+    position = 0;
+    stretch = 0;
+    for (std::size_t source = 0; source < ranks; ++source) {
+        const auto columns = static_cast<std::size_t>(receive_column_counts_[source]);
+        for (std::size_t row = 0; row < nrows; ++row) {
+            T* out = block.data() + row * block_columns_;
+            for (std::size_t j = stretch; j < stretch + columns; ++j) out[receive_columns_[j]] = incoming[position++];
+        }
+        stretch += columns;
+    }
+    return block;
+}
+
+void SonataReportWriter::append(std::span<const float> rows, std::size_t nrows) {
+    if (finished_) throw std::logic_error("SonataReportWriter::append after finish");
+    H5QuietErrors quiet;
+    const H5Errors& errors = file_.errors();
+    // [max nrows, max nrows of ranks with values, ~min nrows of ranks with values]
+    const bool has_values = local_elements_ > 0;
+    const std::uint64_t mine[3] = {nrows, has_values ? nrows : 0, has_values ? ~std::uint64_t{nrows} : 0};
+    std::uint64_t largest[3] = {0, 0, 0};
+    MPI_Allreduce(mine, largest, 3, MPI_UINT64_T, MPI_MAX, file_.comm());
+    const std::uint64_t count = largest[0];
+    collectively(file_.comm(), [&] {
+        if (rows.size() != local_elements_ * nrows) {
+            throw std::invalid_argument(errors.file() + ": append got " + std::to_string(rows.size()) +
+                                        " values for " + std::to_string(nrows) + " rows of " +
+                                        std::to_string(local_elements_) + " values on this rank");
+        }
+        if (total_elements_ > 0 && (largest[1] != count || ~largest[2] != count)) {
+            throw input_error(errors.file() + ": ranks appended different numbers of rows (from " +
+                              std::to_string(~largest[2]) + " to " + std::to_string(count) + ") in one append");
+        }
+        if (rows_written_ + count > expected_rows_) {
+            throw input_error(errors.file() + ": appending " + std::to_string(count) + " rows to " +
+                              std::to_string(rows_written_) + " would pass the " + std::to_string(expected_rows_) +
+                              " rows of the report's time range");
+        }
+        const std::uint64_t widest = std::max<std::uint64_t>(local_elements_, block_columns_);
+        if (count * widest > static_cast<std::uint64_t>(INT_MAX)) {
+            throw std::length_error(errors.file() + ": one append of " + std::to_string(count) +
+                                    " rows is too large to exchange; append fewer rows at a time");
+        }
+    });
+    if (count == 0) return;
+    const std::vector<float> block = to_column_block<float>(rows, count, MPI_FLOAT);
+    collectively(file_.comm(), [&] {
+        const hsize_t new_size[2] = {rows_written_ + count, total_elements_};
+        file_.extend(data_.get(), new_size);
+        H5Dataspace file_space(errors.id(H5Dget_space(data_.get()), "get a dataset's dataspace"));
+        const hsize_t start[2] = {rows_written_, block_begin_};
+        const hsize_t size[2] = {block_columns_ > 0 ? count : 0, block_columns_};
+        H5Dataspace memory_space(errors.id(H5Screate_simple(2, size, nullptr), "create a dataspace"));
+        if (block_columns_ > 0) {
+            errors.status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, size, nullptr),
+                          "select this rank's columns");
+        } else {
+            errors.status(H5Sselect_none(file_space.get()), "select nothing in a dataset");
+            errors.status(H5Sselect_none(memory_space.get()), "select nothing in memory");
+        }
+        const float nothing = 0;
+        errors.status(H5Dwrite(data_.get(), H5TypeOf<float>::memory(), memory_space.get(), file_space.get(),
+                               file_.collective_transfer(), block.empty() ? &nothing : block.data()),
+                      "write the report data");
+    });
+    rows_written_ += count;
+}
+
+void SonataReportWriter::finish() {
+    if (finished_) throw std::logic_error("SonataReportWriter::finish called twice");
+    H5QuietErrors quiet;
+    if (rows_written_ != expected_rows_) {
+        throw input_error(file_.errors().file() + ": the report holds " + std::to_string(rows_written_) +
+                          " rows but its time range needs " + std::to_string(expected_rows_) +
+                          "; the file is not kept");
+    }
+    close_objects();
+    file_.commit();
+    finished_ = true;
+}
+
+void SonataReportWriter::close_objects() noexcept { data_.close(); }
+
+SonataReportWriter::~SonataReportWriter() {
+    if (finished_ || !file_.is_open()) return;
+    if (file_.all_ranks_discarding()) {
+        close_objects();
+        file_.close_and_remove();
+    } else {
+        data_.release();
+        file_.abandon();
+    }
+}
+
+}  // namespace parnet::io

@@ -1,0 +1,85 @@
+#pragma once
+// SONATA reports (traces) written by all ranks together with parallel HDF5 (design.md item 8):
+//   /report/<population>/data                    float32 [time, element], attribute units
+//   /report/<population>/mapping/node_ids        uint64 [nodes], ascending, attribute sorted = 1
+//   /report/<population>/mapping/index_pointers  uint64 [nodes + 1]
+//   /report/<population>/mapping/element_ids     uint32 [elements]
+//   /report/<population>/mapping/time            float64 [start, stop, step], attribute units = "ms"
+// Columns are in ascending node id whatever rank records which node, so the file is the same for
+// any rank count. Layout details: docs/file-formats.md.
+#include <mpi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "io/collective_output_file.hpp"
+#include "io/hdf5_handle.hpp"
+
+namespace parnet::io {
+
+class SonataReportWriter {
+public:
+    // Collective; every rank passes the same path, population, times and units (checked), and
+    // its own nodes (population-local ids, each recorded by one rank only, in any order), the
+    // number of elements (values per row) of each node and their element ids concatenated in
+    // node order. Ranks that record nothing pass empty spans.
+    SonataReportWriter(MPI_Comm comm, std::filesystem::path path, std::string population,
+                       std::span<const std::uint64_t> local_node_ids,
+                       std::span<const std::uint32_t> local_element_counts,
+                       std::span<const std::uint32_t> local_element_ids, double tstart, double tstop, double dt,
+                       std::string units);
+    SonataReportWriter(const SonataReportWriter&) = delete;
+    SonataReportWriter& operator=(const SonataReportWriter&) = delete;
+    // If finish() never ran: closes and removes the temporary file (see SonataSpikeWriter).
+    ~SonataReportWriter();
+
+    // Collective. `rows` holds nrows time rows, time-major; each row is this rank's values in the
+    // order of its constructor arguments (node by node, elements in element id order). Every rank
+    // that records something passes the same nrows; ranks that record nothing pass an empty span
+    // and either 0 or that nrows.
+    void append(std::span<const float> rows, std::size_t nrows);
+
+    // Collective: checks that all expected_rows() were written, then gives the file its final
+    // name. A report that ended early throws and leaves no file.
+    void finish();
+
+    // Rows a SONATA reader expects for [tstart, tstop) at step dt, counted as libsonata does:
+    // t = tstart, tstart + dt, ... while t < tstop - 1e-6 (t accumulated by repeated addition).
+    static std::uint64_t rows_for(double tstart, double tstop, double dt);
+
+    std::uint64_t expected_rows() const noexcept { return expected_rows_; }
+    std::uint64_t rows_written() const noexcept { return rows_written_; }
+    std::uint64_t total_elements() const noexcept { return total_elements_; }
+
+private:
+    void build_mapping(std::span<const std::uint64_t> node_ids, std::span<const std::uint32_t> element_counts,
+                       std::span<const std::uint32_t> element_ids, double tstart, double tstop, double dt,
+                       const std::string& population, const std::string& units);
+    // Collective: redistributes nrows rows of this rank's values (caller's order) so that each
+    // rank returns the nrows x block_columns_ block of its own contiguous column range.
+    template <class T>
+    std::vector<T> to_column_block(std::span<const T> rows, std::size_t nrows, MPI_Datatype type) const;
+    void close_objects() noexcept;
+
+    CollectiveOutputFile file_;
+    H5Dataset data_;
+    // Rank r writes the contiguous columns [block_begin_, block_begin_ + block_columns_), so each
+    // write is one plain hyperslab; values reach it by one MPI_Alltoallv per append.
+    hsize_t block_begin_ = 0;
+    hsize_t block_columns_ = 0;
+    std::vector<std::uint32_t> send_order_;        // value index within a row, for this rank's columns in ascending order
+    std::vector<int> send_columns_;                // per rank: how many of those columns fall in its block
+    std::vector<std::uint32_t> receive_columns_;   // per source rank in turn: block-relative columns, in sending order
+    std::vector<int> receive_column_counts_;       // per source rank
+    std::size_t local_elements_ = 0;
+    std::uint64_t total_elements_ = 0;
+    std::uint64_t expected_rows_ = 0;
+    std::uint64_t rows_written_ = 0;
+    bool finished_ = false;
+};
+
+}  // namespace parnet::io
