@@ -1,0 +1,52 @@
+#include "cable_cell.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace parnet {
+
+std::optional<std::uint32_t> CableCellDescription::synapse_index(std::string_view name) const {
+    for (std::size_t i = 0; i < synapses.size(); ++i)
+        if (synapses[i].name == name) return static_cast<std::uint32_t>(i);
+    return std::nullopt;
+}
+
+std::optional<std::uint32_t> CableCellDescription::section_index(std::string_view name) const {
+    for (std::size_t i = 0; i < sections.size(); ++i)
+        if (sections[i].name == name) return static_cast<std::uint32_t>(i);
+    return std::nullopt;
+}
+
+std::uint64_t CableCellDescription::compartment_count() const {
+    std::uint64_t n = 0;
+    for (const auto& s : sections) n += s.ncomp;
+    return n;
+}
+
+void CableCellDescription::validate() const {
+    auto fail = [](const std::string& what) {
+        throw std::invalid_argument("cable cell: " + what);
+    };
+    auto in_unit = [](double x) { return x >= 0.0 && x <= 1.0; };
+    if (sections.empty()) fail("no sections");
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        const auto& s = sections[i];
+        const std::string where = "section " + std::to_string(i) + " (" + s.name + ")";
+        if (i == 0 && s.parent) fail(where + ": the first section must be the root");
+        if (i > 0 && (!s.parent || *s.parent >= i))
+            fail(where + ": needs a parent listed before it");
+        if (!in_unit(s.parent_x)) fail(where + ": parent_x outside [0, 1]");
+        if (!(s.length > 0) || !(s.diam > 0) || s.ncomp == 0 || !(s.cm >= 0) || !(s.Ra > 0))
+            fail(where + ": length, diam, ncomp and Ra must be positive, cm >= 0");
+    }
+    for (const auto& syn : synapses) {
+        if (syn.section >= sections.size() || !in_unit(syn.x))
+            fail("synapse " + syn.name + ": bad location");
+        const bool ok = syn.kind == SynapseKind::expsyn ? syn.tau > 0 : (syn.tau1 > 0 && syn.tau2 > 0);
+        if (!ok) fail("synapse " + syn.name + ": time constants must be positive");
+    }
+    if (detector.section >= sections.size() || !in_unit(detector.x)) fail("detector: bad location");
+    if (!std::isfinite(v_init) || !std::isfinite(celsius)) fail("v_init and celsius must be finite");
+}
+
+}  // namespace parnet

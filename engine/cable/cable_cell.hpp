@@ -1,0 +1,88 @@
+#pragma once
+// A multicompartment cell as the model file describes it: a tree of cylindrical sections with
+// membrane mechanisms, point synapses and a spike detector. Units and defaults are NEURON's.
+// One description is shared by every cell of a population (see docs/cable-cells.md).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parnet {
+
+// NEURON's hh.mod, with its default parameters; ena/ek are NEURON's na/k ion defaults.
+struct HodgkinHuxley {
+    double gnabar = 0.12;   // S/cm2
+    double gkbar = 0.036;   // S/cm2
+    double gl = 0.0003;     // S/cm2
+    double el = -54.3;      // mV
+    double ena = 50.0;      // mV
+    double ek = -77.0;      // mV
+};
+
+// NEURON's pas (defaults g_pas = 0.001 S/cm2, e_pas = -70 mV).
+struct PassiveLeak {
+    double g = 0.001;   // S/cm2
+    double e = -70.0;   // mV
+};
+
+struct CableSection {
+    std::string name;
+    std::optional<std::uint32_t> parent;  // index of the parent section; none for the root
+    double parent_x = 1.0;                // where section(0) attaches on the parent, in [0, 1]
+    double length = 100.0;                // um
+    double diam = 1.0;                    // um
+    std::uint32_t ncomp = 1;              // NEURON's nseg
+    double cm = 1.0;                      // uF/cm2
+    double Ra = 35.4;                     // ohm*cm (NEURON's default)
+    std::optional<HodgkinHuxley> hh;
+    std::optional<PassiveLeak> pas;
+};
+
+enum class SynapseKind { expsyn, exp2syn };
+
+// NEURON's ExpSyn (tau) or Exp2Syn (tau1 rise, tau2 decay); weights arrive in uS.
+struct CableSynapse {
+    std::string name;
+    SynapseKind kind = SynapseKind::expsyn;
+    double tau = 0.1;      // ms, expsyn
+    double tau1 = 0.1;     // ms, exp2syn
+    double tau2 = 10.0;    // ms, exp2syn
+    double e = 0.0;        // mV reversal potential
+    std::uint32_t section = 0;
+    double x = 0.5;
+};
+
+// Where and how spikes are detected (NEURON's NetCon threshold on v).
+struct SpikeDetector {
+    std::uint32_t section = 0;
+    double x = 0.5;
+    double threshold = 10.0;     // mV
+    // false: a spike is reported at the end of the step in which v first exceeds the threshold
+    // (NEURON's fixed step). true: linear interpolation of the crossing time within the step.
+    bool interpolate = false;
+};
+
+// How hh evaluates its rate functions: NEURON's default 1-mV rate TABLE with linear
+// interpolation (the same numbers NEURON uses), or the exact expressions (usetable_hh = 0).
+enum class RateEvaluation { table, exact };
+
+struct CableCellDescription {
+    std::vector<CableSection> sections;  // sections[0] is the root; a parent precedes its children
+    std::vector<CableSynapse> synapses;
+    SpikeDetector detector;
+    double v_init = -65.0;   // mV
+    double celsius = 6.3;    // degC
+    RateEvaluation hh_rates = RateEvaluation::table;
+
+    // Index of the synapse with this name (Event::synapse carries it).
+    std::optional<std::uint32_t> synapse_index(std::string_view name) const;
+    std::optional<std::uint32_t> section_index(std::string_view name) const;
+    // Total number of compartments (sum of ncomp).
+    std::uint64_t compartment_count() const;
+    // Throws std::invalid_argument naming the first inconsistency (readers check earlier, with
+    // the file and path; this guards descriptions built in code).
+    void validate() const;
+};
+
+}  // namespace parnet

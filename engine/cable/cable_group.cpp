@@ -1,0 +1,617 @@
+#include "cable_group.hpp"
+
+#include "fast_exp.hpp"
+#include "engine/errors.hpp"
+#include "engine/network.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace parnet {
+
+using cable::exp_inline;
+
+namespace {
+
+constexpr std::size_t W = CableGroup::lanes;
+static_assert(W <= 32, "lane masks are 32-bit");
+constexpr double slope_dv = 0.001;          // NEURON's di/dv difference (mV)
+constexpr double inv_slope_dv = 1.0 / slope_dv;
+constexpr Step no_event = std::numeric_limits<Step>::max();
+
+// hh.mod's rates(v) in inline arithmetic (usetable_hh = 0), vectorizable.
+inline double vtrap_inline(double x, double y) {
+    const double small = y * (1.0 - x / y / 2.0);
+    const double regular = x / (exp_inline(x / y) - 1.0);
+    return std::fabs(x / y) < 1e-6 ? small : regular;
+}
+
+struct Rates {
+    double minf, mtau, hinf, htau, ninf, ntau;
+};
+
+inline Rates hh_rates_inline(double v, double q10) {
+    Rates r;
+    double alpha = 0.1 * vtrap_inline(-(v + 40.0), 10.0);
+    double beta = 4.0 * exp_inline(-(v + 65.0) / 18.0);
+    double sum = alpha + beta;
+    r.mtau = 1.0 / (q10 * sum);
+    r.minf = alpha / sum;
+    alpha = 0.07 * exp_inline(-(v + 65.0) / 20.0);
+    beta = 1.0 / (exp_inline(-(v + 35.0) / 10.0) + 1.0);
+    sum = alpha + beta;
+    r.htau = 1.0 / (q10 * sum);
+    r.hinf = alpha / sum;
+    alpha = 0.01 * vtrap_inline(-(v + 55.0), 10.0);
+    beta = 0.125 * exp_inline(-(v + 65.0) / 80.0);
+    sum = alpha + beta;
+    r.ntau = 1.0 / (q10 * sum);
+    r.ninf = alpha / sum;
+    return r;
+}
+
+// NEURON's TABLE lookup (mfac = 1, tmin = -100): linear interpolation between 1-mV points.
+// Clamping the index and the fraction (not v) keeps the loop branch-free for the vectorizer and
+// gives NEURON's end values outside the table (theta 0 at the bottom; at the top the last
+// interval's end, equal to NEURON's last entry within rounding).
+inline Rates hh_rates_table(double v, const double* __restrict table) {
+    constexpr int last = cable::HHRateTable::intervals;
+    constexpr int stride = cable::HHRateTable::stride;
+    const double xi = v - cable::HHRateTable::v_min;   // NEURON: mfac (= 1) * (v - tmin)
+    int i = static_cast<int>(xi);
+    i = std::min(std::max(i, 0), last - 1);
+    double theta = xi - i;
+    theta = theta < 0.0 ? 0.0 : theta;
+    theta = theta > 1.0 ? 1.0 : theta;
+    const int o = i * stride;
+    return {table[o] + theta * table[o + 1], table[o + 2] + theta * table[o + 3],
+            table[o + 4] + theta * table[o + 5], table[o + 6] + theta * table[o + 7],
+            table[o + 8] + theta * table[o + 9], table[o + 10] + theta * table[o + 11]};
+}
+
+// cnexp for x' = (xinf - x)/xtau as nocmodl writes it, given -1/xtau.
+inline double cnexp(double x, double xinf, double minus_inv_tau, double dt) {
+    return x + (1.0 - exp_inline(dt * minus_inv_tau)) * (xinf - x);
+}
+
+// The three gates of hh. One division gives the three reciprocals of the time constants
+// (within a few ulp of three divisions; divisions are the slowest SIMD operation here).
+inline void hh_gates(const Rates& r, double& m, double& h, double& n, double dt) {
+    const double minus_inv = -1.0 / (r.mtau * r.htau * r.ntau);
+    m = cnexp(m, r.minf, minus_inv * (r.htau * r.ntau), dt);
+    h = cnexp(h, r.hinf, minus_inv * (r.mtau * r.ntau), dt);
+    n = cnexp(n, r.ninf, minus_inv * (r.mtau * r.htau), dt);
+}
+
+// Mechanism kernels over `nodes` consecutive nodes, all lanes. Separate functions with restrict
+// parameters so that the compiler knows the arrays are disjoint; the inner loop over exactly
+// `W` lanes is vectorized without remainder, so every lane runs the same instructions.
+[[gnu::noinline]] void pas_current(std::size_t nodes, const double* __restrict v,
+                                   double* __restrict rhs, double* __restrict d, double g, double e) {
+    for (std::size_t j = 0; j < nodes; ++j)
+        for (std::size_t l = 0; l < W; ++l) {
+            const std::size_t k = j * W + l;
+            const double i0 = g * (v[k] - e);
+            const double i1 = g * ((v[k] + slope_dv) - e);
+            rhs[k] -= i0;
+            d[k] += (i1 - i0) * inv_slope_dv;
+        }
+}
+
+[[gnu::noinline]] void hh_current(std::size_t nodes, const double* __restrict v,
+                                  const double* __restrict m, const double* __restrict h,
+                                  const double* __restrict n, double* __restrict rhs,
+                                  double* __restrict d, const HodgkinHuxley& p) {
+    const double gnabar = p.gnabar, gkbar = p.gkbar, gl = p.gl, ena = p.ena, ek = p.ek, el = p.el;
+    for (std::size_t j = 0; j < nodes; ++j)
+        for (std::size_t l = 0; l < W; ++l) {
+            const std::size_t k = j * W + l;
+            const double gna = gnabar * m[k] * m[k] * m[k] * h[k];
+            const double gk = gkbar * n[k] * n[k] * n[k] * n[k];
+            const double v0 = v[k], v1 = v[k] + slope_dv;
+            const double i0 = gna * (v0 - ena) + gk * (v0 - ek) + gl * (v0 - el);
+            const double i1 = gna * (v1 - ena) + gk * (v1 - ek) + gl * (v1 - el);
+            rhs[k] -= i0;
+            d[k] += (i1 - i0) * inv_slope_dv;
+        }
+}
+
+[[gnu::noinline]] void hh_states_table(std::size_t nodes, const double* __restrict v,
+                                       double* __restrict m, double* __restrict h,
+                                       double* __restrict n, const double* __restrict table,
+                                       double dt) {
+    for (std::size_t j = 0; j < nodes; ++j)
+        for (std::size_t l = 0; l < W; ++l) {
+            const std::size_t k = j * W + l;
+            hh_gates(hh_rates_table(v[k], table), m[k], h[k], n[k], dt);
+        }
+}
+
+[[gnu::noinline]] void hh_states_exact(std::size_t nodes, const double* __restrict v,
+                                       double* __restrict m, double* __restrict h,
+                                       double* __restrict n, double q10, double dt) {
+    for (std::size_t j = 0; j < nodes; ++j)
+        for (std::size_t l = 0; l < W; ++l) {
+            const std::size_t k = j * W + l;
+            hh_gates(hh_rates_inline(v[k], q10), m[k], h[k], n[k], dt);
+        }
+}
+
+// NEURON's axial currents (nrn_rhs), triang, bksub and update for the nodes of one block:
+// a tree solved in Hines order, W cells at a time.
+[[gnu::noinline]] void axial_solve_update(std::size_t N, const std::int32_t* __restrict parent,
+                                          const double* __restrict a, const double* __restrict b,
+                                          double* __restrict d, double* __restrict rhs,
+                                          double* __restrict inv_d, double* __restrict v) {
+    for (std::size_t j = 1; j < N; ++j) {
+        const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
+        const double aj = a[j], bj = b[j];
+        for (std::size_t l = 0; l < W; ++l) {
+            const double dv = v[p + l] - v[j * W + l];
+            rhs[j * W + l] -= bj * dv;
+            rhs[p + l] += aj * dv;
+        }
+    }
+    for (std::size_t j = N - 1; j >= 1; --j) {
+        const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
+        const double aj = a[j], bj = b[j];
+        for (std::size_t l = 0; l < W; ++l) {
+            const double inv = 1.0 / d[j * W + l];
+            inv_d[j * W + l] = inv;
+            const double f = aj * inv;
+            d[p + l] -= f * bj;
+            rhs[p + l] -= f * rhs[j * W + l];
+        }
+    }
+    for (std::size_t l = 0; l < W; ++l) rhs[l] = rhs[l] / d[l];
+    for (std::size_t j = 1; j < N; ++j) {
+        const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
+        const double bj = b[j];
+        for (std::size_t l = 0; l < W; ++l)
+            rhs[j * W + l] = (rhs[j * W + l] - bj * rhs[p + l]) * inv_d[j * W + l];
+    }
+    for (std::size_t k = 0; k < N * W; ++k) v[k] += rhs[k];
+}
+
+}  // namespace
+
+struct CableGroup::Kind {
+    struct Synapse {
+        std::uint32_t node = 0;
+        bool two_state = false;   // Exp2Syn
+        double e = 0.0;
+        double scale = 0.0;       // 1e2 / area: nA -> mA/cm2
+        double tau_a = 0.0, tau_b = 0.0;
+        double decay_a = 0.0, decay_b = 0.0;  // 1 - exp(-dt/tau)
+        double factor = 1.0;      // Exp2Syn peak normalisation
+    };
+
+    explicit Kind(std::shared_ptr<const CableCellDescription> cell)
+        : description(std::move(cell)), layout(*description), q10(cable::hh_q10(description->celsius)) {
+        if (description->hh_rates == RateEvaluation::table && !layout.hh.empty())
+            table = std::make_unique<cable::HHRateTable>(description->celsius);
+        for (std::size_t s = 0; s < description->synapses.size(); ++s) {
+            const CableSynapse& syn = description->synapses[s];
+            Synapse out;
+            out.node = layout.synapse_node[s];
+            out.e = syn.e;
+            out.scale = 1.e2 / layout.area[out.node];
+            if (syn.kind == SynapseKind::expsyn) {
+                out.tau_a = syn.tau;
+            } else {
+                // exp2syn.mod INITIAL: keeps tau1 < tau2 and normalises the peak to the weight.
+                double tau1 = syn.tau1;
+                const double tau2 = syn.tau2;
+                if (tau1 / tau2 > .9999) tau1 = .9999 * tau2;
+                if (tau1 / tau2 < 1e-9) tau1 = tau2 * 1e-9;
+                const double tp = (tau1 * tau2) / (tau2 - tau1) * std::log(tau2 / tau1);
+                out.factor = 1.0 / (-std::exp(-tp / tau1) + std::exp(-tp / tau2));
+                out.two_state = true;
+                out.tau_a = tau1;
+                out.tau_b = tau2;
+            }
+            synapses.push_back(out);
+        }
+    }
+
+    void set_dt(double dt) {
+        const double cfac = .001 * (1.0 / dt);
+        diagonal.resize(layout.node_count());
+        for (std::size_t j = 0; j < diagonal.size(); ++j)
+            diagonal[j] = cfac * layout.cm[j] + layout.axial_diagonal[j];
+        for (Synapse& s : synapses) {
+            s.decay_a = 1.0 - std::exp(dt * (-1.0 / s.tau_a));
+            s.decay_b = s.two_state ? 1.0 - std::exp(dt * (-1.0 / s.tau_b)) : 0.0;
+        }
+    }
+
+    Rates rates(double v) const {
+        return table ? hh_rates_table(v, table->data()) : hh_rates_inline(v, q10);
+    }
+
+    std::shared_ptr<const CableCellDescription> description;
+    cable::CableLayout layout;
+    double q10 = 1.0;
+    std::unique_ptr<cable::HHRateTable> table;
+    std::vector<Synapse> synapses;
+    std::vector<double> diagonal;   // capacitance (1e-3 cm/dt) plus the constant axial part
+};
+
+struct CableGroup::Clamp {
+    std::uint32_t lane = 0;
+    std::uint32_t slot = 0;  // index of its node in Block::clamp_nodes
+    double delay = 0.0;
+    double end = 0.0;        // delay + duration
+    double current = 0.0;    // amplitude scaled to the node's row (1e2 / area)
+    Step on_step = 0;        // on for steps [on_step, off_step) (set with dt)
+    Step off_step = 0;
+};
+
+struct CableGroup::Block {
+    Kind* kind = nullptr;
+    std::size_t node_base = 0;   // element offsets into the lane-minor arrays
+    std::size_t hh_base = 0;
+    std::size_t syn_base = 0;
+    std::array<std::int64_t, W> cell{};   // group cell index, -1 for padding
+    std::uint32_t real_lanes = 0;          // bit l set when lane l holds a cell
+    std::uint32_t above = 0;               // bit l: lane l's detector is above threshold
+    // Current clamps: switched on and off by time; the currents of the clamps that are on are
+    // summed per (clamp node, lane) in each cell's clamp order and added every step.
+    std::vector<Clamp> clamps;
+    std::vector<std::uint32_t> clamp_nodes;
+    cable::aligned_vector<double> injected;   // clamp_nodes.size() * W
+    Step next_clamp_change = 0;               // the next step at which a clamp switches
+};
+
+namespace {
+// The first step n whose mid-step time (n + 1/2) dt is >= time: IClamp's test, evaluated at the
+// t NEURON has during nrn_cur, turned into step numbers once.
+Step first_mid_step_at_or_after(double time, double dt) {
+    auto mid = [dt](Step n) { return (static_cast<double>(n) + 0.5) * dt; };
+    if (!(time > mid(0))) return 0;
+    if (!(time <= mid(std::numeric_limits<std::int32_t>::max()))) return no_event;
+    Step n = static_cast<Step>(std::ceil(time / dt - 0.5));
+    while (n > 0 && mid(n - 1) >= time) --n;
+    while (mid(n) < time) ++n;
+    return n;
+}
+
+// When, at or after step n, the set of clamps that are on changes next.
+Step next_change(const std::vector<CableGroup::Clamp>& clamps, Step n);
+}  // namespace
+
+CableGroup::~CableGroup() = default;
+
+namespace {
+std::uint32_t section_of(const CableCellDescription& cell, std::string_view name) {
+    if (name.empty()) return 0;
+    if (auto s = cell.section_index(name)) return *s;
+    throw std::out_of_range("cable cell has no section named '" + std::string(name) + "'");
+}
+}  // namespace
+
+CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
+    // Kinds in order of first appearance; cells of a kind fill blocks in group order.
+    std::vector<std::vector<std::size_t>> members;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+        if (!cells[c].description) throw std::invalid_argument("cable cell without a description");
+        gids_.push_back(cells[c].gid);
+        std::size_t k = 0;
+        while (k < kinds_.size() && kinds_[k]->description != cells[c].description) ++k;
+        if (k == kinds_.size()) {
+            kinds_.push_back(std::make_unique<Kind>(cells[c].description));
+            members.emplace_back();
+        }
+        members[k].push_back(c);
+    }
+    cell_block_.resize(cells.size());
+    cell_lane_.resize(cells.size());
+
+    std::size_t nodes = 0, hh = 0, syn = 0, max_nodes = 0;
+    for (std::size_t k = 0; k < kinds_.size(); ++k) {
+        Kind& kind = *kinds_[k];
+        const auto& layout = kind.layout;
+        for (std::size_t first = 0; first < members[k].size(); first += W) {
+            Block block;
+            block.kind = &kind;
+            block.node_base = nodes * W;
+            block.hh_base = hh * W;
+            block.syn_base = syn * W;
+            block.cell.fill(-1);
+            for (std::size_t l = 0; l < W && first + l < members[k].size(); ++l) {
+                const std::size_t c = members[k][first + l];
+                block.cell[l] = static_cast<std::int64_t>(c);
+                block.real_lanes |= 1u << l;
+                cell_block_[c] = static_cast<std::uint32_t>(blocks_.size());
+                cell_lane_[c] = static_cast<std::uint32_t>(l);
+                compartments_ += layout.compartments;
+                for (const CurrentClamp& clamp : cells[c].clamps) {
+                    if (!(clamp.x >= 0.0 && clamp.x <= 1.0))
+                        throw input_error("current clamp on gid " + std::to_string(cells[c].gid) +
+                                          ": x must be in [0, 1]");
+                    std::uint32_t section = 0;
+                    try {
+                        section = section_of(*kind.description, clamp.section);
+                    } catch (const std::out_of_range&) {
+                        throw input_error("current clamp on gid " + std::to_string(cells[c].gid) +
+                                          ": the cell has no section named '" + clamp.section + "'");
+                    }
+                    const std::uint32_t node = layout.node_at(section, clamp.x);
+                    auto slot = static_cast<std::uint32_t>(
+                        std::find(block.clamp_nodes.begin(), block.clamp_nodes.end(), node) -
+                        block.clamp_nodes.begin());
+                    if (slot == block.clamp_nodes.size()) block.clamp_nodes.push_back(node);
+                    block.clamps.push_back({static_cast<std::uint32_t>(l), slot, clamp.delay,
+                                            clamp.delay + clamp.duration,
+                                            clamp.amplitude * (1.e2 / layout.area[node])});
+                }
+            }
+            block.injected.assign(block.clamp_nodes.size() * W, 0.0);
+            nodes += layout.node_count();
+            hh += layout.hh_states;
+            syn += kind.synapses.size();
+            max_nodes = std::max<std::size_t>(max_nodes, layout.node_count());
+            blocks_.push_back(std::move(block));
+        }
+    }
+
+    // finitialize(v_init): v everywhere, gates at their steady state, synapses closed.
+    v_.assign(nodes * W, 0.0);
+    m_.assign(hh * W, 0.0);
+    h_.assign(hh * W, 0.0);
+    n_.assign(hh * W, 0.0);
+    syn_a_.assign(syn * W, 0.0);
+    syn_b_.assign(syn * W, 0.0);
+    for (const Block& block : blocks_) {
+        const Kind& kind = *block.kind;
+        const double v0 = kind.description->v_init;
+        std::fill_n(v_.begin() + static_cast<std::ptrdiff_t>(block.node_base),
+                    kind.layout.node_count() * W, v0);
+        const Rates r = kind.rates(v0);
+        const std::size_t count = kind.layout.hh_states * W;
+        std::fill_n(m_.begin() + static_cast<std::ptrdiff_t>(block.hh_base), count, r.minf);
+        std::fill_n(h_.begin() + static_cast<std::ptrdiff_t>(block.hh_base), count, r.hinf);
+        std::fill_n(n_.begin() + static_cast<std::ptrdiff_t>(block.hh_base), count, r.ninf);
+    }
+    d_.assign(max_nodes * W, 0.0);
+    rhs_.assign(max_nodes * W, 0.0);
+    inv_d_.assign(max_nodes * W, 0.0);
+    v_before_.assign(W, 0.0);
+    set_dt(dt);
+}
+
+void CableGroup::set_dt(double dt) {
+    if (!(dt > 0)) throw std::invalid_argument("cable group: dt must be positive");
+    dt_ = dt;
+    for (auto& kind : kinds_) kind->set_dt(dt);
+    for (Block& block : blocks_) {
+        for (Clamp& c : block.clamps) {
+            c.on_step = first_mid_step_at_or_after(c.delay, dt);
+            c.off_step = std::max(c.on_step, first_mid_step_at_or_after(c.end, dt));
+        }
+        block.next_clamp_change = step_;   // recompute the injected currents at once
+    }
+}
+
+namespace {
+Step next_change(const std::vector<CableGroup::Clamp>& clamps, Step n) {
+    Step next = no_event;
+    for (const auto& c : clamps) {
+        if (c.on_step > n) next = std::min(next, c.on_step);
+        else if (c.off_step > n) next = std::min(next, c.off_step);
+    }
+    return next;
+}
+}  // namespace
+
+void CableGroup::advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) {
+    if (epoch.begin != step_)
+        throw std::logic_error("cable group: epoch starts at step " + std::to_string(epoch.begin) +
+                               " but the cells are at step " + std::to_string(step_));
+    if (epoch.dt != dt_) set_dt(epoch.dt);
+    const std::size_t first_new = spikes.size();
+    for (Block& block : blocks_) run_block(block, epoch, events, spikes);
+    // Output order independent of how cells were grouped: time, then gid.
+    std::sort(spikes.begin() + static_cast<std::ptrdiff_t>(first_new), spikes.end(), spike_time_order);
+    step_ = epoch.end;
+}
+
+void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& events,
+                           std::vector<Spike>& spikes) {
+    Kind& kind = *block.kind;
+    const cable::CableLayout& layout = kind.layout;
+    const auto& desc = *kind.description;
+    const std::size_t N = layout.node_count();
+    const double dt = dt_;
+
+    double* __restrict v = v_.data() + block.node_base;
+    double* __restrict d = d_.data();
+    double* __restrict rhs = rhs_.data();
+    double* __restrict inv_d = inv_d_.data();
+    double* __restrict gm = m_.data() + block.hh_base;
+    double* __restrict gh = h_.data() + block.hh_base;
+    double* __restrict gn = n_.data() + block.hh_base;
+    double* __restrict sa = syn_a_.data() + block.syn_base;
+    double* __restrict sb = syn_b_.data() + block.syn_base;
+    const double* __restrict diagonal = kind.diagonal.data();
+    const double* __restrict a = layout.a.data();
+    const double* __restrict b = layout.b.data();
+    const std::int32_t* __restrict parent = layout.parent.data();
+    const double* table = kind.table ? kind.table->data() : nullptr;
+    const double q10 = kind.q10;
+
+    // Events of each lane, consumed in order.
+    std::array<std::span<const Event>, W> lane_events{};
+    std::array<std::size_t, W> next{};
+    std::array<Step, W> next_step{};
+    Step next_any = no_event;
+    auto step_of = [&](const Event& e) { return std::max(delivery_step(e.time, dt), epoch.begin); };
+    for (std::size_t l = 0; l < W; ++l) {
+        next_step[l] = no_event;
+        if (block.cell[l] < 0 || events.offsets.empty()) continue;
+        lane_events[l] = events.lane(static_cast<std::size_t>(block.cell[l]));
+        if (!lane_events[l].empty()) {
+            next_step[l] = step_of(lane_events[l].front());
+            next_any = std::min(next_any, next_step[l]);
+        }
+    }
+    auto deliver = [&](std::size_t l, const Event& e) {
+        if (e.synapse >= kind.synapses.size())
+            throw std::out_of_range("cable cell gid " +
+                                    std::to_string(gids_[static_cast<std::size_t>(block.cell[l])]) +
+                                    " has no synapse with index " + std::to_string(e.synapse));
+        const auto& syn = kind.synapses[e.synapse];
+        const std::size_t k = e.synapse * W + l;
+        if (syn.two_state) {
+            // exp2syn.mod NET_RECEIVE
+            sa[k] += e.weight * syn.factor;
+            sb[k] += e.weight * syn.factor;
+        } else {
+            sa[k] += e.weight;   // expsyn.mod NET_RECEIVE
+        }
+    };
+
+    const std::size_t detector = layout.detector_node * W;
+    const double threshold = desc.detector.threshold;
+
+    for (Step n = epoch.begin; n < epoch.end; ++n) {
+        if (next_any <= n) {
+            next_any = no_event;
+            for (std::size_t l = 0; l < W; ++l) {
+                auto& lane = lane_events[l];
+                while (next[l] < lane.size() && next_step[l] <= n) {
+                    deliver(l, lane[next[l]]);
+                    ++next[l];
+                    next_step[l] = next[l] < lane.size() ? step_of(lane[next[l]]) : no_event;
+                }
+                next_any = std::min(next_any, next_step[l]);
+            }
+            if (next_any >= epoch.end && next_any != no_event)
+                throw std::logic_error("cable group: an event lane holds an event past the epoch");
+        }
+
+        // Matrix: diagonal = capacitance + constant axial terms, rhs = 0 (nrn_rhs / nrn_lhs).
+        for (std::size_t j = 0; j < N; ++j) {
+            const double dj = diagonal[j];
+            for (std::size_t l = 0; l < W; ++l) {
+                d[j * W + l] = dj;
+                rhs[j * W + l] = 0.0;
+            }
+        }
+        // Membrane currents, each linearised by NEURON's 0.001 mV difference.
+        for (const auto& run : layout.pas)
+            pas_current(run.end - run.begin, v + run.begin * W, rhs + run.begin * W,
+                        d + run.begin * W, run.parameters.g, run.parameters.e);
+        for (const auto& run : layout.hh)
+            hh_current(run.end - run.begin, v + run.begin * W, gm + run.state * W,
+                       gh + run.state * W, gn + run.state * W, rhs + run.begin * W,
+                       d + run.begin * W, run.parameters);
+        for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
+            const auto& syn = kind.synapses[s];
+            const std::size_t node = syn.node * W;
+            const double* __restrict ga = sa + s * W;
+            const double* __restrict gb = sb + s * W;
+            // expsyn: g = A; exp2syn: g = B - A (both zero on unused slots)
+            for (std::size_t l = 0; l < W; ++l) {
+                const double g = syn.two_state ? gb[l] - ga[l] : ga[l];
+                const double i0 = g * (v[node + l] - syn.e);
+                const double i1 = g * ((v[node + l] + slope_dv) - syn.e);
+                rhs[node + l] -= i0 * syn.scale;
+                d[node + l] += (i1 - i0) * inv_slope_dv * syn.scale;
+            }
+        }
+        if (!block.clamps.empty()) {
+            double* __restrict injected = block.injected.data();
+            if (n >= block.next_clamp_change) {
+                std::fill(block.injected.begin(), block.injected.end(), 0.0);
+                for (const Clamp& c : block.clamps)
+                    if (n >= c.on_step && n < c.off_step) injected[c.slot * W + c.lane] += c.current;
+                block.next_clamp_change = next_change(block.clamps, n);
+            }
+            for (std::size_t slot = 0; slot < block.clamp_nodes.size(); ++slot) {
+                double* __restrict r = rhs + block.clamp_nodes[slot] * W;
+                for (std::size_t l = 0; l < W; ++l) r[l] += injected[slot * W + l];
+            }
+        }
+        if (desc.detector.interpolate)
+            for (std::size_t l = 0; l < W; ++l) v_before_[l] = v[detector + l];
+        axial_solve_update(N, parent, a, b, d, rhs, inv_d, v);
+
+        // States at the new voltage (nrn_state): gating by cnexp, synapses decay.
+        for (const auto& run : layout.hh) {
+            const std::size_t count = run.end - run.begin;
+            if (table)
+                hh_states_table(count, v + run.begin * W, gm + run.state * W, gh + run.state * W,
+                                gn + run.state * W, table, dt);
+            else
+                hh_states_exact(count, v + run.begin * W, gm + run.state * W, gh + run.state * W,
+                                gn + run.state * W, q10, dt);
+        }
+        for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
+            const auto& syn = kind.synapses[s];
+            double* __restrict ga = sa + s * W;
+            double* __restrict gb = sb + s * W;
+            for (std::size_t l = 0; l < W; ++l) ga[l] = ga[l] + syn.decay_a * (-ga[l]);
+            if (syn.two_state)
+                for (std::size_t l = 0; l < W; ++l) gb[l] = gb[l] + syn.decay_b * (-gb[l]);
+        }
+
+        // Threshold detection at the step's end (NEURON checks at the start of the next step).
+        std::uint32_t above = 0;
+        for (std::size_t l = 0; l < W; ++l)
+            above |= static_cast<std::uint32_t>(v[detector + l] > threshold) << l;
+        std::uint32_t crossed = above & ~block.above & block.real_lanes;
+        block.above = above;
+        while (crossed != 0) {
+            const auto l = static_cast<std::size_t>(std::countr_zero(crossed));
+            crossed &= crossed - 1;
+            double t = static_cast<double>(n + 1) * dt;
+            if (desc.detector.interpolate) {
+                const double v0 = v_before_[l], v1 = v[detector + l];
+                t = static_cast<double>(n) * dt + dt * (threshold - v0) / (v1 - v0);
+            }
+            spikes.push_back({gids_[static_cast<std::size_t>(block.cell[l])], t});
+        }
+    }
+}
+
+std::uint32_t CableGroup::compartment_index(std::size_t cell, std::string_view section, double x) const {
+    if (cell >= gids_.size()) throw std::out_of_range("cable group: no cell " + std::to_string(cell));
+    if (!(x >= 0.0 && x <= 1.0)) throw std::out_of_range("cable group: x outside [0, 1]");
+    const Kind& kind = *blocks_[cell_block_[cell]].kind;
+    return kind.layout.node_at(section_of(*kind.description, section), x);
+}
+
+std::size_t CableGroup::probe(std::size_t cell, std::string_view section, double x) const {
+    const std::uint32_t node = compartment_index(cell, section, x);
+    return blocks_[cell_block_[cell]].node_base + node * W + cell_lane_[cell];
+}
+
+double CableGroup::synapse_conductance(std::size_t cell, std::uint32_t synapse) const {
+    if (cell >= gids_.size()) throw std::out_of_range("cable group: no cell " + std::to_string(cell));
+    const Block& block = blocks_[cell_block_[cell]];
+    if (synapse >= block.kind->synapses.size())
+        throw std::out_of_range("cable group: no synapse " + std::to_string(synapse));
+    const std::size_t k = block.syn_base + synapse * W + cell_lane_[cell];
+    return block.kind->synapses[synapse].two_state ? syn_b_[k] - syn_a_[k] : syn_a_[k];
+}
+
+std::unique_ptr<CellGroup> make_cable_group(const Network& network, std::span<const Gid> gids) {
+    std::vector<CableGroup::Cell> cells;
+    cells.reserve(gids.size());
+    for (Gid g : gids) {
+        const Population& population = network.population_of(g);
+        if (population.kind != CellKind::cable || !population.cable)
+            throw std::logic_error("make_cable_group: gid " + std::to_string(g) +
+                                   " is not a cable cell with a description");
+        cells.push_back({g, population.cable, network.clamps_on(g)});
+    }
+    return std::make_unique<CableGroup>(std::move(cells), network.model().run.dt);
+}
+
+}  // namespace parnet

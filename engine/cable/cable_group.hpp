@@ -1,0 +1,88 @@
+#pragma once
+// Many cable cells integrated together with NEURON's fixed-step method (see docs/cable-cells.md).
+//
+// Layout: cells sharing a description are packed side by side in blocks of `lanes` cells; every
+// per-node quantity is stored node-major, lane-minor ((block node) * lanes + lane), so each
+// kernel — mechanisms, synapses, the Hines solve — runs one SIMD operation across the cells of a
+// block with contiguous loads and no gathers. A block not filled with cells is padded with idle
+// copies. Every lane executes the same instructions, so a cell's results do not depend on its
+// position in the group or on its neighbours: bit-identical however cells are grouped.
+#include "aligned_vector.hpp"
+#include "cable_cell.hpp"
+#include "cable_layout.hpp"
+#include "hh_rates.hpp"
+#include "engine/cell_group.hpp"
+#include "engine/model.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace parnet {
+
+class CableGroup final : public CellGroup {
+public:
+    static constexpr std::size_t lanes = 8;
+
+    struct Cell {
+        Gid gid = 0;
+        std::shared_ptr<const CableCellDescription> description;
+        std::vector<CurrentClamp> clamps;   // section names refer to the description ("" = root)
+    };
+
+    // Cells start at rest as NEURON's finitialize(v_init) leaves them, at step 0.
+    CableGroup(std::vector<Cell> cells, double dt);
+    ~CableGroup() override;
+
+    std::span<const Gid> gids() const override { return gids_; }
+    void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
+
+    std::size_t cell_count() const { return gids_.size(); }
+    Step current_step() const { return step_; }
+    // Compartments of the group's cells (padding excluded): the unit of the benchmarks.
+    std::uint64_t compartment_count() const { return compartments_; }
+
+    // Node of cell `cell` (index in gids()) used for location x of a section, numbered within
+    // the cell in Hines order; throws std::out_of_range for an unknown section.
+    std::uint32_t compartment_index(std::size_t cell, std::string_view section, double x) const;
+    // A handle for reading the membrane voltage there cheaply at any later time.
+    std::size_t probe(std::size_t cell, std::string_view section, double x) const;
+    double voltage_at(std::size_t probe) const { return v_[probe]; }
+    double voltage(std::size_t cell, std::string_view section, double x) const {
+        return voltage_at(probe(cell, section, x));
+    }
+
+    // Conductance (uS) of synapse `synapse` of cell `cell`: ExpSyn g, Exp2Syn B - A.
+    double synapse_conductance(std::size_t cell, std::uint32_t synapse) const;
+
+    struct Clamp;   // (internal) a current clamp of one cell
+
+private:
+    struct Kind;    // per distinct description: layout and dt-dependent constants
+    struct Block;   // up to `lanes` cells of one kind
+
+    void set_dt(double dt);
+    void run_block(Block& block, const Epoch& epoch, const EventLanes& events,
+                   std::vector<Spike>& spikes);
+
+    std::vector<Gid> gids_;
+    std::vector<std::unique_ptr<Kind>> kinds_;
+    std::vector<Block> blocks_;
+    std::vector<std::uint32_t> cell_block_, cell_lane_;
+    double dt_ = 0.0;
+    Step step_ = 0;
+    std::uint64_t compartments_ = 0;
+
+    // State, lane-minor: v per node, hh gates per hh compartment, synapse states per synapse.
+    cable::aligned_vector<double> v_, m_, h_, n_, syn_a_, syn_b_;
+    // Scratch for one block's step (matrix diagonal, right-hand side, 1/diagonal).
+    cable::aligned_vector<double> d_, rhs_, inv_d_, v_before_;
+};
+
+// The CellGroup for cable cells of a network: descriptions from Population::cable, clamps from
+// Network::clamps_on, dt from the model's run settings.
+std::unique_ptr<CellGroup> make_cable_group(const Network& network, std::span<const Gid> gids);
+
+}  // namespace parnet

@@ -1,0 +1,60 @@
+#pragma once
+// A cable cell description compiled into NEURON's node structure: one node at the centre of each
+// compartment, a zero-area node at the x=1 end of every section and a root node at the x=0 end
+// of the root section, in Hines order (a parent's index is below its children's), with NEURON's
+// areas and axial coefficients (treeset.cpp's a and b). Zero-area nodes with a single neighbour
+// and nothing attached (the root below the soma, the tips of the tree) carry no information —
+// NEURON's solve sets their voltage equal to their neighbour's — and are left out.
+#include "cable_cell.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace parnet::cable {
+
+struct HHRun {
+    std::uint32_t begin = 0, end = 0;   // node range [begin, end)
+    std::uint32_t state = 0;            // index of the first node's gating state
+    HodgkinHuxley parameters;
+};
+
+struct PassiveRun {
+    std::uint32_t begin = 0, end = 0;
+    PassiveLeak parameters;
+};
+
+class CableLayout {
+public:
+    explicit CableLayout(const CableCellDescription& cell);
+
+    std::uint32_t node_count() const { return static_cast<std::uint32_t>(parent.size()); }
+    // The node NEURON uses for location x of a section (a point process or a probe there).
+    std::uint32_t node_at(std::uint32_t section, double x) const;
+
+    // Per node. parent[0] = -1 (node 0 is the only root).
+    std::vector<std::int32_t> parent;
+    std::vector<double> a;          // coefficient of this node's dv in its parent's row
+    std::vector<double> b;          // coefficient of the parent's dv in this node's row
+    std::vector<double> area;       // um2; 100 for zero-area nodes (their rows are in nA, uS)
+    std::vector<double> cm;         // uF/cm2; 0 on zero-area nodes
+    std::vector<double> axial_diagonal;  // -b - sum of the children's a
+
+    std::vector<HHRun> hh;
+    std::uint32_t hh_states = 0;    // number of compartments carrying hh
+    std::vector<PassiveRun> pas;
+    std::vector<std::uint32_t> synapse_node;  // per synapse of the description
+    std::uint32_t detector_node = 0;
+    std::uint64_t compartments = 0;
+
+private:
+    struct SectionNodes {
+        std::uint32_t start = 0;       // node at x = 0 (full numbering)
+        std::uint32_t first_segment = 0;
+        std::uint32_t segments = 0;
+    };
+    std::uint32_t full_node_at(std::uint32_t section, double x) const;
+    std::vector<SectionNodes> sections_;
+    std::vector<std::uint32_t> kept_;   // full node number -> node (removed nodes -> neighbour)
+};
+
+}  // namespace parnet::cable
