@@ -19,15 +19,19 @@ static void BM_EventQueuePushTake(benchmark::State& state) {
     std::mt19937 rng(1);
     std::vector<PendingEvent> input(n);
     for (auto& e : input)
-        e = PendingEvent{std::uniform_real_distribution<double>(1.0, 2.0)(rng), 0.1,
+        e = PendingEvent{std::uniform_real_distribution<double>(0.0, 1.0)(rng), 0.1,
                          static_cast<Gid>(rng() % 100000), static_cast<std::uint32_t>(rng() % 100),
                          static_cast<std::uint32_t>(rng() % cells), 0};
-    EventQueue q(cells);
+    EventQueue q(cells, 10, 0.1);
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;
+    std::int64_t epoch = 0;
     for (auto _ : state) {
+        state.PauseTiming();
+        for (auto& e : input) e.time += 1.0;  // the next epoch's events
+        state.ResumeTiming();
         for (const auto& e : input) q.push(e);
-        q.take_due(1000, 0.1, events, offsets);
+        q.take_epoch(++epoch, events, offsets);
         benchmark::DoNotOptimize(events.data());
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
@@ -50,15 +54,17 @@ static void BM_ExchangeDeliver(benchmark::State& state) {
     std::vector<Gid> gids;
     for (Gid g = 100000; g < 110000; ++g) gids.push_back(g);
     ThreadDomain domain(network, gids);
+    domain.set_epoch_steps(30, 0.1);
     std::mt19937 rng(2);
     std::vector<Spike> incoming(spikes);
     for (auto& s : incoming) s = Spike{static_cast<Gid>(rng() % 100000), std::uniform_real_distribution<double>(0, 1)(rng)};
     std::uint64_t events = 0;
     Step begin = 0;
+    std::int64_t epoch = 0;
     for (auto _ : state) {
         domain.enqueue(incoming);
         const std::uint64_t before = domain.events_delivered();
-        domain.advance(Epoch{begin, begin + 30, 0.1});  // due within 3 ms: all of them
+        domain.advance(epoch++, Epoch{begin, begin + 30, 0.1});  // due within 3 ms: all of them
         events += domain.events_delivered() - before;
         state.PauseTiming();
         begin += 30;

@@ -10,33 +10,63 @@ bool canonical(const PendingEvent& a, const PendingEvent& b) {
     if (a.source != b.source) return a.source < b.source;
     return a.index < b.index;
 }
+
+// Lanes are short (a few events per cell and epoch): insertion sort beats std::sort there.
+void sort_lane(PendingEvent* first, PendingEvent* last) {
+    if (last - first > 24) {
+        std::sort(first, last, canonical);
+        return;
+    }
+    for (PendingEvent* i = first + 1; i < last; ++i) {
+        PendingEvent e = *i;
+        PendingEvent* j = i;
+        for (; j > first && canonical(e, *(j - 1)); --j) *j = *(j - 1);
+        *j = e;
+    }
+}
 }  // namespace
 
-void EventQueue::take_due(Step end, double dt, std::vector<Event>& events,
-                          std::vector<std::uint32_t>& offsets) {
-    // Split pending into due and later, keeping later events in place.
-    due_.clear();
-    std::size_t kept = 0;
-    for (const auto& e : pending_) {
-        if (delivery_step(e.time, dt) < end) due_.push_back(e);
-        else pending_[kept++] = e;
-    }
-    pending_.resize(kept);
+EventQueue::EventQueue(std::uint32_t cells, Step epoch_steps, double dt)
+    : cells_(cells), epoch_steps_(std::max<Step>(1, epoch_steps)), dt_(dt), ring_(4) {}
 
-    // Counting sort by target, then each (short) lane by time, source, index.
-    offsets.assign(cells_ + 1, 0);
-    for (const auto& e : due_) ++offsets[e.target + 1];
-    for (std::uint32_t i = 0; i < cells_; ++i) offsets[i + 1] += offsets[i];
-    sorted_.resize(due_.size());
-    cursor_.assign(offsets.begin(), offsets.end() - 1);
-    for (const auto& e : due_) sorted_[cursor_[e.target]++] = e;
-    for (std::uint32_t i = 0; i < cells_; ++i) {
-        auto b = sorted_.begin() + offsets[i], e = sorted_.begin() + offsets[i + 1];
-        if (e - b > 1) std::sort(b, e, canonical);
+std::vector<PendingEvent>& EventQueue::bucket(std::int64_t epoch) {
+    epoch = std::max(epoch, current_);
+    const auto span = static_cast<std::size_t>(epoch - current_ + 1);
+    if (span > ring_.size()) {
+        // Grow the ring, keeping every pending bucket at its epoch's new slot.
+        std::vector<std::vector<PendingEvent>> grown(std::max(span, 2 * ring_.size()));
+        for (std::int64_t k = current_; k < current_ + static_cast<std::int64_t>(ring_.size()); ++k)
+            grown[static_cast<std::size_t>(k) % grown.size()] = std::move(ring_[static_cast<std::size_t>(k) % ring_.size()]);
+        ring_ = std::move(grown);
     }
+    return ring_[static_cast<std::size_t>(epoch) % ring_.size()];
+}
+
+void EventQueue::push(const PendingEvent& e) {
+    bucket(delivery_step(e.time, dt_) / epoch_steps_).push_back(e);
+}
+
+std::size_t EventQueue::size() const {
+    std::size_t n = 0;
+    for (const auto& b : ring_) n += b.size();
+    return n;
+}
+
+void EventQueue::take_epoch(std::int64_t epoch, std::vector<Event>& events, std::vector<std::uint32_t>& offsets) {
+    std::vector<PendingEvent>& due = bucket(epoch);
+    // Counting sort by target, then each lane by time, source, index.
+    offsets.assign(cells_ + 1, 0);
+    for (const auto& e : due) ++offsets[e.target + 1];
+    for (std::uint32_t i = 0; i < cells_; ++i) offsets[i + 1] += offsets[i];
+    sorted_.resize(due.size());
+    cursor_.assign(offsets.begin(), offsets.end() - 1);
+    for (const auto& e : due) sorted_[cursor_[e.target]++] = e;
+    for (std::uint32_t i = 0; i < cells_; ++i) sort_lane(sorted_.data() + offsets[i], sorted_.data() + offsets[i + 1]);
     events.resize(sorted_.size());
     for (std::size_t i = 0; i < sorted_.size(); ++i)
         events[i] = Event{sorted_[i].time, sorted_[i].weight, sorted_[i].synapse};
+    due.clear();
+    current_ = epoch + 1;
 }
 
 }  // namespace parnet

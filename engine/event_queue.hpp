@@ -1,7 +1,7 @@
 #pragma once
-// Pending events of one thread's cells. Each epoch the events due before its end are handed out as
-// per-cell lanes in the canonical order (time, source gid, connection index), so a cell sees the
-// same sequence whatever rank or thread it lives on.
+// Pending events of one thread's cells, bucketed by the epoch in which they are delivered. Each
+// epoch the due bucket is handed out as per-cell lanes in the canonical order (time, source gid,
+// connection index), so a cell sees the same sequence whatever rank or thread it lives on.
 #include "event.hpp"
 #include "types.hpp"
 
@@ -21,20 +21,26 @@ struct PendingEvent {
 
 class EventQueue {
 public:
-    explicit EventQueue(std::uint32_t cells) : cells_(cells) {}
+    // epoch_steps: steps per epoch; dt: the step, for the delivery rule.
+    EventQueue(std::uint32_t cells, Step epoch_steps, double dt);
 
-    void push(const PendingEvent& e) { pending_.push_back(e); }
-    std::size_t size() const { return pending_.size(); }
+    void push(const PendingEvent& e);
+    std::size_t size() const;
 
-    // Removes the events delivered at steps < end and returns them as lanes: lane i of the result
-    // (events[offsets[i] .. offsets[i+1]]) holds cell i's events in canonical order.
-    void take_due(Step end, double dt, std::vector<Event>& events, std::vector<std::uint32_t>& offsets);
+    // Removes the events delivered during epoch `epoch` (steps [epoch*D, (epoch+1)*D)) and returns
+    // them as lanes: lane i (events[offsets[i] .. offsets[i+1]]) holds cell i's events in canonical
+    // order. Events of earlier epochs would be a bug upstream; they are delivered now.
+    void take_epoch(std::int64_t epoch, std::vector<Event>& events, std::vector<std::uint32_t>& offsets);
 
 private:
+    std::vector<PendingEvent>& bucket(std::int64_t epoch);
+
     std::uint32_t cells_;
-    std::vector<PendingEvent> pending_;
-    std::vector<PendingEvent> due_;  // scratch, kept to avoid reallocation
-    std::vector<PendingEvent> sorted_;
+    Step epoch_steps_;
+    double dt_;
+    std::int64_t current_ = 0;                      // earliest epoch not yet taken
+    std::vector<std::vector<PendingEvent>> ring_;   // bucket of epoch k at ring_[k % ring_.size()]
+    std::vector<PendingEvent> sorted_;              // scratch, kept to avoid reallocation
     std::vector<std::uint32_t> cursor_;
 };
 

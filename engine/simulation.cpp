@@ -69,6 +69,7 @@ void Simulation::agree_epoch() {
     } else {
         epoch_steps_ = std::numeric_limits<Step>::max() / 4;  // no connections: one epoch
     }
+    for (auto& d : domains_) d->set_epoch_steps(epoch_steps_, dt_);
     epoch_agreed_ = true;
     stats_.setup += now() - start;
 }
@@ -79,13 +80,14 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     const int threads = this->threads();
     std::vector<Spike> received;
     std::vector<Spike> local;
-    for (Step begin = 0; begin < total; begin += epoch_steps_) {
+    std::int64_t index = 0;
+    for (Step begin = 0; begin < total; begin += epoch_steps_, ++index) {
         const Epoch epoch{begin, std::min(total, begin + epoch_steps_), dt_};
 
         double t0 = now();
         on_each_thread(threads, [&](int t) {
             domains_[t]->enqueue(received);
-            domains_[t]->advance(epoch);
+            domains_[t]->advance(index, epoch);
         });
         local.clear();
         for (const auto& d : domains_) local.insert(local.end(), d->spikes().begin(), d->spikes().end());

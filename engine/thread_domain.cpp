@@ -19,8 +19,7 @@ std::vector<std::vector<Gid>> by_kind(const Network& network, std::span<const Gi
 }
 }  // namespace
 
-ThreadDomain::ThreadDomain(const Network& network, std::span<const Gid> gids)
-    : queue_(static_cast<std::uint32_t>(gids.size())) {
+ThreadDomain::ThreadDomain(const Network& network, std::span<const Gid> gids) {
     std::vector<std::pair<Gid, Target>> incoming;
     for (const auto& list : by_kind(network, gids)) {
         group_first_.push_back(static_cast<std::uint32_t>(cells_));
@@ -34,42 +33,42 @@ ThreadDomain::ThreadDomain(const Network& network, std::span<const Gid> gids)
         groups_.push_back(make_cell_group(network, list));
     }
     group_first_.push_back(static_cast<std::uint32_t>(cells_));
-    queue_ = EventQueue(static_cast<std::uint32_t>(cells_));
 
     std::stable_sort(incoming.begin(), incoming.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     targets_.reserve(incoming.size());
+    std::vector<SourceIndex::Range> ranges;
     for (std::size_t i = 0; i < incoming.size(); ++i) {
         const Gid src = incoming[i].first;
-        auto& range = by_source_[src];
-        if (i == 0 || incoming[i - 1].first != src) range.begin = static_cast<std::uint32_t>(i);
-        range.end = static_cast<std::uint32_t>(i + 1);
+        if (i == 0 || incoming[i - 1].first != src) {
+            sources_.push_back(src);
+            ranges.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i)});
+        }
+        ranges.back().end = static_cast<std::uint32_t>(i + 1);
         targets_.push_back(incoming[i].second);
     }
+    by_source_ = SourceIndex(sources_, ranges);
 }
 
-std::vector<Gid> ThreadDomain::sources() const {
-    std::vector<Gid> out;
-    out.reserve(by_source_.size());
-    for (const auto& [g, r] : by_source_) out.push_back(g);
-    std::sort(out.begin(), out.end());
-    return out;
+std::vector<Gid> ThreadDomain::sources() const { return sources_; }
+
+void ThreadDomain::set_epoch_steps(Step steps, double dt) {
+    queue_ = EventQueue(static_cast<std::uint32_t>(cells_), steps, dt);
 }
 
 void ThreadDomain::enqueue(std::span<const Spike> spikes) {
     for (const Spike& s : spikes) {
-        auto it = by_source_.find(s.source);
-        if (it == by_source_.end()) continue;
-        for (std::uint32_t i = it->second.begin; i < it->second.end; ++i) {
+        const auto range = by_source_.find(s.source);
+        for (std::uint32_t i = range.begin; i < range.end; ++i) {
             const Target& t = targets_[i];
             queue_.push(PendingEvent{s.time + t.delay, t.weight, s.source, t.index, t.cell, t.synapse});
         }
     }
 }
 
-void ThreadDomain::advance(const Epoch& epoch) {
+void ThreadDomain::advance(std::int64_t index, const Epoch& epoch) {
     spikes_.clear();
-    queue_.take_due(epoch.end, epoch.dt, events_, offsets_);
+    queue_.take_epoch(index, events_, offsets_);
     events_delivered_ += events_.size();
     for (std::size_t k = 0; k < groups_.size(); ++k) {
         const std::size_t first = group_first_[k];

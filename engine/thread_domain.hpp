@@ -4,10 +4,10 @@
 #include "cell_group.hpp"
 #include "event_queue.hpp"
 #include "network.hpp"
+#include "source_index.hpp"
 
 #include <memory>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 namespace parnet {
@@ -16,10 +16,13 @@ class ThreadDomain {
 public:
     ThreadDomain(const Network& network, std::span<const Gid> gids);
 
+    // Fixes the epoch length (steps) once all ranks agreed on it; before any enqueue or advance.
+    void set_epoch_steps(Step steps, double dt);
     // Turns every spike whose source has targets here into events (spikes from the exchange).
     void enqueue(std::span<const Spike> spikes);
-    // Integrates the epoch; the spikes fired are left in spikes().
-    void advance(const Epoch& epoch);
+    // Integrates epoch number `index` (epochs are consecutive, from 0); the spikes fired are left
+    // in spikes().
+    void advance(std::int64_t index, const Epoch& epoch);
 
     std::vector<Spike>& spikes() { return spikes_; }
     std::size_t cell_count() const { return cells_; }
@@ -39,17 +42,15 @@ private:
         std::uint32_t index;    // connection index at the target
         std::uint32_t synapse;
     };
-    struct Range {
-        std::uint32_t begin, end;
-    };
 
     std::vector<std::unique_ptr<CellGroup>> groups_;
     std::vector<std::uint32_t> group_first_;  // first thread-local cell index of each group
     std::size_t cells_ = 0;
     std::vector<Target> targets_;             // grouped by source gid
-    std::unordered_map<Gid, Range> by_source_;
+    std::vector<Gid> sources_;                // ascending, distinct
+    SourceIndex by_source_;
     double min_delay_ = infinite_time;
-    EventQueue queue_;
+    EventQueue queue_{0, 1, 1.0};
     std::vector<Event> events_;
     std::vector<std::uint32_t> offsets_;
     std::vector<Spike> spikes_;

@@ -295,7 +295,6 @@ private:
             obj.fail("delay", "a distribution whose smallest value is >= dt (" + fmt(dt) +
                                   " ms): give \"min\" >= dt");
         }
-        if (proj.delay.upper_bound() > 1e6) obj.fail("delay", "a distribution with a finite \"max\"");
 
         parse_synapse(obj, tgt, proj);
         model_.projections.push_back(std::move(proj));

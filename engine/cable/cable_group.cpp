@@ -8,6 +8,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -79,13 +80,11 @@ inline double cnexp(double x, double xinf, double minus_inv_tau, double dt) {
     return x + (1.0 - exp_inline(dt * minus_inv_tau)) * (xinf - x);
 }
 
-// The three gates of hh. One division gives the three reciprocals of the time constants
-// (within a few ulp of three divisions; divisions are the slowest SIMD operation here).
+// The three gates of hh (hh.mod's DERIVATIVE states by cnexp).
 inline void hh_gates(const Rates& r, double& m, double& h, double& n, double dt) {
-    const double minus_inv = -1.0 / (r.mtau * r.htau * r.ntau);
-    m = cnexp(m, r.minf, minus_inv * (r.htau * r.ntau), dt);
-    h = cnexp(h, r.hinf, minus_inv * (r.mtau * r.ntau), dt);
-    n = cnexp(n, r.ninf, minus_inv * (r.mtau * r.htau), dt);
+    m = cnexp(m, r.minf, -1.0 / r.mtau, dt);
+    h = cnexp(h, r.hinf, -1.0 / r.htau, dt);
+    n = cnexp(n, r.ninf, -1.0 / r.ntau, dt);
 }
 
 // Mechanism kernels over `nodes` consecutive nodes, all lanes. Separate functions with restrict
@@ -142,40 +141,50 @@ inline void hh_gates(const Rates& r, double& m, double& h, double& n, double dt)
         }
 }
 
+inline void add_lanes(double* __restrict to, const double* __restrict from) {
+    for (std::size_t l = 0; l < W; ++l) to[l] += from[l];
+}
+
+// The W lanes of one node as one SIMD value (GCC/Clang vector extension: lane-wise IEEE
+// arithmetic, a scalar operand is broadcast). Rows are 64-byte aligned in every array.
+using Lanes = double __attribute__((vector_size(W * sizeof(double))));
+inline Lanes load(const double* p) {
+    Lanes x;
+    std::memcpy(&x, p, sizeof x);
+    return x;
+}
+inline void store(double* p, Lanes x) { std::memcpy(p, &x, sizeof x); }
+
 // NEURON's axial currents (nrn_rhs), triang, bksub and update for the nodes of one block:
-// a tree solved in Hines order, W cells at a time.
+// a tree solved in Hines order, W cells at a time. (Written with explicit SIMD values: a node
+// and its parent are rows of the same arrays, which keeps compilers from vectorizing loops.)
 [[gnu::noinline]] void axial_solve_update(std::size_t N, const std::int32_t* __restrict parent,
                                           const double* __restrict a, const double* __restrict b,
                                           double* __restrict d, double* __restrict rhs,
                                           double* __restrict inv_d, double* __restrict v) {
     for (std::size_t j = 1; j < N; ++j) {
         const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
-        const double aj = a[j], bj = b[j];
-        for (std::size_t l = 0; l < W; ++l) {
-            const double dv = v[p + l] - v[j * W + l];
-            rhs[j * W + l] -= bj * dv;
-            rhs[p + l] += aj * dv;
-        }
+        const Lanes dv = load(v + p) - load(v + j * W);
+        store(rhs + j * W, load(rhs + j * W) - b[j] * dv);
+        store(rhs + p, load(rhs + p) + a[j] * dv);
     }
     for (std::size_t j = N - 1; j >= 1; --j) {
         const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
-        const double aj = a[j], bj = b[j];
-        for (std::size_t l = 0; l < W; ++l) {
-            const double inv = 1.0 / d[j * W + l];
-            inv_d[j * W + l] = inv;
-            const double f = aj * inv;
-            d[p + l] -= f * bj;
-            rhs[p + l] -= f * rhs[j * W + l];
-        }
+        const Lanes inv = 1.0 / load(d + j * W);
+        store(inv_d + j * W, inv);
+        const Lanes f = a[j] * inv;   // elimination factor
+        store(d + p, load(d + p) - f * b[j]);
+        store(rhs + p, load(rhs + p) - f * load(rhs + j * W));
     }
-    for (std::size_t l = 0; l < W; ++l) rhs[l] = rhs[l] / d[l];
+    const Lanes root = load(rhs) / load(d);
+    store(rhs, root);
+    store(v, load(v) + root);
     for (std::size_t j = 1; j < N; ++j) {
         const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
-        const double bj = b[j];
-        for (std::size_t l = 0; l < W; ++l)
-            rhs[j * W + l] = (rhs[j * W + l] - bj * rhs[p + l]) * inv_d[j * W + l];
+        const Lanes dv = (load(rhs + j * W) - b[j] * load(rhs + p)) * load(inv_d + j * W);
+        store(rhs + j * W, dv);
+        store(v + j * W, load(v + j * W) + dv);
     }
-    for (std::size_t k = 0; k < N * W; ++k) v[k] += rhs[k];
 }
 
 }  // namespace
@@ -533,10 +542,8 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
                     if (n >= c.on_step && n < c.off_step) injected[c.slot * W + c.lane] += c.current;
                 block.next_clamp_change = next_change(block.clamps, n);
             }
-            for (std::size_t slot = 0; slot < block.clamp_nodes.size(); ++slot) {
-                double* __restrict r = rhs + block.clamp_nodes[slot] * W;
-                for (std::size_t l = 0; l < W; ++l) r[l] += injected[slot * W + l];
-            }
+            for (std::size_t slot = 0; slot < block.clamp_nodes.size(); ++slot)
+                add_lanes(rhs + block.clamp_nodes[slot] * W, injected + slot * W);
         }
         if (desc.detector.interpolate)
             for (std::size_t l = 0; l < W; ++l) v_before_[l] = v[detector + l];

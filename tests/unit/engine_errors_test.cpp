@@ -27,7 +27,7 @@ fs::path scratch(const std::string& name) {
 Outcome run_engine(int ranks, const fs::path& model, const fs::path& dir, const std::string& extra = "") {
     const fs::path log = dir / "log.txt";
     std::ostringstream cmd;
-    cmd << "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -n " << ranks << " "
+    cmd << "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1 OMP_WAIT_POLICY=passive mpirun --oversubscribe -n " << ranks << " "
         << PARNET_BINARY_DIR << "/bin/engine --progress 0 " << extra << " " << model << " > " << log << " 2>&1";
     Outcome out;
     const int raw = std::system(cmd.str().c_str());

@@ -1,4 +1,4 @@
-// Events reach each cell in canonical order (time, source gid, connection index), at their step.
+// Events reach each cell in canonical order (time, source gid, connection index), in their epoch.
 #include "engine/event_queue.hpp"
 
 #include <gtest/gtest.h>
@@ -6,8 +6,8 @@
 using namespace parnet;
 
 TEST(EventQueue, LanesAreCanonicalAndOnlyDueEventsLeave) {
-    EventQueue q(3);
     const double dt = 0.1;
+    EventQueue q(3, 11, dt);  // epochs of 11 steps
     // pushed out of order; weight encodes the expected position in the lane
     q.push({1.0, 3, 7, 0, 1, 0});
     q.push({0.5, 1, 9, 2, 1, 0});
@@ -17,7 +17,7 @@ TEST(EventQueue, LanesAreCanonicalAndOnlyDueEventsLeave) {
     q.push({0.3, 7, 2, 0, 2, 0});
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;
-    q.take_due(11, dt, events, offsets);
+    q.take_epoch(0, events, offsets);
     ASSERT_EQ(offsets, (std::vector<std::uint32_t>{0, 0, 4, 5}));
     EXPECT_EQ(events[0].weight, 1);  // t 0.5
     EXPECT_EQ(events[1].weight, 2);  // t 1.0 from gid 5
@@ -26,7 +26,7 @@ TEST(EventQueue, LanesAreCanonicalAndOnlyDueEventsLeave) {
     EXPECT_EQ(events[3].synapse, 1u);
     EXPECT_EQ(events[4].weight, 7);
     EXPECT_EQ(q.size(), 1u);
-    q.take_due(21, dt, events, offsets);
+    q.take_epoch(1, events, offsets);
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].time, 2.0);
 }
@@ -38,4 +38,20 @@ TEST(EventQueue, DeliveryStepFollowsNeuronsHalfStepRule) {
     EXPECT_EQ(delivery_step(1.0 + 0.013, dt), 41);
     EXPECT_EQ(delivery_step(1.0 - 0.012, dt), 40);
     EXPECT_EQ(delivery_step(0.0, dt), 0);
+}
+
+TEST(EventQueue, LongDelaysWaitInTheirEpochWhileTheRingGrows) {
+    const double dt = 0.1;
+    EventQueue q(2, 10, dt);  // 1 ms epochs
+    for (int k = 0; k < 60; ++k) q.push({0.5 + k, 1.0 * k, 1, 0, static_cast<std::uint32_t>(k % 2), 0});
+    std::vector<Event> events;
+    std::vector<std::uint32_t> offsets;
+    for (int epoch = 0; epoch < 60; ++epoch) {
+        q.take_epoch(epoch, events, offsets);
+        ASSERT_EQ(events.size(), 1u) << epoch;
+        EXPECT_EQ(events[0].weight, epoch);
+        EXPECT_EQ(offsets[1] - offsets[0], epoch % 2 == 0 ? 1u : 0u);
+        q.push({epoch + 100.5, -1, 2, 0, 0, 0});  // pushes far ahead keep arriving
+    }
+    EXPECT_EQ(q.size(), 60u);
 }

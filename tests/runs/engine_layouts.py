@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""End-to-end: the real `engine` under mpirun writes bit-identical SONATA spike files for every
+rank count (1-4) and thread count (1-2), the files pass tools/check_sonata.py, and the run report
+holds one entry per rank with consistent totals.
+
+Usage: engine_layouts.py --engine BIN --model MODEL --work DIR [--ranks 1 2 3 4] [--threads 1 2]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_engine(args, ranks, threads, out):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_mpi_yield_when_idle="1", OMP_WAIT_POLICY="passive",
+               OMP_NUM_THREADS=str(threads))
+    cmd = ["mpirun", "--oversubscribe", "-n", str(ranks), args.engine, "--progress", "0",
+           "--threads", str(threads), "--output", out, args.model]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def datasets(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        for pop in f["spikes"]:
+            g = f["spikes"][pop]
+            out[pop] = (g["timestamps"][:], g["node_ids"][:], int(g.attrs["sorting"]))
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--engine", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--ranks", type=int, nargs="+", default=[1, 2, 3, 4])
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--min-spikes", type=int, default=1000)
+    args = p.parse_args()
+
+    reference = None
+    failures = 0
+    for ranks in args.ranks:
+        for threads in args.threads:
+            out = os.path.join(args.work, f"r{ranks}t{threads}")
+            stdout = run_engine(args, ranks, threads, out)
+            spikes = os.path.join(out, "spikes.h5")
+            check = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "check_sonata.py"), "--spikes", spikes],
+                                   capture_output=True, text=True)
+            if check.returncode != 0:
+                print(f"FAIL r{ranks}t{threads}: check_sonata: {check.stdout}{check.stderr}")
+                failures += 1
+            report = json.load(open(os.path.join(out, "report.json")))
+            if report["ranks"] != ranks or len(report["per_rank"]) != ranks or report["threads"] != threads:
+                print(f"FAIL r{ranks}t{threads}: report layout {report['ranks']} ranks, {len(report['per_rank'])} entries")
+                failures += 1
+            data = datasets(spikes)
+            total = sum(len(t) for t, _, _ in data.values())
+            if total != report["spikes"] or f"{total:,}" not in stdout:
+                print(f"FAIL r{ranks}t{threads}: file holds {total} spikes, report says {report['spikes']}")
+                failures += 1
+            if reference is None:
+                reference = data
+                if total < args.min_spikes:
+                    sys.exit(f"FAIL: only {total} spikes; the comparison needs an active network")
+                print(f"reference r{ranks}t{threads}: {total} spikes in {len(data)} populations")
+                continue
+            same = data.keys() == reference.keys() and all(
+                np.array_equal(data[k][0].view(np.uint64), reference[k][0].view(np.uint64))
+                and np.array_equal(data[k][1], reference[k][1]) and data[k][2] == reference[k][2]
+                for k in data)
+            print(f"r{ranks}t{threads}: {total} spikes, {'bit-identical' if same else 'DIFFERENT'}")
+            failures += 0 if same else 1
+    print(f"{'PASS' if failures == 0 else 'FAIL'}: {failures} failures")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
