@@ -1,6 +1,7 @@
 #include "simulation.hpp"
 
 #include <omp.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
@@ -110,6 +111,9 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     }
     stats_.events_delivered = 0;
     for (const auto& d : domains_) stats_.events_delivered += d->events_delivered();
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    stats_.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
 }  // namespace parnet

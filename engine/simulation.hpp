@@ -25,6 +25,7 @@ struct RankStats {
     std::uint64_t spikes_sent = 0;      // spikes of this rank's cells
     std::uint64_t spikes_received = 0;  // spikes from all ranks that reached this rank
     std::uint64_t events_delivered = 0;
+    double peak_rss_mb = 0.0;           // the process's peak resident memory at the end of the run
 };
 
 class Simulation {

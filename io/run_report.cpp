@@ -19,7 +19,7 @@ std::array<double, stat_fields> pack(const RankStats& s) {
     return {s.setup, s.compute, s.waiting, s.exchange, s.output,
             static_cast<double>(s.cells), static_cast<double>(s.connections),
             static_cast<double>(s.source_gids), static_cast<double>(s.spikes_sent),
-            static_cast<double>(s.spikes_received), static_cast<double>(s.events_delivered), 0.0};
+            static_cast<double>(s.spikes_received), static_cast<double>(s.events_delivered), s.peak_rss_mb};
 }
 
 RankStats unpack(const double* v) {
@@ -35,6 +35,7 @@ RankStats unpack(const double* v) {
     s.spikes_sent = static_cast<std::uint64_t>(v[8]);
     s.spikes_received = static_cast<std::uint64_t>(v[9]);
     s.events_delivered = static_cast<std::uint64_t>(v[10]);
+    s.peak_rss_mb = v[11];
     return s;
 }
 }  // namespace
@@ -81,7 +82,8 @@ void write_run_report(const std::filesystem::path& file, const RunReport& report
                    {"source_gids", s.source_gids},
                    {"spikes_sent", s.spikes_sent},
                    {"spikes_received", s.spikes_received},
-                   {"events_delivered", s.events_delivered}};
+                   {"events_delivered", s.events_delivered},
+                   {"peak_rss_mb", s.peak_rss_mb}};
         if (r < report.predicted_load.size()) entry["predicted_load"] = report.predicted_load[r];
         ranks.push_back(entry);
     }

@@ -190,7 +190,7 @@ int run(const Options& opt, Communicator& comm) {
         io::write_run_report(report_file, report);
         if (!opt.quiet) {
             std::uint64_t cells = 0, connections = 0;
-            double exchange = 0, waiting = 0, output = 0, setup = 0;
+            double exchange = 0, waiting = 0, output = 0, setup = 0, rss = 0;
             for (const auto& s : report.rank_stats) {
                 cells += s.cells;
                 connections += s.connections;
@@ -198,6 +198,7 @@ int run(const Options& opt, Communicator& comm) {
                 waiting = std::max(waiting, s.waiting);
                 output = std::max(output, s.output);
                 setup = std::max(setup, s.setup);
+                rss = std::max(rss, s.peak_rss_mb);
             }
             std::ostringstream kinds;
             for (const auto& p : report.populations) {
@@ -216,6 +217,7 @@ int run(const Options& opt, Communicator& comm) {
                         kinds.str().c_str());
             std::printf("  balance  compute imbalance %.3f (max/mean); slowest rank waits %.2f s, exchange %.2f s, output %.2f s\n",
                         report.imbalance(), waiting, exchange, output);
+            std::printf("  memory   peak resident %.0f MB on the largest rank\n", rss);
             std::printf("  output   %s, %s\n", spike_file.c_str(), report_file.c_str());
         }
     }
