@@ -31,7 +31,8 @@ static void BM_EventQueuePushTake(benchmark::State& state) {
         for (auto& e : input) e.time += 1.0;  // the next epoch's events
         state.ResumeTiming();
         for (const auto& e : input) q.push(e);
-        q.take_epoch(++epoch, events, offsets);
+        ++epoch;
+        q.take_epoch(epoch, (epoch + 1) * 10, events, offsets);
         benchmark::DoNotOptimize(events.data());
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));

@@ -52,8 +52,11 @@ std::size_t EventQueue::size() const {
     return n;
 }
 
-void EventQueue::take_epoch(std::int64_t epoch, std::vector<Event>& events, std::vector<std::uint32_t>& offsets) {
+void EventQueue::take_epoch(std::int64_t epoch, Step end, std::vector<Event>& events,
+                            std::vector<std::uint32_t>& offsets) {
     std::vector<PendingEvent>& due = bucket(epoch);
+    if (end < (epoch + 1) * epoch_steps_)
+        std::erase_if(due, [&](const PendingEvent& e) { return delivery_step(e.time, dt_) >= end; });
     // Counting sort by target, then each lane by time, source, index.
     offsets.assign(cells_ + 1, 0);
     for (const auto& e : due) ++offsets[e.target + 1];

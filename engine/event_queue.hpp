@@ -29,8 +29,10 @@ public:
 
     // Removes the events delivered during epoch `epoch` (steps [epoch*D, (epoch+1)*D)) and returns
     // them as lanes: lane i (events[offsets[i] .. offsets[i+1]]) holds cell i's events in canonical
-    // order. Events of earlier epochs would be a bug upstream; they are delivered now.
-    void take_epoch(std::int64_t epoch, std::vector<Event>& events, std::vector<std::uint32_t>& offsets);
+    // order. Events of earlier epochs would be a bug upstream; they are delivered now. `end` is the
+    // epoch's last step + 1: the run's last epoch may stop short of (epoch+1)*D, and events due after
+    // the end of the run are dropped.
+    void take_epoch(std::int64_t epoch, Step end, std::vector<Event>& events, std::vector<std::uint32_t>& offsets);
 
 private:
     std::vector<PendingEvent>& bucket(std::int64_t epoch);

@@ -68,7 +68,7 @@ void ThreadDomain::enqueue(std::span<const Spike> spikes) {
 
 void ThreadDomain::advance(std::int64_t index, const Epoch& epoch) {
     spikes_.clear();
-    queue_.take_epoch(index, events_, offsets_);
+    queue_.take_epoch(index, epoch.end, events_, offsets_);
     events_delivered_ += events_.size();
     for (std::size_t k = 0; k < groups_.size(); ++k) {
         const std::size_t first = group_first_[k];

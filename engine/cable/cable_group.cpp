@@ -25,6 +25,17 @@ constexpr double slope_dv = 0.001;          // NEURON's di/dv difference (mV)
 constexpr double inv_slope_dv = 1.0 / slope_dv;
 constexpr Step no_event = std::numeric_limits<Step>::max();
 
+// The W lanes of one node as one SIMD value (GCC/Clang vector extension: lane-wise IEEE
+// arithmetic, a scalar operand is broadcast). Rows are 64-byte aligned in every array. Code
+// written with it runs every lane through the same instruction, whatever the compiler decides.
+using Lanes = double __attribute__((vector_size(W * sizeof(double))));
+inline Lanes load(const double* p) {
+    Lanes x;
+    std::memcpy(&x, p, sizeof x);
+    return x;
+}
+inline void store(double* p, Lanes x) { std::memcpy(p, &x, sizeof x); }
+
 // hh.mod's rates(v) in inline arithmetic (usetable_hh = 0), vectorizable.
 inline double vtrap_inline(double x, double y) {
     const double small = y * (1.0 - x / y / 2.0);
@@ -141,19 +152,7 @@ inline void hh_gates(const Rates& r, double& m, double& h, double& n, double dt)
         }
 }
 
-inline void add_lanes(double* __restrict to, const double* __restrict from) {
-    for (std::size_t l = 0; l < W; ++l) to[l] += from[l];
-}
-
-// The W lanes of one node as one SIMD value (GCC/Clang vector extension: lane-wise IEEE
-// arithmetic, a scalar operand is broadcast). Rows are 64-byte aligned in every array.
-using Lanes = double __attribute__((vector_size(W * sizeof(double))));
-inline Lanes load(const double* p) {
-    Lanes x;
-    std::memcpy(&x, p, sizeof x);
-    return x;
-}
-inline void store(double* p, Lanes x) { std::memcpy(p, &x, sizeof x); }
+inline void add_lanes(double* to, const double* from) { store(to, load(to) + load(from)); }
 
 // NEURON's axial currents (nrn_rhs), triang, bksub and update for the nodes of one block:
 // a tree solved in Hines order, W cells at a time. (Written with explicit SIMD values: a node
@@ -289,9 +288,6 @@ Step first_mid_step_at_or_after(double time, double dt) {
     while (mid(n) < time) ++n;
     return n;
 }
-
-// When, at or after step n, the set of clamps that are on changes next.
-Step next_change(const std::vector<CableGroup::Clamp>& clamps, Step n);
 }  // namespace
 
 CableGroup::~CableGroup() = default;
@@ -407,8 +403,8 @@ void CableGroup::set_dt(double dt) {
     }
 }
 
-namespace {
-Step next_change(const std::vector<CableGroup::Clamp>& clamps, Step n) {
+// The first step after n at which a clamp of the list switches on or off.
+Step CableGroup::next_clamp_change(const std::vector<Clamp>& clamps, Step n) {
     Step next = no_event;
     for (const auto& c : clamps) {
         if (c.on_step > n) next = std::min(next, c.on_step);
@@ -416,7 +412,6 @@ Step next_change(const std::vector<CableGroup::Clamp>& clamps, Step n) {
     }
     return next;
 }
-}  // namespace
 
 void CableGroup::advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) {
     if (epoch.begin != step_)
@@ -464,6 +459,10 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
         next_step[l] = no_event;
         if (block.cell[l] < 0 || events.offsets.empty()) continue;
         lane_events[l] = events.lane(static_cast<std::size_t>(block.cell[l]));
+        if (!lane_events[l].empty() && delivery_step(lane_events[l].back().time, dt) >= epoch.end)
+            throw std::logic_error("cable group: gid " +
+                                   std::to_string(gids_[static_cast<std::size_t>(block.cell[l])]) +
+                                   " was handed an event due after the epoch");
         if (!lane_events[l].empty()) {
             next_step[l] = step_of(lane_events[l].front());
             next_any = std::min(next_any, next_step[l]);
@@ -500,17 +499,12 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
                 }
                 next_any = std::min(next_any, next_step[l]);
             }
-            if (next_any >= epoch.end && next_any != no_event)
-                throw std::logic_error("cable group: an event lane holds an event past the epoch");
         }
 
         // Matrix: diagonal = capacitance + constant axial terms, rhs = 0 (nrn_rhs / nrn_lhs).
         for (std::size_t j = 0; j < N; ++j) {
-            const double dj = diagonal[j];
-            for (std::size_t l = 0; l < W; ++l) {
-                d[j * W + l] = dj;
-                rhs[j * W + l] = 0.0;
-            }
+            store(d + j * W, Lanes{} + diagonal[j]);
+            store(rhs + j * W, Lanes{});
         }
         // Membrane currents, each linearised by NEURON's 0.001 mV difference.
         for (const auto& run : layout.pas)
@@ -523,16 +517,13 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
         for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
             const auto& syn = kind.synapses[s];
             const std::size_t node = syn.node * W;
-            const double* __restrict ga = sa + s * W;
-            const double* __restrict gb = sb + s * W;
-            // expsyn: g = A; exp2syn: g = B - A (both zero on unused slots)
-            for (std::size_t l = 0; l < W; ++l) {
-                const double g = syn.two_state ? gb[l] - ga[l] : ga[l];
-                const double i0 = g * (v[node + l] - syn.e);
-                const double i1 = g * ((v[node + l] + slope_dv) - syn.e);
-                rhs[node + l] -= i0 * syn.scale;
-                d[node + l] += (i1 - i0) * inv_slope_dv * syn.scale;
-            }
+            // expsyn: g = A; exp2syn: g = B - A
+            const Lanes g = syn.two_state ? load(sb + s * W) - load(sa + s * W) : load(sa + s * W);
+            const Lanes vn = load(v + node);
+            const Lanes i0 = g * (vn - syn.e);
+            const Lanes i1 = g * ((vn + slope_dv) - syn.e);
+            store(rhs + node, load(rhs + node) - i0 * syn.scale);
+            store(d + node, load(d + node) + (i1 - i0) * inv_slope_dv * syn.scale);
         }
         if (!block.clamps.empty()) {
             double* __restrict injected = block.injected.data();
@@ -540,7 +531,7 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
                 std::fill(block.injected.begin(), block.injected.end(), 0.0);
                 for (const Clamp& c : block.clamps)
                     if (n >= c.on_step && n < c.off_step) injected[c.slot * W + c.lane] += c.current;
-                block.next_clamp_change = next_change(block.clamps, n);
+                block.next_clamp_change = next_clamp_change(block.clamps, n);
             }
             for (std::size_t slot = 0; slot < block.clamp_nodes.size(); ++slot)
                 add_lanes(rhs + block.clamp_nodes[slot] * W, injected + slot * W);
@@ -561,11 +552,12 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
         }
         for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
             const auto& syn = kind.synapses[s];
-            double* __restrict ga = sa + s * W;
-            double* __restrict gb = sb + s * W;
-            for (std::size_t l = 0; l < W; ++l) ga[l] = ga[l] + syn.decay_a * (-ga[l]);
-            if (syn.two_state)
-                for (std::size_t l = 0; l < W; ++l) gb[l] = gb[l] + syn.decay_b * (-gb[l]);
+            const Lanes ga = load(sa + s * W);
+            store(sa + s * W, ga + syn.decay_a * (-ga));
+            if (syn.two_state) {
+                const Lanes gb = load(sb + s * W);
+                store(sb + s * W, gb + syn.decay_b * (-gb));
+            }
         }
 
         // Threshold detection at the step's end (NEURON checks at the start of the next step).

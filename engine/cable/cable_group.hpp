@@ -57,11 +57,12 @@ public:
     // Conductance (uS) of synapse `synapse` of cell `cell`: ExpSyn g, Exp2Syn B - A.
     double synapse_conductance(std::size_t cell, std::uint32_t synapse) const;
 
-    struct Clamp;   // (internal) a current clamp of one cell
-
 private:
     struct Kind;    // per distinct description: layout and dt-dependent constants
     struct Block;   // up to `lanes` cells of one kind
+    struct Clamp;   // a current clamp of one cell
+
+    static Step next_clamp_change(const std::vector<Clamp>& clamps, Step n);
 
     void set_dt(double dt);
     void run_block(Block& block, const Epoch& epoch, const EventLanes& events,

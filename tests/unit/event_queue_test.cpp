@@ -17,7 +17,7 @@ TEST(EventQueue, LanesAreCanonicalAndOnlyDueEventsLeave) {
     q.push({0.3, 7, 2, 0, 2, 0});
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;
-    q.take_epoch(0, events, offsets);
+    q.take_epoch(0, 11, events, offsets);
     ASSERT_EQ(offsets, (std::vector<std::uint32_t>{0, 0, 4, 5}));
     EXPECT_EQ(events[0].weight, 1);  // t 0.5
     EXPECT_EQ(events[1].weight, 2);  // t 1.0 from gid 5
@@ -26,7 +26,7 @@ TEST(EventQueue, LanesAreCanonicalAndOnlyDueEventsLeave) {
     EXPECT_EQ(events[3].synapse, 1u);
     EXPECT_EQ(events[4].weight, 7);
     EXPECT_EQ(q.size(), 1u);
-    q.take_epoch(1, events, offsets);
+    q.take_epoch(1, 22, events, offsets);
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].time, 2.0);
 }
@@ -47,11 +47,23 @@ TEST(EventQueue, LongDelaysWaitInTheirEpochWhileTheRingGrows) {
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;
     for (int epoch = 0; epoch < 60; ++epoch) {
-        q.take_epoch(epoch, events, offsets);
+        q.take_epoch(epoch, (epoch + 1) * 10, events, offsets);
         ASSERT_EQ(events.size(), 1u) << epoch;
         EXPECT_EQ(events[0].weight, epoch);
         EXPECT_EQ(offsets[1] - offsets[0], epoch % 2 == 0 ? 1u : 0u);
         q.push({epoch + 100.5, -1, 2, 0, 0, 0});  // pushes far ahead keep arriving
     }
     EXPECT_EQ(q.size(), 60u);
+}
+
+TEST(EventQueue, TheRunsShortLastEpochDropsEventsAfterTheEnd) {
+    const double dt = 0.1;
+    EventQueue q(1, 10, dt);
+    q.push({0.4, 1, 1, 0, 0, 0});   // step 4
+    q.push({0.75, 2, 1, 1, 0, 0});  // step 8: after a run ending at step 6
+    std::vector<Event> events;
+    std::vector<std::uint32_t> offsets;
+    q.take_epoch(0, 6, events, offsets);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].weight, 1);
 }
