@@ -17,13 +17,30 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run_engine(args, ranks, threads, out):
+def write_shuffled_plan(path, fingerprint_hex, cells, ranks, threads, seed=5):
+    """A plan file (docs/file-formats.md) assigning gids to ranks and threads at random."""
+    rng = np.random.default_rng(seed)
+    with h5py.File(path, "w") as f:
+        f.attrs["format"] = "parnet-plan"
+        f.attrs["format_version"] = np.uint32(1)
+        f.attrs["model_fingerprint"] = np.uint64(int(fingerprint_hex, 16))
+        f.attrs["ranks"] = np.uint32(ranks)
+        f.attrs["threads"] = np.uint32(threads)
+        f.attrs["method"] = "shuffled"
+        f["rank_of_gid"] = rng.integers(0, ranks, cells).astype(np.uint32)
+        f["thread_of_gid"] = rng.integers(0, threads, cells).astype(np.uint16)
+        f["predicted_load"] = np.zeros(ranks)
+
+
+def run_engine(args, ranks, threads, out, extra=(), expect_ok=True):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_mpi_yield_when_idle="1", OMP_WAIT_POLICY="passive",
                OMP_NUM_THREADS=str(threads))
     cmd = ["mpirun", "--oversubscribe", "-n", str(ranks), args.engine, "--progress", "0",
-           "--threads", str(threads), "--output", out, args.model]
+           "--threads", str(threads), "--output", out, *extra, args.model]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    if not expect_ok:
+        return done
     if done.returncode != 0:
         sys.exit(f"FAIL: {' '.join(cmd)} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -50,37 +67,56 @@ def main():
 
     reference = None
     failures = 0
-    for ranks in args.ranks:
-        for threads in args.threads:
-            out = os.path.join(args.work, f"r{ranks}t{threads}")
-            stdout = run_engine(args, ranks, threads, out)
-            spikes = os.path.join(out, "spikes.h5")
-            check = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "check_sonata.py"), "--spikes", spikes],
-                                   capture_output=True, text=True)
-            if check.returncode != 0:
-                print(f"FAIL r{ranks}t{threads}: check_sonata: {check.stdout}{check.stderr}")
-                failures += 1
-            report = json.load(open(os.path.join(out, "report.json")))
-            if report["ranks"] != ranks or len(report["per_rank"]) != ranks or report["threads"] != threads:
-                print(f"FAIL r{ranks}t{threads}: report layout {report['ranks']} ranks, {len(report['per_rank'])} entries")
-                failures += 1
-            data = datasets(spikes)
-            total = sum(len(t) for t, _, _ in data.values())
-            if total != report["spikes"] or f"{total:,}" not in stdout:
-                print(f"FAIL r{ranks}t{threads}: file holds {total} spikes, report says {report['spikes']}")
-                failures += 1
-            if reference is None:
-                reference = data
-                if total < args.min_spikes:
-                    sys.exit(f"FAIL: only {total} spikes; the comparison needs an active network")
-                print(f"reference r{ranks}t{threads}: {total} spikes in {len(data)} populations")
-                continue
-            same = data.keys() == reference.keys() and all(
-                np.array_equal(data[k][0].view(np.uint64), reference[k][0].view(np.uint64))
-                and np.array_equal(data[k][1], reference[k][1]) and data[k][2] == reference[k][2]
-                for k in data)
-            print(f"r{ranks}t{threads}: {total} spikes, {'bit-identical' if same else 'DIFFERENT'}")
-            failures += 0 if same else 1
+    layouts = [(r, t, None) for r in args.ranks for t in args.threads]
+    layouts.append((max(args.ranks), max(args.threads), "shuffled"))
+    for ranks, threads, plan in layouts:
+        out = os.path.join(args.work, f"r{ranks}t{threads}" + (f"-{plan}" if plan else ""))
+        extra = []
+        if plan:
+            plan_file = os.path.join(args.work, "shuffled_plan.h5")
+            write_shuffled_plan(plan_file, fingerprint, cells, ranks, threads)
+            extra = ["--plan", plan_file]
+        stdout = run_engine(args, ranks, threads, out, extra)
+        spikes = os.path.join(out, "spikes.h5")
+        check = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "check_sonata.py"), "--spikes", spikes],
+                               capture_output=True, text=True)
+        if check.returncode != 0:
+            print(f"FAIL r{ranks}t{threads}: check_sonata: {check.stdout}{check.stderr}")
+            failures += 1
+        report = json.load(open(os.path.join(out, "report.json")))
+        if report["ranks"] != ranks or len(report["per_rank"]) != ranks or report["threads"] != threads:
+            print(f"FAIL r{ranks}t{threads}: report layout {report['ranks']} ranks, {len(report['per_rank'])} entries")
+            failures += 1
+        data = datasets(spikes)
+        total = sum(len(t) for t, _, _ in data.values())
+        if total != report["spikes"] or f"{total:,}" not in stdout:
+            print(f"FAIL r{ranks}t{threads}: file holds {total} spikes, report says {report['spikes']}")
+            failures += 1
+        if reference is None:
+            reference = data
+            fingerprint, cells = report["fingerprint"], report["cells"]
+            if total < args.min_spikes:
+                sys.exit(f"FAIL: only {total} spikes; the comparison needs an active network")
+            print(f"reference r{ranks}t{threads}: {total} spikes in {len(data)} populations")
+            continue
+        same = data.keys() == reference.keys() and all(
+            np.array_equal(data[k][0].view(np.uint64), reference[k][0].view(np.uint64))
+            and np.array_equal(data[k][1], reference[k][1]) and data[k][2] == reference[k][2]
+            for k in data)
+        print(f"r{ranks}t{threads}{' ' + plan + ' plan' if plan else ''}: {total} spikes, "
+              f"{'bit-identical' if same else 'DIFFERENT'}")
+        failures += 0 if same else 1
+
+    # A plan made for another rank count is refused by every rank with one clear message.
+    if max(args.ranks) > 1:
+        ranks = max(args.ranks)
+        done = run_engine(args, ranks - 1, 1, os.path.join(args.work, "wrong-plan"), ["--plan", plan_file], expect_ok=False)
+        message = f"the plan is for {ranks} ranks but this run has {ranks - 1}"
+        if done.returncode == 0 or (done.stdout + done.stderr).count(message) != 1:
+            print(f"FAIL: plan for {ranks} ranks at {ranks - 1} ranks: exit {done.returncode}\n{done.stdout}{done.stderr}")
+            failures += 1
+        else:
+            print(f"plan for {ranks} ranks refused at {ranks - 1} ranks: ok")
     print(f"{'PASS' if failures == 0 else 'FAIL'}: {failures} failures")
     sys.exit(1 if failures else 0)
 
