@@ -363,6 +363,8 @@ private:
         c.amplitude = obj.number("amplitude");
         if (pop.kind == CellKind::cable) {
             c.section = obj.string("section", "soma");
+            if (!pop.cable->section_index(c.section))
+                obj.fail("section", "the name of a section of population " + pop.name + "'s cell");
             c.x = obj.fraction("x", 0.5);
         } else if (obj.has("section") || obj.has("x")) {
             obj.fail(obj.has("section") ? "section" : "x", "no location: lif cells are points");

@@ -98,19 +98,19 @@ inline void hh_gates(const Rates& r, double& m, double& h, double& n, double dt)
     n = cnexp(n, r.ninf, -1.0 / r.ntau, dt);
 }
 
-// Mechanism kernels over `nodes` consecutive nodes, all lanes. Separate functions with restrict
-// parameters so that the compiler knows the arrays are disjoint; the inner loop over exactly
-// `W` lanes is vectorized without remainder, so every lane runs the same instructions.
+// Mechanism kernels over `nodes` consecutive nodes, all lanes: explicit SIMD values, or (hh
+// gates, with their table lookups) an inner loop over exactly `W` lanes in a function with
+// restrict parameters, which compilers vectorize whole (no remainder: every lane runs the same
+// instructions; the determinism test checks it).
 [[gnu::noinline]] void pas_current(std::size_t nodes, const double* __restrict v,
                                    double* __restrict rhs, double* __restrict d, double g, double e) {
-    for (std::size_t j = 0; j < nodes; ++j)
-        for (std::size_t l = 0; l < W; ++l) {
-            const std::size_t k = j * W + l;
-            const double i0 = g * (v[k] - e);
-            const double i1 = g * ((v[k] + slope_dv) - e);
-            rhs[k] -= i0;
-            d[k] += (i1 - i0) * inv_slope_dv;
-        }
+    for (std::size_t j = 0; j < nodes; ++j) {
+        const Lanes vj = load(v + j * W);
+        const Lanes i0 = g * (vj - e);
+        const Lanes i1 = g * ((vj + slope_dv) - e);
+        store(rhs + j * W, load(rhs + j * W) - i0);
+        store(d + j * W, load(d + j * W) + (i1 - i0) * inv_slope_dv);
+    }
 }
 
 [[gnu::noinline]] void hh_current(std::size_t nodes, const double* __restrict v,
@@ -118,17 +118,16 @@ inline void hh_gates(const Rates& r, double& m, double& h, double& n, double dt)
                                   const double* __restrict n, double* __restrict rhs,
                                   double* __restrict d, const HodgkinHuxley& p) {
     const double gnabar = p.gnabar, gkbar = p.gkbar, gl = p.gl, ena = p.ena, ek = p.ek, el = p.el;
-    for (std::size_t j = 0; j < nodes; ++j)
-        for (std::size_t l = 0; l < W; ++l) {
-            const std::size_t k = j * W + l;
-            const double gna = gnabar * m[k] * m[k] * m[k] * h[k];
-            const double gk = gkbar * n[k] * n[k] * n[k] * n[k];
-            const double v0 = v[k], v1 = v[k] + slope_dv;
-            const double i0 = gna * (v0 - ena) + gk * (v0 - ek) + gl * (v0 - el);
-            const double i1 = gna * (v1 - ena) + gk * (v1 - ek) + gl * (v1 - el);
-            rhs[k] -= i0;
-            d[k] += (i1 - i0) * inv_slope_dv;
-        }
+    for (std::size_t j = 0; j < nodes; ++j) {
+        const Lanes mj = load(m + j * W), hj = load(h + j * W), nj = load(n + j * W);
+        const Lanes gna = gnabar * mj * mj * mj * hj;
+        const Lanes gk = gkbar * nj * nj * nj * nj;
+        const Lanes v0 = load(v + j * W), v1 = v0 + slope_dv;
+        const Lanes i0 = gna * (v0 - ena) + gk * (v0 - ek) + gl * (v0 - el);
+        const Lanes i1 = gna * (v1 - ena) + gk * (v1 - ek) + gl * (v1 - el);
+        store(rhs + j * W, load(rhs + j * W) - i0);
+        store(d + j * W, load(d + j * W) + (i1 - i0) * inv_slope_dv);
+    }
 }
 
 [[gnu::noinline]] void hh_states_table(std::size_t nodes, const double* __restrict v,

@@ -151,6 +151,17 @@ TEST(CableDeterminism, PositionInTheGroupDoesNotChangeOneBit) {
         const Record eleventh = record_cell(twelve, 10, events);
         EXPECT_EQ(alone.bits, eleventh.bits);
         EXPECT_EQ(alone.spikes, eleventh.spikes);
+
+        // Every lane of a block: the watched cell at positions 5 and 7 of eight.
+        for (std::size_t position : {5u, 7u}) {
+            std::vector<CableGroup::Cell> eight(twelve.begin(), twelve.begin() + 7);
+            std::vector<std::vector<Event>> lanes(events.begin(), events.begin() + 7);
+            eight.insert(eight.begin() + static_cast<std::ptrdiff_t>(position), watched);
+            lanes.insert(lanes.begin() + static_cast<std::ptrdiff_t>(position), input);
+            const Record r = record_cell(eight, position, lanes);
+            EXPECT_EQ(alone.bits, r.bits) << "position " << position;
+            EXPECT_EQ(alone.spikes, r.spikes) << "position " << position;
+        }
     }
 }
 
