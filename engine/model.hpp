@@ -44,10 +44,13 @@ struct Population {
 };
 
 struct ConnectionRule {
-    enum class Kind { one_to_one, fixed_indegree, pairwise };
+    enum class Kind { one_to_one, fixed_indegree, pairwise, explicit_pairs };
     Kind kind = Kind::one_to_one;
     std::uint32_t indegree = 0;     // fixed_indegree
     double probability = 0.0;       // pairwise
+    // explicit_pairs: (target, source) population-relative indices, sorted by target (stable, so a
+    // target's sources keep the file's order): a target finds its own by binary search.
+    std::vector<std::pair<Gid, Gid>> pairs;
     bool allow_autapses = false;    // a cell may connect to itself
     bool allow_multapses = false;   // fixed_indegree draws with replacement
 };

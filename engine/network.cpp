@@ -80,6 +80,12 @@ void Network::add_projection(std::size_t p, Gid target, std::vector<Connection>&
             for (auto& s : sources) s += (s >= local) ? 1u : 0u;
         break;
     }
+    case ConnectionRule::Kind::explicit_pairs: {
+        auto first = std::lower_bound(proj.rule.pairs.begin(), proj.rule.pairs.end(), std::pair<Gid, Gid>{local, 0},
+                                      [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (; first != proj.rule.pairs.end() && first->first == local; ++first) sources.push_back(first->second);
+        break;
+    }
     case ConnectionRule::Kind::pairwise: {
         // Geometric skips: cost grows with the connections made, not with the source count.
         const double q = proj.rule.probability;

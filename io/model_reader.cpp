@@ -255,7 +255,7 @@ private:
             obj.fail("target", "a population that takes input (spike sources take none)");
 
         JsonObject rule = obj.object("rule");
-        const auto kind = rule.choice("type", {"one_to_one", "fixed_indegree", "pairwise"});
+        const auto kind = rule.choice("type", {"one_to_one", "fixed_indegree", "pairwise", "explicit"});
         proj.rule.allow_autapses = rule.boolean("allow_autapses", false);
         const bool same = proj.source == proj.target;
         if (kind == "one_to_one") {
@@ -277,6 +277,27 @@ private:
                                           std::string(same && !proj.rule.allow_autapses ? " less the cell itself" : "") +
                                           "), or allow_multapses: true");
             proj.rule.indegree = static_cast<std::uint32_t>(k);
+        } else if (kind == "explicit") {
+            rule.allow_only({"type", "pairs", "allow_autapses"});
+            proj.rule.kind = ConnectionRule::Kind::explicit_pairs;
+            const json& pairs = rule.array("pairs");
+            const std::string path = rule.field_path("pairs");
+            for (std::size_t i = 0; i < pairs.size(); ++i) {
+                const json& p = pairs[i];
+                auto index_in = [&](const json& v, Gid count) {
+                    return v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() < count;
+                };
+                if (!p.is_array() || p.size() != 2 || !index_in(p[0], src.count) || !index_in(p[1], tgt.count))
+                    rule.fail_at(indexed(path, i),
+                                 "a pair [source index < " + std::to_string(src.count) + ", target index < " +
+                                     std::to_string(tgt.count) + "]",
+                                 p);
+                if (same && !proj.rule.allow_autapses && p[0] == p[1])
+                    rule.fail_at(indexed(path, i), "a pair of two different cells (or allow_autapses: true)", p);
+                proj.rule.pairs.emplace_back(p[1].get<Gid>(), p[0].get<Gid>());
+            }
+            std::stable_sort(proj.rule.pairs.begin(), proj.rule.pairs.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
         } else {
             rule.allow_only({"type", "probability", "allow_autapses"});
             proj.rule.kind = ConnectionRule::Kind::pairwise;

@@ -60,6 +60,8 @@ inline std::vector<MalformedCase> malformed_cases() {
         {"populations_empty", [](J& m) { m["populations"] = J::array(); }, "populations: expected a non-empty array"},
         {"reset_above_threshold", [](J& m) { m["populations"][1]["params"]["v_reset"] = -40; },
          "populations[1].params.v_reset: expected a reset potential below v_thresh"},
+        {"explicit_pair_out_of_range", [](J& m) { m["projections"][1]["rule"] = J{{"type", "explicit"}, {"pairs", J::array({J::array({0, 1}), J::array({3, 40})})}}; },
+         "projections[1].rule.pairs[1]: expected a pair [source index < 40, target index < 40], got [3,40]"},
         {"one_to_one_sizes", [](J& m) { m["projections"][0]["rule"] = J{{"type", "one_to_one"}}; },
          "expected one_to_one between populations of equal size (20 and 40 cells)"},
     };

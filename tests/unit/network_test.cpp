@@ -111,3 +111,19 @@ TEST(Network, ClampsReachTheirCellsOnly) {
     EXPECT_EQ(net.clamps_on(21).size(), 0u);
     EXPECT_EQ(net.clamps_on(0).size(), 0u);
 }
+
+TEST(Network, ExplicitPairsGiveEachTargetItsListedSourcesInOrder) {
+    auto doc = small_model();
+    doc["projections"][1]["rule"] = {{"type", "explicit"}, {"pairs", {{3, 7}, {9, 2}, {1, 7}, {3, 7}}}};
+    const Model m = io::parse_model(doc, "net.json");
+    const Network net(m);
+    auto from_exc = [&](Gid g) {
+        std::vector<Gid> s;
+        for (const auto& c : net.incoming(g))
+            if (c.source >= 20 && c.source < 60 && c.delay == 1.5) s.push_back(c.source - 20);
+        return s;
+    };
+    EXPECT_EQ(from_exc(20 + 7), (std::vector<Gid>{3, 1, 3}));
+    EXPECT_EQ(from_exc(20 + 2), (std::vector<Gid>{9}));
+    EXPECT_TRUE(from_exc(20 + 5).empty());
+}
