@@ -62,10 +62,11 @@ static void BM_ExchangeDeliver(benchmark::State& state) {
     std::uint64_t events = 0;
     Step begin = 0;
     std::int64_t epoch = 0;
+    std::vector<TraceBuffer> no_traces;
     for (auto _ : state) {
         domain.enqueue(incoming);
         const std::uint64_t before = domain.events_delivered();
-        domain.advance(epoch++, Epoch{begin, begin + 30, 0.1});  // due within 3 ms: all of them
+        domain.advance(epoch++, Epoch{begin, begin + 30, 0.1}, no_traces, begin + 30);  // due within 3 ms: all of them
         events += domain.events_delivered() - before;
         state.PauseTiming();
         begin += 30;

@@ -4,11 +4,18 @@
 #include "cells/intfire_group.hpp"
 #include "cells/lif_group.hpp"
 #include "cells/spike_source_group.hpp"
+#include "errors.hpp"
 #include "network.hpp"
 
 #include <stdexcept>
 
 namespace parnet {
+
+std::size_t CellGroup::add_probe(std::size_t, const std::string& variable, const std::string&, double) {
+    throw input_error("this cell kind has no recordable variable \"" + variable + "\"");
+}
+
+double CellGroup::probe_value(std::size_t) const { throw std::logic_error("CellGroup: no probes"); }
 
 std::unique_ptr<CellGroup> make_cell_group(const Network& network, std::span<const Gid> gids) {
     if (gids.empty()) throw std::logic_error("make_cell_group: no cells");

@@ -13,20 +13,20 @@ namespace parnet {
 
 class Network;
 
-// Where a group writes samples of a recorded variable: one row per sample time.
-struct TraceSink {
-    virtual ~TraceSink() = default;
-    // values of every probe of the group at time t, in probe order
-    virtual void record(double t, std::span<const float> values) = 0;
-};
-
 class CellGroup {
 public:
     virtual ~CellGroup() = default;
     // The group's cells, in the order lanes and probes refer to them.
     virtual std::span<const Gid> gids() const = 0;
     // Integrate every cell through the epoch, consuming its events; append spikes to `spikes`.
+    // The simulation may also pass consecutive parts of an epoch (to sample traces between them).
     virtual void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) = 0;
+
+    // Probes: a recorded state variable of one cell (index in gids()); `section` and `x` locate it
+    // on cable cells. Throws input_error when the kind has no such variable. Returns an id for
+    // probe_value, which reads the value at the end of the last step advanced through.
+    virtual std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x);
+    virtual double probe_value(std::size_t probe) const;
 };
 
 // Builds the group for cells of one kind (all gids must share the kind).

@@ -33,12 +33,15 @@ struct Epoch {
 
 // Events due in one epoch for the cells of one group: lane i holds cell i's events in the
 // canonical order (time, source gid, connection index). offsets has one entry more than cells.
+// When `ends` is given (a part of an epoch), lane i is events[offsets[i] .. ends[i]].
 struct EventLanes {
     std::span<const Event> events;
     std::span<const std::uint32_t> offsets;
+    std::span<const std::uint32_t> ends;
     std::span<const Event> lane(std::size_t cell) const {
         if (offsets.empty()) return {};
-        return events.subspan(offsets[cell], offsets[cell + 1] - offsets[cell]);
+        const std::uint32_t end = ends.empty() ? offsets[cell + 1] : ends[cell];
+        return events.subspan(offsets[cell], end - offsets[cell]);
     }
 };
 

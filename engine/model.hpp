@@ -83,8 +83,10 @@ struct TraceRecording {
     std::string name;          // report name
     std::size_t population = 0;
     std::vector<Gid> cells;    // population-relative; empty = all
-    std::string variable = "v";
-    double interval = 0.1;     // ms
+    std::string variable = "v";  // lif and cable: "v" (mV); intfire: "m"
+    std::string section;         // cable: where v is read ("soma" by default)
+    double x = 0.5;
+    double interval = 0.1;       // ms, a whole number of steps
 };
 
 struct Recordings {

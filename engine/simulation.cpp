@@ -75,20 +75,36 @@ void Simulation::agree_epoch() {
     stats_.setup += now() - start;
 }
 
+std::size_t Simulation::add_trace(std::span<const Gid> gids, const std::string& variable, const std::string& section,
+                                  double x, Step stride) {
+    const std::size_t trace = traces_.size();
+    traces_.emplace_back(std::max<Step>(1, stride), gids.size());
+    for (std::size_t column = 0; column < gids.size(); ++column) {
+        bool found = false;
+        for (auto& d : domains_) found = found || d->add_probe(trace, column, gids[column], variable, section, x);
+        if (!found) throw std::logic_error("add_trace: gid " + std::to_string(gids[column]) + " is not on this rank");
+    }
+    return trace;
+}
+
 void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     if (!epoch_agreed_) throw std::logic_error("Simulation::run before agree_epoch");
     const Step total = static_cast<Step>(std::ceil(tstop / dt_ - 1e-9));
     const int threads = this->threads();
     std::vector<Spike> received;
     std::vector<Spike> local;
+    // The state at t = 0 is the first sample of every trace.
+    for (auto& t : traces_) t.add_rows_through(0);
+    for (auto& d : domains_) d->sample(0, traces_);
     std::int64_t index = 0;
     for (Step begin = 0; begin < total; begin += epoch_steps_, ++index) {
         const Epoch epoch{begin, std::min(total, begin + epoch_steps_), dt_};
 
+        for (auto& t : traces_) t.add_rows_through(std::min(epoch.end, total - 1));
         double t0 = now();
         on_each_thread(threads, [&](int t) {
             domains_[t]->enqueue(received);
-            domains_[t]->advance(index, epoch);
+            domains_[t]->advance(index, epoch, traces_, total);
         });
         local.clear();
         for (const auto& d : domains_) local.insert(local.end(), d->spikes().begin(), d->spikes().end());

@@ -42,6 +42,14 @@ public:
     double min_delay() const { return min_delay_; }
     int threads() const { return static_cast<int>(domains_.size()); }
 
+    // Records `variable` of the given gids (all owned by this rank, ascending: they become the
+    // trace's columns in this order) every `stride` steps from step 0. Returns the trace index.
+    // Before run(); throws input_error when a cell kind has no such variable.
+    std::size_t add_trace(std::span<const Gid> gids, const std::string& variable, const std::string& section,
+                          double x, Step stride);
+    // Sampled rows not yet taken, per trace (TraceBuffer::take_rows hands them out).
+    std::vector<TraceBuffer>& traces() { return traces_; }
+
     // Called after each epoch with the spikes this rank's cells fired during it.
     using EpochCallback = std::function<void(const Epoch&, std::span<const Spike>)>;
     // Runs from t = 0 to tstop (rounded to whole steps).
@@ -60,6 +68,7 @@ private:
     bool epoch_agreed_ = false;
     std::vector<std::unique_ptr<ThreadDomain>> domains_;
     RankStats stats_;
+    std::vector<TraceBuffer> traces_;
 };
 
 }  // namespace parnet

@@ -66,15 +66,72 @@ void ThreadDomain::enqueue(std::span<const Spike> spikes) {
     }
 }
 
-void ThreadDomain::advance(std::int64_t index, const Epoch& epoch) {
+bool ThreadDomain::add_probe(std::size_t trace, std::size_t column, Gid g, const std::string& variable,
+                             const std::string& section, double x) {
+    for (std::size_t k = 0; k < groups_.size(); ++k) {
+        const auto gids = groups_[k]->gids();
+        const auto it = std::lower_bound(gids.begin(), gids.end(), g);
+        if (it == gids.end() || *it != g) continue;
+        const auto cell = static_cast<std::size_t>(it - gids.begin());
+        probes_.push_back({trace, column, k, groups_[k]->add_probe(cell, variable, section, x)});
+        return true;
+    }
+    return false;
+}
+
+void ThreadDomain::sample(Step s, std::vector<TraceBuffer>& traces) const {
+    for (const Probe& p : probes_)
+        if (traces[p.trace].samples(s))
+            traces[p.trace].row(s)[p.column] = static_cast<float>(groups_[p.group]->probe_value(p.id));
+}
+
+void ThreadDomain::advance(std::int64_t index, const Epoch& epoch, std::vector<TraceBuffer>& traces, Step last_step) {
     spikes_.clear();
     queue_.take_epoch(index, epoch.end, events_, offsets_);
     events_delivered_ += events_.size();
-    for (std::size_t k = 0; k < groups_.size(); ++k) {
-        const std::size_t first = group_first_[k];
-        const std::size_t count = group_first_[k + 1] - first;
-        EventLanes lanes{events_, std::span<const std::uint32_t>(offsets_).subspan(first, count + 1)};
-        groups_[k]->advance(epoch, lanes, spikes_);
+
+    // The steps where this thread samples: the parts the epoch is advanced in.
+    std::vector<Step> stops;
+    if (!probes_.empty())
+        for (Step s = epoch.begin + 1; s <= epoch.end && s < last_step; ++s)
+            for (const auto& t : traces)
+                if (t.samples(s)) {
+                    stops.push_back(s);
+                    break;
+                }
+    if (stops.empty() || stops.back() != epoch.end) stops.push_back(epoch.end);
+
+    if (stops.size() == 1) {  // the whole epoch at once
+        for (std::size_t k = 0; k < groups_.size(); ++k) {
+            const std::size_t first = group_first_[k];
+            const std::size_t count = group_first_[k + 1] - first;
+            EventLanes lanes{events_, std::span<const std::uint32_t>(offsets_).subspan(first, count + 1), {}};
+            groups_[k]->advance(epoch, lanes, spikes_);
+        }
+        if (epoch.end < last_step) sample(epoch.end, traces);
+        return;
+    }
+    cursor_.assign(offsets_.begin(), offsets_.end() - 1);
+    ends_.resize(cursor_.size());
+    Step begin = epoch.begin;
+    for (Step stop : stops) {
+        // Each lane's events due before `stop` (lanes are in time order, so a prefix).
+        for (std::size_t i = 0; i < cursor_.size(); ++i) {
+            std::uint32_t e = cursor_[i];
+            while (e < offsets_[i + 1] && delivery_step(events_[e].time, epoch.dt) < stop) ++e;
+            ends_[i] = e;
+        }
+        const Epoch part{begin, stop, epoch.dt};
+        for (std::size_t k = 0; k < groups_.size(); ++k) {
+            const std::size_t first = group_first_[k];
+            const std::size_t count = group_first_[k + 1] - first;
+            EventLanes lanes{events_, std::span<const std::uint32_t>(cursor_).subspan(first, count),
+                             std::span<const std::uint32_t>(ends_).subspan(first, count)};
+            groups_[k]->advance(part, lanes, spikes_);
+        }
+        if (stop < last_step) sample(stop, traces);
+        cursor_.swap(ends_);
+        begin = stop;
     }
 }
 

@@ -5,6 +5,7 @@
 #include "event_queue.hpp"
 #include "network.hpp"
 #include "source_index.hpp"
+#include "trace_buffer.hpp"
 
 #include <memory>
 #include <span>
@@ -21,8 +22,16 @@ public:
     // Turns every spike whose source has targets here into events (spikes from the exchange).
     void enqueue(std::span<const Spike> spikes);
     // Integrates epoch number `index` (epochs are consecutive, from 0); the spikes fired are left
-    // in spikes().
-    void advance(std::int64_t index, const Epoch& epoch);
+    // in spikes(). Where this thread has probes, the epoch is advanced in parts and the probes are
+    // sampled into `traces` at every sample step s in (begin, end] with s < last_step.
+    void advance(std::int64_t index, const Epoch& epoch, std::vector<TraceBuffer>& traces, Step last_step);
+
+    // Records `variable` of gid g (owned by this thread) into column `column` of trace `trace`.
+    // Returns false if g is not on this thread.
+    bool add_probe(std::size_t trace, std::size_t column, Gid g, const std::string& variable,
+                   const std::string& section, double x);
+    // Writes this thread's probes of every trace that samples step s.
+    void sample(Step s, std::vector<TraceBuffer>& traces) const;
 
     std::vector<Spike>& spikes() { return spikes_; }
     std::size_t cell_count() const { return cells_; }
@@ -43,7 +52,13 @@ private:
         std::uint32_t synapse;
     };
 
+    struct Probe {
+        std::size_t trace, column, group, id;
+    };
+
     std::vector<std::unique_ptr<CellGroup>> groups_;
+    std::vector<Probe> probes_;
+    std::vector<std::uint32_t> cursor_, ends_;  // lane positions while an epoch is advanced in parts
     std::vector<std::uint32_t> group_first_;  // first thread-local cell index of each group
     std::size_t cells_ = 0;
     std::vector<Target> targets_;             // grouped by source gid

@@ -5,6 +5,7 @@
 #include "json_fields.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -411,17 +412,33 @@ private:
             const json& traces = obj.array("traces");
             for (std::size_t i = 0; i < traces.size(); ++i) {
                 JsonObject t(traces[i], indexed(obj.field_path("traces"), i), file_);
-                t.allow_only({"name", "population", "cells", "variable", "interval"});
+                t.allow_only({"name", "population", "cells", "variable", "interval", "section", "x"});
                 TraceRecording rec;
                 rec.population = population_named(t, "population");
                 const Population& pop = model_.populations[rec.population];
                 rec.name = t.string("name", pop.name);
+                if (!valid_name(rec.name)) t.fail("name", "a name of letters, digits, '_' or '-'");
+                for (const auto& other : model_.recordings.traces)
+                    if (other.name == rec.name) t.fail("name", "a trace name not used before (it names the file)");
                 rec.cells = parse_cells(t, pop);
-                rec.variable = t.choice("variable", {"v"}, "v");
-                if (pop.kind == CellKind::spike_source || pop.kind == CellKind::intfire)
-                    t.fail("population", "a lif or cable population (they have a membrane voltage)");
+                switch (pop.kind) {
+                case CellKind::lif: rec.variable = t.choice("variable", {"v"}, "v"); break;
+                case CellKind::cable: rec.variable = t.choice("variable", {"v"}, "v"); break;
+                case CellKind::intfire: rec.variable = t.choice("variable", {"m"}, "m"); break;
+                case CellKind::spike_source: t.fail("population", "a lif, intfire or cable population (spike sources have no state)");
+                }
+                if (pop.kind == CellKind::cable) {
+                    rec.section = t.string("section", "soma");
+                    if (!pop.cable->section_index(rec.section))
+                        t.fail("section", "the name of a section of population " + pop.name + "'s cell");
+                    rec.x = t.fraction("x", 0.5);
+                } else if (t.has("section") || t.has("x")) {
+                    t.fail(t.has("section") ? "section" : "x", "no location: only cable cells have sections");
+                }
                 rec.interval = t.positive("interval", model_.run.dt);
-                if (rec.interval < model_.run.dt * (1 - 1e-9)) t.fail("interval", "a sampling interval >= dt");
+                const double steps = rec.interval / model_.run.dt;
+                if (steps < 1 - 1e-9 || std::abs(steps - std::round(steps)) > 1e-6 * steps)
+                    t.fail("interval", "a sampling interval that is a whole number of steps dt (" + fmt(model_.run.dt) + " ms)");
                 model_.recordings.traces.push_back(rec);
             }
         }

@@ -9,61 +9,11 @@
 #include <stdexcept>
 
 #include "io/hdf5_attributes.hpp"
+#include "io/sonata_layout.hpp"
 
 namespace parnet::io {
 
 namespace {
-
-// Target chunk of the data dataset: 64 Ki values (256 KiB), as wide as the report up to 1024
-// columns, so a time block of a few hundred rows fills whole chunks.
-constexpr hsize_t report_chunk_values = 1u << 16;
-constexpr hsize_t report_chunk_max_columns = 1024;
-
-std::string describe(const std::filesystem::path& path, const std::string& population, double tstart, double tstop,
-                     double dt, const std::string& units) {
-    std::ostringstream text;
-    text << path.string() << '\n'
-         << population << '\n'
-         << std::bit_cast<std::uint64_t>(tstart) << ' ' << std::bit_cast<std::uint64_t>(tstop) << ' '
-         << std::bit_cast<std::uint64_t>(dt) << '\n'
-         << units;
-    return text.str();
-}
-
-std::filesystem::path validated(MPI_Comm comm, std::filesystem::path path, const std::string& population,
-                                std::span<const std::uint64_t> node_ids, std::span<const std::uint32_t> element_counts,
-                                std::span<const std::uint32_t> element_ids, double tstart, double tstop, double dt,
-                                const std::string& units) {
-    collectively(comm, [&] {
-        const std::string file = path.string();
-        if (population.empty() || population == "." || population.find('/') != std::string::npos) {
-            throw input_error(file + ": population name '" + population +
-                              "' cannot name an HDF5 group (empty, '.' or containing '/')");
-        }
-        if (!(std::isfinite(tstart) && std::isfinite(tstop) && std::isfinite(dt)) || dt <= 0 || tstop <= tstart) {
-            std::ostringstream message;
-            message << file << ": report times must satisfy tstart < tstop and dt > 0, got tstart " << tstart
-                    << ", tstop " << tstop << ", dt " << dt;
-            throw input_error(message.str());
-        }
-        if (element_counts.size() != node_ids.size()) {
-            throw std::invalid_argument(file + ": " + std::to_string(node_ids.size()) + " node ids but " +
-                                        std::to_string(element_counts.size()) + " element counts");
-        }
-        const std::uint64_t elements =
-            std::accumulate(element_counts.begin(), element_counts.end(), std::uint64_t{0});
-        if (elements != element_ids.size()) {
-            throw std::invalid_argument(file + ": element counts add up to " + std::to_string(elements) + " but " +
-                                        std::to_string(element_ids.size()) + " element ids were given");
-        }
-        if (elements > UINT32_MAX) throw std::invalid_argument(file + ": more than 2^32 report values on one rank");
-    });
-    if (!same_on_every_rank(comm, describe(path, population, tstart, tstop, dt, units))) {
-        throw input_error(path.string() +
-                          ": the ranks passed different file names, populations, times or units to the report writer");
-    }
-    return path;
-}
 
 int as_mpi_count(std::size_t count, const std::string& file) {
     if (count > static_cast<std::size_t>(INT_MAX)) throw std::length_error(file + ": more than 2^31 report nodes");
@@ -84,7 +34,7 @@ SonataReportWriter::SonataReportWriter(MPI_Comm comm, std::filesystem::path path
                                        std::span<const std::uint32_t> local_element_counts,
                                        std::span<const std::uint32_t> local_element_ids, double tstart, double tstop,
                                        double dt, std::string units)
-    : file_(comm, validated(comm, std::move(path), population, local_node_ids, local_element_counts, local_element_ids,
+    : file_(comm, validated_report_file(comm, std::move(path), population, local_node_ids, local_element_counts, local_element_ids,
                             tstart, tstop, dt, units)),
       local_elements_(local_element_ids.size()),
       expected_rows_(rows_for(tstart, tstop, dt)) {
@@ -118,24 +68,11 @@ void SonataReportWriter::build_mapping(std::span<const std::uint64_t> node_ids,
                    displacements.data(), MPI_UINT32_T, file_.comm());
 
     // Columns in ascending node id; every rank computes the same mapping.
-    std::vector<std::size_t> by_node(total_nodes);
-    std::iota(by_node.begin(), by_node.end(), std::size_t{0});
-    std::sort(by_node.begin(), by_node.end(), [&](std::size_t a, std::size_t b) { return all_nodes[a] < all_nodes[b]; });
-    for (std::size_t i = 1; i < total_nodes; ++i) {
-        if (all_nodes[by_node[i]] == all_nodes[by_node[i - 1]]) {
-            throw input_error(file + ": node " + std::to_string(all_nodes[by_node[i]]) + " of population '" +
-                              population + "' is recorded twice");
-        }
-    }
-    std::vector<std::uint64_t> sorted_nodes(total_nodes);
-    std::vector<std::uint64_t> index_pointers(total_nodes + 1, 0);
-    std::vector<std::uint64_t> column_of(total_nodes);   // first column of gathered node i
-    for (std::size_t i = 0; i < total_nodes; ++i) {
-        sorted_nodes[i] = all_nodes[by_node[i]];
-        column_of[by_node[i]] = index_pointers[i];
-        index_pointers[i + 1] = index_pointers[i] + all_counts[by_node[i]];
-    }
-    total_elements_ = index_pointers.back();
+    ReportMapping mapping = build_report_mapping(all_nodes, all_counts, file, population);
+    const std::vector<std::uint64_t>& sorted_nodes = mapping.node_ids;
+    const std::vector<std::uint64_t>& index_pointers = mapping.index_pointers;
+    const std::vector<std::uint64_t>& column_of = mapping.column_of;
+    total_elements_ = mapping.total_elements;
 
     // Rank r writes the r-th of `ranks` nearly equal column ranges.
     const auto rank = static_cast<std::uint64_t>(file_.rank());
@@ -188,52 +125,16 @@ void SonataReportWriter::build_mapping(std::span<const std::uint64_t> node_ids,
         to_column_block<std::uint32_t>(element_ids, 1, MPI_UINT32_T);
 
     collectively(file_.comm(), [&] {
-        const std::string where = "/report/" + population;
-        H5Group report(errors.id(H5Gcreate2(file_.file(), "report", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                                 "create group /report"));
-        H5Group group(errors.id(H5Gcreate2(report.get(), population.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                                "create group " + where));
-        H5Group mapping(errors.id(H5Gcreate2(group.get(), "mapping", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                                  "create group " + where + "/mapping"));
+        ReportObjects objects = create_report_objects(file_.file(), population, total_nodes, total_elements_, units, errors);
         const bool writer = file_.rank() == 0;   // rank 0 writes the mapping every rank knows
-
-        auto fixed_dataset = [&](hid_t parent, const char* name, hid_t type, hsize_t size) {
-            H5Dataspace space(errors.id(H5Screate_simple(1, &size, nullptr), "create a dataspace"));
-            return H5Dataset(errors.id(H5Dcreate2(parent, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                                       "create dataset " + where + "/mapping/" + name));
-        };
-        H5Dataset node_dataset = fixed_dataset(mapping.get(), "node_ids", H5TypeOf<std::uint64_t>::file(), total_nodes);
-        // libsonata skips re-sorting the mapping when this flag is set.
-        write_scalar_attribute<std::uint8_t>(node_dataset.get(), "sorted", 1, errors);
-        file_.write_slice(node_dataset.get(), 0,
+        file_.write_slice(objects.node_ids.get(), 0,
                           writer ? std::span<const std::uint64_t>(sorted_nodes) : std::span<const std::uint64_t>());
-        H5Dataset pointers = fixed_dataset(mapping.get(), "index_pointers", H5TypeOf<std::uint64_t>::file(), total_nodes + 1);
-        file_.write_slice(pointers.get(), 0,
+        file_.write_slice(objects.index_pointers.get(), 0,
                           writer ? std::span<const std::uint64_t>(index_pointers) : std::span<const std::uint64_t>());
-
-        H5Dataset element_dataset =
-            fixed_dataset(mapping.get(), "element_ids", H5TypeOf<std::uint32_t>::file(), total_elements_);
-        file_.write_slice(element_dataset.get(), block_begin_, std::span<const std::uint32_t>(block_element_ids));
-
-        H5Dataset time = fixed_dataset(mapping.get(), "time", H5TypeOf<double>::file(), 3);
-        write_string_attribute(time.get(), "units", "ms", errors);
+        file_.write_slice(objects.element_ids.get(), block_begin_, std::span<const std::uint32_t>(block_element_ids));
         const std::vector<double> times = {tstart, tstop, dt};
-        file_.write_slice(time.get(), 0, writer ? std::span<const double>(times) : std::span<const double>());
-
-        // data: [time, element], extendible in time.
-        const hsize_t columns = total_elements_;
-        const hsize_t initial[2] = {0, columns};
-        const hsize_t maximum[2] = {H5S_UNLIMITED, columns > 0 ? columns : H5S_UNLIMITED};
-        const hsize_t chunk_columns = std::clamp<hsize_t>(columns, 1, report_chunk_max_columns);
-        const hsize_t chunk[2] = {std::max<hsize_t>(1, report_chunk_values / chunk_columns), chunk_columns};
-        H5Dataspace space(errors.id(H5Screate_simple(2, initial, maximum), "create an extendible dataspace"));
-        H5PropertyList creation(errors.id(H5Pcreate(H5P_DATASET_CREATE), "create a dataset creation property list"));
-        errors.status(H5Pset_chunk(creation.get(), 2, chunk), "set the chunk size");
-        errors.status(H5Pset_fill_time(creation.get(), H5D_FILL_TIME_NEVER), "turn off fill values");
-        data_ = H5Dataset(errors.id(H5Dcreate2(group.get(), "data", H5TypeOf<float>::file(), space.get(), H5P_DEFAULT,
-                                               creation.get(), H5P_DEFAULT),
-                                    "create dataset " + where + "/data"));
-        write_string_attribute(data_.get(), "units", units, errors);
+        file_.write_slice(objects.time.get(), 0, writer ? std::span<const double>(times) : std::span<const double>());
+        data_ = std::move(objects.data);
     });
 }
 

@@ -8,29 +8,11 @@
 #include <stdexcept>
 
 #include "io/hdf5_attributes.hpp"
+#include "io/sonata_layout.hpp"
 
 namespace parnet::io {
 
 namespace {
-
-// Elements per chunk of the extendible spike datasets: 512 KiB per chunk, few chunks per file.
-constexpr hsize_t spike_chunk_elements = 1u << 16;
-
-enum class Sorting : std::uint8_t { none = 0, by_id = 1, by_time = 2 };
-
-// One spike as sorted at finish(): (time, node_id); ties of equal value are identical records.
-struct SpikeRecord {
-    double time;
-    std::uint64_t node_id;
-};
-static_assert(sizeof(SpikeRecord) == 16);
-
-bool record_order(const SpikeRecord& a, const SpikeRecord& b) {
-    if (a.time != b.time) return a.time < b.time;
-    if (a.node_id != b.node_id) return a.node_id < b.node_id;
-    // -0.0 == +0.0: order them too, so the bytes in the file never depend on the rank count.
-    return std::signbit(a.time) && !std::signbit(b.time);
-}
 
 class MpiRecordType {
 public:
@@ -55,7 +37,7 @@ int as_mpi_count(std::size_t count) {
 }
 
 // Parallel sample sort with regular sampling. On entry each rank holds a block sorted by
-// record_order; on return rank r holds the r-th slice of the global order (the slices' sizes
+// spike_record_order; on return rank r holds the r-th slice of the global order (the slices' sizes
 // depend on the rank count, their concatenation does not).
 std::vector<SpikeRecord> sample_sort(MPI_Comm comm, std::vector<SpikeRecord> local) {
     int rank = 0;
@@ -78,7 +60,7 @@ std::vector<SpikeRecord> sample_sort(MPI_Comm comm, std::vector<SpikeRecord> loc
         static_cast<std::size_t>(sample_displacements.back() + sample_counts.back()));
     MPI_Allgatherv(samples.data(), my_samples, record_type.get(), all_samples.data(), sample_counts.data(),
                    sample_displacements.data(), record_type.get(), comm);
-    std::sort(all_samples.begin(), all_samples.end(), record_order);
+    std::sort(all_samples.begin(), all_samples.end(), spike_record_order);
 
     // Bucket j receives [splitter j-1, splitter j); buckets are in global order.
     std::vector<int> send_counts(ranks, 0);
@@ -88,7 +70,7 @@ std::vector<SpikeRecord> sample_sort(MPI_Comm comm, std::vector<SpikeRecord> loc
         if (j + 1 < ranks && !all_samples.empty()) {
             const SpikeRecord& splitter = all_samples[(j + 1) * all_samples.size() / ranks];
             bucket_end = static_cast<std::size_t>(
-                std::lower_bound(local.begin(), local.end(), splitter, record_order) - local.begin());
+                std::lower_bound(local.begin(), local.end(), splitter, spike_record_order) - local.begin());
             bucket_end = std::max(bucket_end, bucket_begin);
         }
         send_counts[j] = as_mpi_count(bucket_end - bucket_begin);
@@ -110,89 +92,14 @@ std::vector<SpikeRecord> sample_sort(MPI_Comm comm, std::vector<SpikeRecord> loc
     std::vector<SpikeRecord> mine(received);
     MPI_Alltoallv(local.data(), send_counts.data(), send_displacements.data(), record_type.get(), mine.data(),
                   receive_counts.data(), receive_displacements.data(), record_type.get(), comm);
-    std::sort(mine.begin(), mine.end(), record_order);
+    std::sort(mine.begin(), mine.end(), spike_record_order);
     return mine;
-}
-
-H5Datatype sorting_enum_type(const H5Errors& errors) {
-    H5Datatype type(errors.id(H5Tenum_create(H5T_STD_U8LE), "create the sorting enum type"));
-    const std::pair<const char*, Sorting> members[] = {
-        {"none", Sorting::none}, {"by_id", Sorting::by_id}, {"by_time", Sorting::by_time}};
-    for (const auto& [name, value] : members) {
-        const auto raw = static_cast<std::uint8_t>(value);
-        errors.status(H5Tenum_insert(type.get(), name, &raw), "add a member to the sorting enum type");
-    }
-    return type;
-}
-
-void write_sorting(hid_t group, Sorting sorting, bool create, const H5Errors& errors) {
-    H5Datatype type = sorting_enum_type(errors);
-    H5Attribute attribute;
-    if (create) {
-        H5Dataspace space(errors.id(H5Screate(H5S_SCALAR), "create a scalar dataspace"));
-        attribute = H5Attribute(errors.id(H5Acreate2(group, "sorting", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                                          "create attribute 'sorting'"));
-    } else {
-        attribute = H5Attribute(errors.id(H5Aopen(group, "sorting", H5P_DEFAULT), "open attribute 'sorting'"));
-    }
-    const auto raw = static_cast<std::uint8_t>(sorting);
-    errors.status(H5Awrite(attribute.get(), type.get(), &raw), "write attribute 'sorting'");
-}
-
-bool valid_link_name(const std::string& name) {
-    return !name.empty() && name != "." && name.find('/') == std::string::npos;
-}
-
-// Checks the populations on this rank and returns the path; every rank must agree (checked by
-// the constructor afterwards).
-std::string describe(const std::filesystem::path& path, const std::vector<SpikePopulation>& populations) {
-    std::ostringstream text;
-    text << path.string();
-    for (const auto& population : populations) text << '\n' << population.name << ' ' << population.first << ' ' << population.count;
-    return text.str();
-}
-
-std::filesystem::path validated(MPI_Comm comm, std::filesystem::path path, const std::vector<SpikePopulation>& populations) {
-    collectively(comm, [&] {
-        const std::string file = path.string();
-        if (populations.empty()) throw input_error(file + ": a spike file needs at least one population");
-        std::vector<const SpikePopulation*> by_first;
-        for (const auto& population : populations) {
-            if (!valid_link_name(population.name)) {
-                throw input_error(file + ": population name '" + population.name +
-                                  "' cannot name an HDF5 group (empty, '.' or containing '/')");
-            }
-            if (std::uint64_t{population.first} + population.count > std::uint64_t{std::numeric_limits<Gid>::max()} + 1) {
-                throw input_error(file + ": population '" + population.name + "' runs past the largest gid");
-            }
-            by_first.push_back(&population);
-        }
-        std::sort(by_first.begin(), by_first.end(), [](auto* a, auto* b) { return a->first < b->first; });
-        for (std::size_t i = 1; i < by_first.size(); ++i) {
-            const auto* previous = by_first[i - 1];
-            if (std::uint64_t{previous->first} + previous->count > by_first[i]->first) {
-                throw input_error(file + ": populations '" + previous->name + "' and '" + by_first[i]->name +
-                                  "' share gids");
-            }
-        }
-        for (std::size_t i = 0; i < populations.size(); ++i) {
-            for (std::size_t j = i + 1; j < populations.size(); ++j) {
-                if (populations[i].name == populations[j].name) {
-                    throw input_error(file + ": population '" + populations[i].name + "' is listed twice");
-                }
-            }
-        }
-    });
-    if (!same_on_every_rank(comm, describe(path, populations))) {
-        throw input_error(path.string() + ": the ranks passed different file names or populations to the spike writer");
-    }
-    return path;
 }
 
 }  // namespace
 
 SonataSpikeWriter::SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, std::vector<SpikePopulation> pops)
-    : file_(comm, validated(comm, std::move(path), pops)),
+    : file_(comm, validated_spike_file(comm, std::move(path), pops)),
       populations_(std::move(pops)),
       times_(populations_.size()),
       node_ids_(populations_.size()) {
@@ -211,26 +118,11 @@ SonataSpikeWriter::SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, 
 }
 
 void SonataSpikeWriter::create_population(const SpikePopulation& population, hid_t spikes_group) {
-    const H5Errors& errors = file_.errors();
-    const std::string where = "/spikes/" + population.name;
+    SpikePopulationObjects objects = create_spike_population(spikes_group, population.name, file_.errors());
     PopulationData data;
-    data.group = H5Group(errors.id(H5Gcreate2(spikes_group, population.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                                   "create group " + where));
-    const hsize_t initial = 0;
-    const hsize_t unlimited = H5S_UNLIMITED;
-    H5Dataspace space(errors.id(H5Screate_simple(1, &initial, &unlimited), "create an extendible dataspace"));
-    H5PropertyList creation(errors.id(H5Pcreate(H5P_DATASET_CREATE), "create a dataset creation property list"));
-    errors.status(H5Pset_chunk(creation.get(), 1, &spike_chunk_elements), "set the chunk size");
-    // Every element is written; filling new chunks first would only cost time.
-    errors.status(H5Pset_fill_time(creation.get(), H5D_FILL_TIME_NEVER), "turn off fill values");
-    data.timestamps = H5Dataset(errors.id(H5Dcreate2(data.group.get(), "timestamps", H5TypeOf<double>::file(), space.get(),
-                                                     H5P_DEFAULT, creation.get(), H5P_DEFAULT),
-                                          "create dataset " + where + "/timestamps"));
-    write_string_attribute(data.timestamps.get(), "units", "ms", errors);
-    data.node_ids = H5Dataset(errors.id(H5Dcreate2(data.group.get(), "node_ids", H5TypeOf<std::uint64_t>::file(),
-                                                   space.get(), H5P_DEFAULT, creation.get(), H5P_DEFAULT),
-                                        "create dataset " + where + "/node_ids"));
-    write_sorting(data.group.get(), Sorting::none, true, errors);
+    data.group = std::move(objects.group);
+    data.timestamps = std::move(objects.timestamps);
+    data.node_ids = std::move(objects.node_ids);
     data_.push_back(std::move(data));
 }
 
@@ -295,7 +187,7 @@ void SonataSpikeWriter::sort_population(PopulationData& data) {
         file_.read_slice(data.node_ids.get(), begin, std::span<std::uint64_t>(ids));
         records.resize(times.size());
         for (std::size_t i = 0; i < times.size(); ++i) records[i] = SpikeRecord{times[i], ids[i]};
-        std::sort(records.begin(), records.end(), record_order);
+        std::sort(records.begin(), records.end(), spike_record_order);
     });
     if (file_.size() > 1) records = sample_sort(file_.comm(), std::move(records));
     std::uint64_t my_count = records.size();
@@ -323,7 +215,7 @@ void SonataSpikeWriter::finish(bool sort_by_time) {
     }
     collectively(file_.comm(), [&] {
         for (auto& data : data_) {
-            write_sorting(data.group.get(), sort_by_time ? Sorting::by_time : Sorting::none, false, file_.errors());
+            write_spike_sorting(data.group.get(), sort_by_time ? SpikeSorting::by_time : SpikeSorting::none, false, file_.errors());
         }
     });
     close_objects();

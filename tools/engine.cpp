@@ -8,6 +8,7 @@
 #include "io/model_reader.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
+#include "io/sonata_report_writer.hpp"
 #include "io/sonata_spike_writer.hpp"
 
 #include <CLI/CLI.hpp>
@@ -97,6 +98,39 @@ void warn_if_oversubscribed(const Communicator& comm, int threads) {
                      local_ranks, threads, cores);
 }
 
+// One trace recording of the model: which of this rank's cells it samples and where it is written.
+struct TraceOutput {
+    std::size_t trace = 0;  // Simulation::traces() index
+    std::unique_ptr<io::SonataReportWriter> writer;
+};
+
+std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& decomposition, Simulation& sim,
+                                     MPI_Comm comm, const fs::path& out_dir) {
+    std::vector<Gid> local;
+    for (const auto& t : decomposition.thread_gids) local.insert(local.end(), t.begin(), t.end());
+    std::sort(local.begin(), local.end());
+    std::vector<TraceOutput> out;
+    for (const TraceRecording& rec : model.recordings.traces) {
+        const Population& pop = model.populations[rec.population];
+        std::vector<Gid> gids;
+        for (Gid g : local)
+            if (pop.contains(g) &&
+                (rec.cells.empty() || std::binary_search(rec.cells.begin(), rec.cells.end(), g - pop.first)))
+                gids.push_back(g);
+        const auto stride = static_cast<Step>(std::llround(rec.interval / model.run.dt));
+        TraceOutput t;
+        t.trace = sim.add_trace(gids, rec.variable, rec.section, rec.x, stride);
+        std::vector<std::uint64_t> node_ids;
+        for (Gid g : gids) node_ids.push_back(g - pop.first);
+        const std::vector<std::uint32_t> counts(gids.size(), 1u), element_ids(gids.size(), 0u);
+        t.writer = std::make_unique<io::SonataReportWriter>(comm, out_dir / (rec.name + ".h5"), pop.name, node_ids,
+                                                            counts, element_ids, 0.0, model.run.tstop, rec.interval,
+                                                            rec.variable == "v" ? "mV" : "1");
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
 std::vector<io::SpikePopulation> recorded_populations(const Model& model) {
     std::vector<io::SpikePopulation> out;
     for (std::size_t p : model.recordings.spike_populations) {
@@ -111,14 +145,7 @@ int run(const Options& opt, Communicator& comm) {
     const bool root = comm.rank() == 0;
     const std::string program = "engine";
 
-    Model model = agreed(comm, program, [&] {
-        Model m = io::read_model(opt.model);
-        // Refused rather than silently ignored until trace reports are wired into the cell groups.
-        if (!m.recordings.traces.empty())
-            throw input_error(opt.model + ": recordings.traces: expected no trace recordings: this engine "
-                                          "writes spikes only (trace reports are not implemented yet)");
-        return m;
-    });
+    Model model = agreed(comm, program, [&] { return io::read_model(opt.model); });
     if (opt.tstop > 0) model.run.tstop = opt.tstop;
     if (!opt.output.empty()) model.run.output = opt.output;
     const Network network(model);
@@ -160,6 +187,8 @@ int run(const Options& opt, Communicator& comm) {
     auto writer = agreed(comm, program, [&] {
         return std::make_unique<io::SonataSpikeWriter>(comm.comm(), spike_file, recorded_populations(model));
     });
+    std::vector<TraceOutput> traces =
+        agreed(comm, program, [&] { return open_traces(model, decomposition, *simulation, comm.comm(), out_dir); });
 
     if (root && !opt.quiet) {
         std::printf("parnet engine: %s\n", opt.model.c_str());
@@ -187,10 +216,16 @@ int run(const Options& opt, Communicator& comm) {
         if (++epochs % flush_every == 0 || epoch.end >= total_steps) {
             writer->append(buffer);
             buffer.clear();
+            for (auto& t : traces) {
+                TraceBuffer& rows = simulation->traces()[t.trace];
+                const std::size_t nrows = rows.row_count();
+                t.writer->append(rows.take_rows(), nrows);
+            }
         }
         progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
     });
     writer->finish(opt.sort);
+    for (auto& t : traces) t.writer->finish();
 
     // Run report and summary.
     io::RunReport report;
@@ -214,6 +249,7 @@ int run(const Options& opt, Communicator& comm) {
         report.predicted_load = plan->predicted_load;
     }
     report.outputs = {spike_file.string(), report_file.string()};
+    for (const auto& rec : model.recordings.traces) report.outputs.push_back((out_dir / (rec.name + ".h5")).string());
     report.wall = omp_get_wtime() - wall_start;
     if (root) {
         io::write_run_report(report_file, report);
@@ -247,7 +283,9 @@ int run(const Options& opt, Communicator& comm) {
             std::printf("  balance  compute imbalance %.3f (max/mean); slowest rank waits %.2f s, exchange %.2f s, output %.2f s\n",
                         report.imbalance(), waiting, exchange, output);
             std::printf("  memory   peak resident %.0f MB on the largest rank\n", rss);
-            std::printf("  output   %s, %s\n", spike_file.c_str(), report_file.c_str());
+            std::printf("  output   %s, %s", spike_file.c_str(), report_file.c_str());
+            for (std::size_t i = 2; i < report.outputs.size(); ++i) std::printf(", %s", report.outputs[i].c_str());
+            std::printf("\n");
         }
     }
     return 0;

@@ -599,6 +599,16 @@ double CableGroup::synapse_conductance(std::size_t cell, std::uint32_t synapse) 
     return block.kind->synapses[synapse].two_state ? syn_b_[k] - syn_a_[k] : syn_a_[k];
 }
 
+std::size_t CableGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section,
+                                  double x) {
+    if (variable != "v") return CellGroup::add_probe(cell, variable, section, x);
+    try {
+        return probe(cell, section, x);
+    } catch (const std::out_of_range&) {
+        throw input_error("no section \"" + section + "\" in the cell of gid " + std::to_string(gids_[cell]));
+    }
+}
+
 std::unique_ptr<CellGroup> make_cable_group(const Network& network, std::span<const Gid> gids) {
     std::vector<CableGroup::Cell> cells;
     cells.reserve(gids.size());

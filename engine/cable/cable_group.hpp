@@ -39,6 +39,10 @@ public:
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
 
+    // Variable "v" (mV) at (section, x); the probe id is a handle for voltage_at.
+    std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
+    double probe_value(std::size_t id) const override { return voltage_at(id); }
+
     std::size_t cell_count() const { return gids_.size(); }
     Step current_step() const { return step_; }
     // Compartments of the group's cells (padding excluded): the unit of the benchmarks.

@@ -72,6 +72,12 @@ double IntFireGroup::m_at(std::size_t i, double t) const {
     return m_[i] * std::exp(-(t - t0_[i]) / tau_[i]);
 }
 
+std::size_t IntFireGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section,
+                                    double x) {
+    if (variable != "m") return CellGroup::add_probe(cell, variable, section, x);
+    return cell;
+}
+
 std::unique_ptr<CellGroup> make_intfire_group(const Network& network, std::span<const Gid> gids) {
     return std::make_unique<IntFireGroup>(network, gids);
 }

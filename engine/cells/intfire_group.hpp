@@ -18,6 +18,9 @@ public:
 
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
+    // Variable "m" (NEURON's M(), below); the probe id is the cell index.
+    std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
+    double probe_value(std::size_t probe) const override { return m(probe); }
 
     // NEURON's IntFire1 M() at the end of the last epoch (or at time t >= that of the last event):
     // m decayed to t when excitable; while refractory 2 for the first 0.5 ms after the spike,

@@ -295,6 +295,11 @@ void LifGroup::advance(const Epoch& epoch, const EventLanes& events, std::vector
     now_ = epoch.t_end();
 }
 
+std::size_t LifGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) {
+    if (variable != "v") return CellGroup::add_probe(cell, variable, section, x);
+    return cell;
+}
+
 std::unique_ptr<CellGroup> make_lif_group(const Network& network, std::span<const Gid> gids) {
     return std::make_unique<LifGroup>(network, gids);
 }

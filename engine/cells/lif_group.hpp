@@ -22,6 +22,9 @@ public:
 
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
+    // Variable "v" (mV); the probe id is the cell index.
+    std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
+    double probe_value(std::size_t probe) const override { return voltage(probe); }
 
     // State at the end of the last step advanced through (time now()).
     double voltage(std::size_t cell) const { return v_rest_[cell] + y_[cell]; }                // mV

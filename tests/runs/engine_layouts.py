@@ -46,6 +46,31 @@ def run_engine(args, ranks, threads, out, extra=(), expect_ok=True):
     return done.stdout
 
 
+def reports(folder):
+    """Every SONATA report file of a run: name -> {dataset path: array}."""
+    out = {}
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".h5") or name == "spikes.h5":
+            continue
+        with h5py.File(os.path.join(folder, name), "r") as f:
+            arrays = {}
+            f.visititems(lambda key, obj: arrays.__setitem__(key, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+            out[name] = arrays
+    return out
+
+
+def check_probe_trace(folder):
+    """probe_v: a lif cell under a constant subthreshold current follows
+    v(t) = v_rest + R I (1 - exp(-t / tau_m)) exactly (to float32 rounding)."""
+    with h5py.File(os.path.join(folder, "probe_v.h5"), "r") as f:
+        data = f["report/probe/data"][()]
+        start, stop, step = f["report/probe/mapping/time"][()]
+    t = start + step * np.arange(data.shape[0])
+    expected = -65.0 + 40.0 * 0.1 * (1.0 - np.exp(-t / 10.0))
+    error = np.abs(data - expected[:, None]).max()
+    return error, data.shape
+
+
 def datasets(path):
     out = {}
     with h5py.File(path, "r") as f:
@@ -88,12 +113,25 @@ def main():
             print(f"FAIL r{ranks}t{threads}: report layout {report['ranks']} ranks, {len(report['per_rank'])} entries")
             failures += 1
         data = datasets(spikes)
+        traces = reports(out)
+        for name in traces:
+            check = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "check_sonata.py"), "--report",
+                                    os.path.join(out, name)], capture_output=True, text=True)
+            if check.returncode != 0:
+                print(f"FAIL r{ranks}t{threads}: check_sonata {name}: {check.stdout}{check.stderr}")
+                failures += 1
         total = sum(len(t) for t, _, _ in data.values())
         if total != report["spikes"] or f"{total:,}" not in stdout:
             print(f"FAIL r{ranks}t{threads}: file holds {total} spikes, report says {report['spikes']}")
             failures += 1
         if reference is None:
-            reference = data
+            reference, reference_traces = data, traces
+            if "probe_v.h5" in traces:
+                error, shape = check_probe_trace(out)
+                print(f"probe_v {shape}: max |v - analytic| = {error:.2e} mV")
+                if not error < 1e-4:
+                    print("FAIL: the recorded lif trace departs from the analytic solution")
+                    failures += 1
             fingerprint, cells = report["fingerprint"], report["cells"]
             if total < args.min_spikes:
                 sys.exit(f"FAIL: only {total} spikes; the comparison needs an active network")
@@ -103,7 +141,11 @@ def main():
             np.array_equal(data[k][0].view(np.uint64), reference[k][0].view(np.uint64))
             and np.array_equal(data[k][1], reference[k][1]) and data[k][2] == reference[k][2]
             for k in data)
-        print(f"r{ranks}t{threads}{' ' + plan + ' plan' if plan else ''}: {total} spikes, "
+        same_traces = traces.keys() == reference_traces.keys() and all(
+            traces[n].keys() == reference_traces[n].keys()
+            and all(np.array_equal(traces[n][k], reference_traces[n][k]) for k in traces[n]) for n in traces)
+        same = same and same_traces
+        print(f"r{ranks}t{threads}{' ' + plan + ' plan' if plan else ''}: {total} spikes, {len(traces)} reports, "
               f"{'bit-identical' if same else 'DIFFERENT'}")
         failures += 0 if same else 1
 

@@ -112,15 +112,3 @@ TEST(EngineErrors, HelpDocumentsEveryOption) {
     for (const char* opt : {"--plan", "--threads", "--output", "--tstop", "--progress", "--flush-interval", "--no-sort", "--quiet"})
         EXPECT_NE(r.output.find(opt), std::string::npos) << opt << " missing from --help:\n" << r.output;
 }
-
-TEST(EngineErrors, TraceRecordingsAreRefusedNotIgnored) {
-    const fs::path dir = scratch("traces");
-    nlohmann::json doc = small_model();
-    doc["run"]["output"] = (dir / "out").string();
-    doc["recordings"]["traces"] = nlohmann::json::array({{{"population", "exc"}, {"cells", {0}}, {"interval", 0.5}}});
-    std::ofstream(dir / "net.json") << doc.dump();
-    const Outcome r = run_engine(2, dir / "net.json", dir);
-    EXPECT_EQ(r.status, 1) << r.output;
-    EXPECT_EQ(count(r.output, "recordings.traces: expected no trace recordings"), 1u) << r.output;
-    expect_no_complete_output(dir / "out");
-}

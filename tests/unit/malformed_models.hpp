@@ -62,6 +62,10 @@ inline std::vector<MalformedCase> malformed_cases() {
          "populations[1].params.v_reset: expected a reset potential below v_thresh"},
         {"explicit_pair_out_of_range", [](J& m) { m["projections"][1]["rule"] = J{{"type", "explicit"}, {"pairs", J::array({J::array({0, 1}), J::array({3, 40})})}}; },
          "projections[1].rule.pairs[1]: expected a pair [source index < 40, target index < 40], got [3,40]"},
+        {"trace_interval_not_whole_steps", [](J& m) { m["recordings"]["traces"] = J::array({J{{"population", "exc"}, {"interval", 0.25}}}); },
+         "recordings.traces[0].interval: expected a sampling interval that is a whole number of steps dt (0.1 ms), got 0.25"},
+        {"trace_variable_of_other_kind", [](J& m) { m["recordings"]["traces"] = J::array({J{{"population", "inh"}, {"variable", "v"}}}); },
+         "recordings.traces[0].variable: expected one of m, got \"v\""},
         {"one_to_one_sizes", [](J& m) { m["projections"][0]["rule"] = J{{"type", "one_to_one"}}; },
          "expected one_to_one between populations of equal size (20 and 40 cells)"},
     };

@@ -1,0 +1,47 @@
+#pragma once
+// Samples of one trace recording on this rank, waiting to be written: one row per sample step
+// (every `stride` steps from step 0, up to but not including the run's last step), one column per
+// recorded cell of this rank. Threads fill disjoint columns of the same rows.
+#include "types.hpp"
+
+#include <cstddef>
+#include <vector>
+
+namespace parnet {
+
+class TraceBuffer {
+public:
+    TraceBuffer(Step stride, std::size_t columns) : stride_(stride), columns_(columns) {}
+
+    Step stride() const { return stride_; }
+    std::size_t columns() const { return columns_; }
+    bool samples(Step s) const { return s % stride_ == 0; }
+
+    // Adds zeroed rows for every sample step <= last not added yet.
+    void add_rows_through(Step last) {
+        while (next_step_ <= last) {
+            rows_.resize(rows_.size() + columns_, 0.0f);
+            next_step_ += stride_;
+        }
+    }
+    // The row of sample step s (added, not yet taken).
+    float* row(Step s) { return rows_.data() + static_cast<std::size_t>((s - first_step_) / stride_) * columns_; }
+    std::size_t row_count() const { return columns_ ? rows_.size() / columns_ : 0; }
+
+    // Hands out the rows filled so far (time-major) and starts afresh after them.
+    std::vector<float> take_rows() {
+        std::vector<float> out;
+        out.swap(rows_);
+        first_step_ = next_step_;
+        return out;
+    }
+
+private:
+    Step stride_;
+    std::size_t columns_;
+    Step first_step_ = 0;  // step of the first row held
+    Step next_step_ = 0;   // step of the next row to add
+    std::vector<float> rows_;
+};
+
+}  // namespace parnet
