@@ -87,6 +87,12 @@ std::size_t Simulation::add_trace(std::span<const Gid> gids, const std::string& 
     return trace;
 }
 
+void Simulation::replay_input(std::span<const Spike> spikes) {
+    if (!epoch_agreed_) throw std::logic_error("Simulation::replay_input before agree_epoch");
+    replay_ = true;
+    for (auto& d : domains_) d->enqueue(spikes);
+}
+
 void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     if (!epoch_agreed_) throw std::logic_error("Simulation::run before agree_epoch");
     const Step total = static_cast<Step>(std::ceil(tstop / dt_ - 1e-9));
@@ -114,7 +120,7 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
         comm_.barrier();
         double t2 = now();
         stats_.waiting += t2 - t1;
-        if (epoch.end < total) {
+        if (epoch.end < total && !replay_) {
             received = comm_.gather_spikes(local);
             stats_.spikes_received += received.size();
         }

@@ -50,6 +50,11 @@ public:
     // Sampled rows not yet taken, per trace (TraceBuffer::take_rows hands them out).
     std::vector<TraceBuffer>& traces() { return traces_; }
 
+    // Replay (like NEURON's PatternStim): the cells receive exactly these spikes (from an earlier
+    // run's file) through their connections, and nothing from the exchange, not even each other's
+    // spikes. Before run().
+    void replay_input(std::span<const Spike> spikes);
+
     // Called after each epoch with the spikes this rank's cells fired during it.
     using EpochCallback = std::function<void(const Epoch&, std::span<const Spike>)>;
     // Runs from t = 0 to tstop (rounded to whole steps).
@@ -66,6 +71,7 @@ private:
     double min_delay_ = infinite_time;
     Step epoch_steps_ = 1;
     bool epoch_agreed_ = false;
+    bool replay_ = false;
     std::vector<std::unique_ptr<ThreadDomain>> domains_;
     RankStats stats_;
     std::vector<TraceBuffer> traces_;

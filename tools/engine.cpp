@@ -10,6 +10,7 @@
 #include "io/run_report.hpp"
 #include "io/sonata_report_writer.hpp"
 #include "io/sonata_spike_writer.hpp"
+#include "io/spike_reader.hpp"
 
 #include <CLI/CLI.hpp>
 #include <omp.h>
@@ -37,6 +38,8 @@ struct Options {
     double flush_ms = 100.0;
     bool sort = true;
     bool quiet = false;
+    std::string replay;        // spike file of an earlier run
+    std::vector<Gid> gids;     // the cells to replay
 };
 
 int default_threads() {
@@ -152,6 +155,17 @@ int run(const Options& opt, Communicator& comm) {
     const int threads = opt.threads > 0 ? opt.threads : default_threads();
     warn_if_oversubscribed(comm, threads);
 
+    if (!opt.replay.empty()) {
+        agreed(comm, program, [&] {
+            if (comm.size() != 1) throw input_error("--replay runs on one rank: start it without mpirun or with -n 1");
+            if (!opt.plan.empty()) throw input_error("--replay and --plan do not go together");
+            if (opt.gids.empty()) throw input_error("--replay needs the cells to replay: --gids 3,17,...");
+            for (Gid g : opt.gids)
+                if (g >= network.size())
+                    throw input_error("--gids: gid " + std::to_string(g) + " is not in the model (" +
+                                      std::to_string(network.size()) + " cells)");
+        });
+    }
     std::optional<io::Plan> plan;
     if (!opt.plan.empty()) {
         plan = agreed(comm, program, [&] {
@@ -160,8 +174,12 @@ int run(const Options& opt, Communicator& comm) {
             return p;
         });
     }
+    std::vector<Gid> replayed = opt.gids;
+    std::sort(replayed.begin(), replayed.end());
+    replayed.erase(std::unique(replayed.begin(), replayed.end()), replayed.end());
     const Decomposition decomposition =
-        plan ? planned_decomposition(network, comm.rank(), threads, plan->rank_of_gid, plan->thread_of_gid,
+        !opt.replay.empty() ? Decomposition{split_by_cost(network, replayed, threads)}
+        : plan ? planned_decomposition(network, comm.rank(), threads, plan->rank_of_gid, plan->thread_of_gid,
                                      static_cast<int>(plan->threads))
              : round_robin_decomposition(network, comm.rank(), comm.size(), threads);
 
@@ -184,6 +202,15 @@ int run(const Options& opt, Communicator& comm) {
         return std::make_unique<Simulation>(network, decomposition, comm);
     });
     agreed(comm, program, [&] { simulation->agree_epoch(); });
+    if (!opt.replay.empty()) {
+        agreed(comm, program, [&] {
+            // Every population that projects onto a replayed cell must be in the spike file.
+            std::vector<std::size_t> required;
+            for (Gid g : replayed)
+                for (const Connection& c : network.incoming(g)) required.push_back(model.population_index(c.source));
+            simulation->replay_input(io::read_spikes(opt.replay, model, required));
+        });
+    }
     auto writer = agreed(comm, program, [&] {
         return std::make_unique<io::SonataSpikeWriter>(comm.comm(), spike_file, recorded_populations(model));
     });
@@ -192,6 +219,8 @@ int run(const Options& opt, Communicator& comm) {
 
     if (root && !opt.quiet) {
         std::printf("parnet engine: %s\n", opt.model.c_str());
+        if (!opt.replay.empty())
+            std::printf("  replay   %zu cells with the input recorded in %s\n", replayed.size(), opt.replay.c_str());
         std::printf("  layout   %d ranks x %d threads, %s; epoch %.4g ms (min delay %.4g ms), dt %.4g ms\n",
                     comm.size(), threads, plan ? ("plan " + opt.plan + " (" + plan->method + ")").c_str() : "round-robin",
                     static_cast<double>(simulation->epoch_steps()) * model.run.dt, simulation->min_delay(),
@@ -311,6 +340,12 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_flag("!--no-sort", opt.sort, "Leave the spike file in write order (sorting=none) instead of by time");
     app.add_flag("-q,--quiet", opt.quiet, "No summary or progress on standard output");
+    app.add_option("--replay", opt.replay,
+                   "Replay single cells (one rank): a spikes.h5 of an earlier run of this model; the cells of --gids "
+                   "get exactly the input events they received then, and their spikes and traces are written "
+                   "to the output folder")
+        ->check(CLI::ExistingFile);
+    app.add_option("--gids", opt.gids, "Cells to replay (with --replay), e.g. --gids 3,17,250")->delimiter(',');
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
