@@ -8,8 +8,8 @@
 #include "io/model_reader.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
-#include "io/sonata_report_writer.hpp"
-#include "io/sonata_spike_writer.hpp"
+#include "io/output_sinks.hpp"
+#include "io/saving_strategy.hpp"
 #include "io/spike_reader.hpp"
 
 #include <CLI/CLI.hpp>
@@ -38,6 +38,7 @@ struct Options {
     double flush_ms = 100.0;
     bool sort = true;
     bool quiet = false;
+    std::string saving = "collective";
     std::string replay;        // spike file of an earlier run
     std::vector<Gid> gids;     // the cells to replay
 };
@@ -104,11 +105,11 @@ void warn_if_oversubscribed(const Communicator& comm, int threads) {
 // One trace recording of the model: which of this rank's cells it samples and where it is written.
 struct TraceOutput {
     std::size_t trace = 0;  // Simulation::traces() index
-    std::unique_ptr<io::SonataReportWriter> writer;
+    std::unique_ptr<io::ReportSink> writer;
 };
 
 std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& decomposition, Simulation& sim,
-                                     MPI_Comm comm, const fs::path& out_dir) {
+                                     io::SavingStrategy saving, MPI_Comm comm, const fs::path& out_dir) {
     std::vector<Gid> local;
     for (const auto& t : decomposition.thread_gids) local.insert(local.end(), t.begin(), t.end());
     std::sort(local.begin(), local.end());
@@ -126,9 +127,9 @@ std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& de
         std::vector<std::uint64_t> node_ids;
         for (Gid g : gids) node_ids.push_back(g - pop.first);
         const std::vector<std::uint32_t> counts(gids.size(), 1u), element_ids(gids.size(), 0u);
-        t.writer = std::make_unique<io::SonataReportWriter>(comm, out_dir / (rec.name + ".h5"), pop.name, node_ids,
-                                                            counts, element_ids, 0.0, model.run.tstop, rec.interval,
-                                                            rec.variable == "v" ? "mV" : "1");
+        t.writer = io::make_report_sink(saving, comm, out_dir / (rec.name + ".h5"), pop.name, node_ids, counts,
+                                        element_ids, 0.0, model.run.tstop, rec.interval,
+                                        rec.variable == "v" ? "mV" : "1");
         out.push_back(std::move(t));
     }
     return out;
@@ -149,6 +150,7 @@ int run(const Options& opt, Communicator& comm) {
     const std::string program = "engine";
 
     Model model = agreed(comm, program, [&] { return io::read_model(opt.model); });
+    const io::SavingStrategy saving = agreed(comm, program, [&] { return io::parse_saving_strategy(opt.saving); });
     if (opt.tstop > 0) model.run.tstop = opt.tstop;
     if (!opt.output.empty()) model.run.output = opt.output;
     const Network network(model);
@@ -212,10 +214,10 @@ int run(const Options& opt, Communicator& comm) {
         });
     }
     auto writer = agreed(comm, program, [&] {
-        return std::make_unique<io::SonataSpikeWriter>(comm.comm(), spike_file, recorded_populations(model));
+        return io::make_spike_sink(saving, comm.comm(), spike_file, recorded_populations(model));
     });
     std::vector<TraceOutput> traces =
-        agreed(comm, program, [&] { return open_traces(model, decomposition, *simulation, comm.comm(), out_dir); });
+        agreed(comm, program, [&] { return open_traces(model, decomposition, *simulation, saving, comm.comm(), out_dir); });
 
     if (root && !opt.quiet) {
         std::printf("parnet engine: %s\n", opt.model.c_str());
@@ -312,6 +314,9 @@ int run(const Options& opt, Communicator& comm) {
             std::printf("  balance  compute imbalance %.3f (max/mean); slowest rank waits %.2f s, exchange %.2f s, output %.2f s\n",
                         report.imbalance(), waiting, exchange, output);
             std::printf("  memory   peak resident %.0f MB on the largest rank\n", rss);
+            if (saving == io::SavingStrategy::per_rank)
+                std::printf("  saving   per rank under %s/ranks/: run `consolidate %s` to make the SONATA files\n",
+                            out_dir.c_str(), out_dir.c_str());
             std::printf("  output   %s, %s", spike_file.c_str(), report_file.c_str());
             for (std::size_t i = 2; i < report.outputs.size(); ++i) std::printf(", %s", report.outputs[i].c_str());
             std::printf("\n");
@@ -340,6 +345,10 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_flag("!--no-sort", opt.sort, "Leave the spike file in write order (sorting=none) instead of by time");
     app.add_flag("-q,--quiet", opt.quiet, "No summary or progress on standard output");
+    app.add_option("--saving", opt.saving,
+                   "How output is saved (docs/saving-data.md): collective (one file, parallel HDF5), per-rank "
+                   "(a file per rank under <output>/ranks/, merged later by `consolidate <output>`), rank0 "
+                   "(gathered to rank 0; small runs)");
     app.add_option("--replay", opt.replay,
                    "Replay single cells (one rank): a spikes.h5 of an earlier run of this model; the cells of --gids "
                    "get exactly the input events they received then, and their spikes and traces are written "
