@@ -77,7 +77,7 @@ def main():
     ]
     projs = [
         {"source": "ext", "target": "exc", "rule": {"type": "fixed_indegree", "indegree": 50},
-         "weight": 0.06, "delay": uniform(1, 2), "synapse": "exc"},
+         "weight": 0.2, "delay": uniform(1, 2), "synapse": "exc"},
         {"source": "exc", "target": "exc", "rule": {"type": "fixed_indegree", "indegree": 20},
          "weight": 0.02, "delay": uniform(1, 3), "synapse": "exc"},
         {"source": "exc", "target": "gate", "rule": {"type": "fixed_indegree", "indegree": 10},
@@ -93,7 +93,7 @@ def main():
         pops.append({"name": col_gate, "count": 1, "kind": "intfire", "params": {"tau": 10, "refrac": 5}})
         projs += [
             {"source": "ext", "target": pyr, "rule": {"type": "fixed_indegree", "indegree": 100},
-             "weight": 0.0015, "delay": uniform(1, 2), "synapse": "exc"},
+             "weight": 0.004, "delay": uniform(1, 2), "synapse": "exc"},
             {"source": "basket", "target": pyr, "rule": {"type": "fixed_indegree", "indegree": 20},
              "weight": 0.002, "delay": 1, "synapse": "inh"},
             {"source": pyr, "target": col_gate, "rule": {"type": "one_to_one"}, "weight": 2.0, "delay": 1},
