@@ -8,7 +8,10 @@
 
 namespace parnet {
 
-Network::Network(const Model& model) : model_(model) {}
+Network::Network(const Model& model) : model_(model), projections_onto_(model.populations.size()) {
+    for (std::size_t p = 0; p < model.projections.size(); ++p)
+        projections_onto_[model.projections[p].target].push_back(p);
+}
 
 const Population& Network::population_of(Gid g) const {
     return model_.populations[model_.population_index(g)];
@@ -118,9 +121,7 @@ void Network::add_projection(std::size_t p, Gid target, std::vector<Connection>&
 
 std::vector<Connection> Network::incoming(Gid g) const {
     std::vector<Connection> out;
-    const std::size_t pop = model_.population_index(g);
-    for (std::size_t p = 0; p < model_.projections.size(); ++p)
-        if (model_.projections[p].target == pop) add_projection(p, g, out);
+    for (std::size_t p : projections_onto_[model_.population_index(g)]) add_projection(p, g, out);
     return out;
 }
 

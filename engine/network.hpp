@@ -46,6 +46,7 @@ public:
 private:
     void add_projection(std::size_t p, Gid target, std::vector<Connection>& out) const;
     const Model& model_;
+    std::vector<std::vector<std::size_t>> projections_onto_;  // per target population, in file order
 };
 
 }  // namespace parnet

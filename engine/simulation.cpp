@@ -2,6 +2,7 @@
 
 #include <omp.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +14,12 @@ namespace parnet {
 
 namespace {
 double now() { return omp_get_wtime(); }
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 // Runs body(t) on thread t of a parallel region of `threads` threads; the first exception
 // thrown on any thread is rethrown on the calling thread.
@@ -99,6 +106,7 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     const int threads = this->threads();
     std::vector<Spike> received;
     std::vector<Spike> local;
+    std::vector<double> thread_cpu(static_cast<std::size_t>(threads), 0.0);
     // The state at t = 0 is the first sample of every trace.
     for (auto& t : traces_) t.add_rows_through(0);
     for (auto& d : domains_) d->sample(0, traces_);
@@ -109,9 +117,12 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
         for (auto& t : traces_) t.add_rows_through(std::min(epoch.end, total - 1));
         double t0 = now();
         on_each_thread(threads, [&](int t) {
+            const double cpu0 = thread_cpu_seconds();
             domains_[t]->enqueue(received);
             domains_[t]->advance(index, epoch, traces_, total);
+            thread_cpu[t] = thread_cpu_seconds() - cpu0;
         });
+        stats_.compute_cpu += *std::max_element(thread_cpu.begin(), thread_cpu.end());
         local.clear();
         for (const auto& d : domains_) local.insert(local.end(), d->spikes().begin(), d->spikes().end());
         double t1 = now();

@@ -16,6 +16,7 @@ namespace parnet {
 struct RankStats {
     double setup = 0.0;
     double compute = 0.0;   // threads integrating and delivering events
+    double compute_cpu = 0.0;  // the same as CPU time of the slowest thread: immune to a shared machine's load
     double waiting = 0.0;   // at the barrier before the exchange: others still computing
     double exchange = 0.0;  // Allgather + Allgatherv
     double output = 0.0;    // the epoch callback (writing spikes and traces)

@@ -13,13 +13,14 @@
 namespace parnet::io {
 
 namespace {
-constexpr int stat_fields = 12;
+constexpr int stat_fields = 13;
 
 std::array<double, stat_fields> pack(const RankStats& s) {
     return {s.setup, s.compute, s.waiting, s.exchange, s.output,
             static_cast<double>(s.cells), static_cast<double>(s.connections),
             static_cast<double>(s.source_gids), static_cast<double>(s.spikes_sent),
-            static_cast<double>(s.spikes_received), static_cast<double>(s.events_delivered), s.peak_rss_mb};
+            static_cast<double>(s.spikes_received), static_cast<double>(s.events_delivered), s.peak_rss_mb,
+            s.compute_cpu};
 }
 
 RankStats unpack(const double* v) {
@@ -36,19 +37,31 @@ RankStats unpack(const double* v) {
     s.spikes_received = static_cast<std::uint64_t>(v[9]);
     s.events_delivered = static_cast<std::uint64_t>(v[10]);
     s.peak_rss_mb = v[11];
+    s.compute_cpu = v[12];
     return s;
 }
 }  // namespace
 
-double RunReport::imbalance() const {
-    if (rank_stats.empty()) return 1.0;
+namespace {
+template <class Field>
+double max_over_mean(const std::vector<RankStats>& ranks, Field field) {
+    if (ranks.empty()) return 1.0;
     double max = 0.0, sum = 0.0;
-    for (const auto& s : rank_stats) {
-        max = std::max(max, s.compute);
-        sum += s.compute;
+    for (const auto& s : ranks) {
+        max = std::max(max, field(s));
+        sum += field(s);
     }
-    const double mean = sum / static_cast<double>(rank_stats.size());
+    const double mean = sum / static_cast<double>(ranks.size());
     return mean > 0 ? max / mean : 1.0;
+}
+}  // namespace
+
+double RunReport::imbalance() const {
+    return max_over_mean(rank_stats, [](const RankStats& s) { return s.compute; });
+}
+
+double RunReport::imbalance_cpu() const {
+    return max_over_mean(rank_stats, [](const RankStats& s) { return s.compute_cpu; });
 }
 
 std::uint64_t RunReport::total_spikes() const {
@@ -74,6 +87,7 @@ void write_run_report(const std::filesystem::path& file, const RunReport& report
         json entry{{"rank", r},
                    {"setup_s", s.setup},
                    {"compute_s", s.compute},
+                   {"compute_cpu_s", s.compute_cpu},
                    {"waiting_s", s.waiting},
                    {"exchange_s", s.exchange},
                    {"output_s", s.output},
@@ -116,6 +130,7 @@ void write_run_report(const std::filesystem::path& file, const RunReport& report
              {"spikes", report.total_spikes()},
              {"events_delivered", events},
              {"imbalance", report.imbalance()},
+             {"imbalance_cpu", report.imbalance_cpu()},
              {"plan", report.plan_file.empty() ? json(nullptr)
                                                : json{{"file", report.plan_file}, {"method", report.plan_method}}},
              {"populations", pops},

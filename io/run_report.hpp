@@ -33,7 +33,8 @@ struct RunReport {
     std::vector<PopulationSpikes> populations;
     std::vector<std::string> outputs;
 
-    double imbalance() const;      // max / mean compute time
+    double imbalance() const;      // max / mean compute time (wall clock)
+    double imbalance_cpu() const;  // the same with CPU time: what the load would be on a quiet machine
     std::uint64_t total_spikes() const;
 };
 

@@ -1,4 +1,5 @@
 // engine: runs a parnet model under MPI. Usage: mpirun -n N engine [options] model.json
+#include "number_format.hpp"
 #include "engine/collective_errors.hpp"
 #include "engine/communicator.hpp"
 #include "engine/decomposition.hpp"
@@ -26,6 +27,8 @@
 namespace fs = std::filesystem;
 using namespace parnet;
 
+using parnet::tools::thousands;
+
 namespace {
 
 struct Options {
@@ -51,15 +54,6 @@ int default_threads() {
     return 1;
 }
 
-std::string thousands(std::uint64_t n) {
-    const std::string digits = std::to_string(n);
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 // Prints the progress line at most every `interval` wall seconds (rank 0 only).
 class Progress {
@@ -296,13 +290,18 @@ int run(const Options& opt, Communicator& comm) {
                 setup = std::max(setup, s.setup);
                 rss = std::max(rss, s.peak_rss_mb);
             }
+            // Rates of the first populations; the report lists them all.
             std::ostringstream kinds;
-            for (const auto& p : report.populations) {
+            constexpr std::size_t shown = 6;
+            for (std::size_t i = 0; i < std::min(shown, report.populations.size()); ++i) {
+                const auto& p = report.populations[i];
                 const double rate = static_cast<double>(p.spikes) / static_cast<double>(p.cells) / (model.run.tstop / 1000.0);
-                kinds << (kinds.tellp() > 0 ? ", " : "") << p.name << " " << std::fixed;
+                kinds << (i > 0 ? ", " : "") << p.name << " " << std::fixed;
                 kinds.precision(2);
                 kinds << rate << " Hz";
             }
+            if (report.populations.size() > shown)
+                kinds << ", and " << report.populations.size() - shown << " more populations in " << report_file.string();
             const std::uint64_t spikes = report.total_spikes();
             const double sim_wall = report.wall;
             std::printf("  model    %s cells, %s connections\n", thousands(cells).c_str(), thousands(connections).c_str());
@@ -311,8 +310,9 @@ int run(const Options& opt, Communicator& comm) {
             std::printf("  spikes   %s, mean rate %.2f Hz (%s)\n", thousands(spikes).c_str(),
                         static_cast<double>(spikes) / static_cast<double>(cells) / (model.run.tstop / 1000.0),
                         kinds.str().c_str());
-            std::printf("  balance  compute imbalance %.3f (max/mean); slowest rank waits %.2f s, exchange %.2f s, output %.2f s\n",
-                        report.imbalance(), waiting, exchange, output);
+            std::printf("  balance  compute imbalance (max/mean) %.3f in wall time, %.3f in CPU time; most waiting %.2f s, "
+                        "exchange %.2f s, output %.2f s\n",
+                        report.imbalance(), report.imbalance_cpu(), waiting, exchange, output);
             std::printf("  memory   peak resident %.0f MB on the largest rank\n", rss);
             if (saving == io::SavingStrategy::per_rank)
                 std::printf("  saving   per rank under %s/ranks/: run `consolidate %s` to make the SONATA files\n",

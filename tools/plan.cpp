@@ -1,6 +1,7 @@
 // plan: decides which rank and thread own each gid of a model, so that ranks finish each epoch
 // together, and writes it as a plan file for `engine --plan`. See docs/planning.md.
 //   plan model.json --ranks N [--threads T] [--method metis|lpt|round-robin] -o plan.h5
+#include "number_format.hpp"
 #include "balance/calibration.hpp"
 #include "balance/cell_configuration.hpp"
 #include "balance/cell_costs.hpp"
@@ -25,6 +26,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -34,6 +36,8 @@
 
 using namespace parnet;
 using namespace parnet::balance;
+
+using parnet::tools::thousands;
 
 namespace {
 
@@ -64,15 +68,6 @@ struct Options {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::string thousands(std::uint64_t n) {
-    const std::string digits = std::to_string(n);
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 // Peak resident memory of this process (MB), from /proc; 0 where unavailable.
 double peak_memory_mb() {
@@ -256,6 +251,11 @@ int run(const Options& opt) {
     plan.rank_of_gid = chosen.ranks.rank_of_gid;
     plan.thread_of_gid = chosen.threads;
     plan.predicted_load = chosen.quality.load;
+    if (const auto folder = std::filesystem::path(opt.output).parent_path(); !folder.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(folder, ec);
+        if (ec) throw input_error(folder.string() + ": cannot create the folder for the plan (-o): " + ec.message());
+    }
     io::write_plan(opt.output, plan);
     const double total_seconds = seconds_since(started);
     const double memory = peak_memory_mb();

@@ -33,8 +33,8 @@ def raster(folder, max_cells, tmax):
                 keep = ids < shown
                 if tmax:
                     keep &= times <= tmax
-                ax.scatter(times[keep], ids[keep] + offset, s=0.3, color=f"C{i}", label=f"{name} ({pop['mean_rate_hz']:.1f} Hz)",
-                           rasterized=True)
+                label = f"{name} ({pop['mean_rate_hz']:.1f} Hz)" if i < 12 else None  # a legend of 12 at most
+                ax.scatter(times[keep], ids[keep] + offset, s=0.3, color=f"C{i % 10}", label=label, rasterized=True)
             offset += shown
     ax.set_xlabel("time (ms)")
     ax.set_ylabel(f"cell (first {max_cells} of each population)")
