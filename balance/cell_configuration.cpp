@@ -37,15 +37,19 @@ std::string configuration_key(const Population& population, double dt) {
     if (population.kind == CellKind::spike_source) key << ' ' << source_model_name(population.source_model);
     if (population.kind == CellKind::cable) {
         const CableCellDescription& cell = *population.cable;
-        std::uint64_t hh = 0, pas = 0;
+        std::uint64_t hh = 0, pas = 0, cahva = 0, sk = 0;
         for (const auto& s : cell.sections) {
             if (s.hh) hh += s.ncomp;
             if (s.pas) pas += s.ncomp;
+            if (s.cahva) cahva += s.ncomp;
+            if (s.sk) sk += s.ncomp;
         }
         std::uint32_t expsyn = 0, exp2syn = 0;
         for (const auto& s : cell.synapses) (s.kind == SynapseKind::expsyn ? expsyn : exp2syn) += 1;
         key << " c=" << cell.compartment_count() << " hh=" << hh << " pas=" << pas << " expsyn=" << expsyn
             << " exp2syn=" << exp2syn << (cell.hh_rates == RateEvaluation::table ? " table" : " exact");
+        // Reaction-diffusion cells: species (calcium and buffers) and the calcium mechanisms.
+        if (cell.species_count() > 0) key << " species=" << cell.species_count() << " cahva=" << cahva << " sk=" << sk;
     }
     key << " dt=" << dt;
     return key.str();

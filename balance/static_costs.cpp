@@ -16,6 +16,8 @@ constexpr double cable_per_compartment_step = 5.2e-9;  // matrix assembly and Hi
 constexpr double hh_per_compartment_step = 9.5e-9;     // rates and gates
 constexpr double pas_per_compartment_step = 0.2e-9;
 constexpr double synapse_per_step = 1.0e-9;        // ExpSyn; Exp2Syn twice that
+constexpr double species_per_compartment_step = 4.0e-9;  // calcium or a buffer: diffusion and reaction
+constexpr double calcium_channel_per_compartment_step = 3.0e-9;  // cahva or sk
 constexpr double point_event = 7.0e-8;             // queue and delivery of one event
 constexpr double cable_event = 8.0e-8;
 }  // namespace
@@ -39,9 +41,13 @@ ConfigurationCost static_cost(const Population& population, double dt) {
     case CellKind::cable: {
         const CableCellDescription& cell = *population.cable;
         double per_step = cable_per_step + cable_per_compartment_step * static_cast<double>(cell.compartment_count());
+        per_step += species_per_compartment_step * static_cast<double>(cell.species_count()) *
+                    static_cast<double>(cell.compartment_count());
         for (const auto& s : cell.sections) {
             if (s.hh) per_step += hh_per_compartment_step * s.ncomp;
             if (s.pas) per_step += pas_per_compartment_step * s.ncomp;
+            if (s.cahva) per_step += calcium_channel_per_compartment_step * s.ncomp;
+            if (s.sk) per_step += calcium_channel_per_compartment_step * s.ncomp;
         }
         for (const auto& s : cell.synapses)
             per_step += synapse_per_step * (s.kind == SynapseKind::exp2syn ? 2.0 : 1.0);

@@ -41,6 +41,29 @@ std::shared_ptr<CableCellDescription> ball_and_stick(RateEvaluation rates) {
     return cell;
 }
 
+// The ball-and-stick with cytosolic calcium (docs/reaction-diffusion.md): calcium diffusing
+// (D 0.6 um2/ms) with a mobile buffer (calbindin-like, D 0.2) in all 21 compartments.
+std::shared_ptr<CableCellDescription> ball_and_stick_calcium_buffer(RateEvaluation rates) {
+    auto cell = ball_and_stick(rates);
+    CalciumSpecies ca;
+    ca.initial = 5e-5;
+    ca.D = 0.6;
+    ca.buffers = {{"calbindin", 0.05, 100.0, 0.1, 0.2}};
+    cell->calcium = ca;
+    return cell;
+}
+
+// The same with the membrane coupled: a decay pump, cahva + sk on the soma, cahva on the
+// dendrite (tests/cable's ball_and_stick_with_calcium).
+std::shared_ptr<CableCellDescription> ball_and_stick_calcium_channels(RateEvaluation rates) {
+    auto cell = ball_and_stick_calcium_buffer(rates);
+    cell->calcium->pump = {PumpKind::decay, 20.0, 0.0, 1e-3, 5e-5};
+    cell->sections[0].cahva = CalciumChannel{2e-3, -20.0, 5.0, 1.0};
+    cell->sections[0].sk = CalciumActivatedPotassium{5e-3, 5e-4, 5.0, -77.0};
+    cell->sections[1].cahva = CalciumChannel{5e-4, -20.0, 5.0, 1.0};
+    return cell;
+}
+
 // A 200-compartment branched cell like busyring's: soma hh (1) + a binary tree of 7 passive
 // dendrites (199 compartments).
 std::shared_ptr<CableCellDescription> branched_200(RateEvaluation rates) {
@@ -150,7 +173,7 @@ void cable_ring(benchmark::State& state) {
             offsets.push_back(static_cast<std::uint32_t>(flat.size()));
         }
         spikes.clear();
-        group.advance(epoch, EventLanes{flat, offsets}, spikes);
+        group.advance(epoch, EventLanes{flat, offsets, {}}, spikes);
         for (const Spike& s : spikes) pending[(s.source + 1) % n].push_back({s.time + delay, weight, 0});
         step += epoch_steps;
     }
@@ -166,6 +189,8 @@ void sizes(benchmark::internal::Benchmark* b, std::initializer_list<int> counts)
 }
 
 BENCHMARK(cable_step<ball_and_stick>)->Name("CableBallAndStick")->Apply([](auto* b) { sizes(b, {1, 8, 64, 1000}); });
+BENCHMARK(cable_step<ball_and_stick_calcium_buffer>)->Name("CableRxdBallAndStick")->Apply([](auto* b) { sizes(b, {8, 1000}); });
+BENCHMARK(cable_step<ball_and_stick_calcium_channels>)->Name("CableRxdBallAndStickChannels")->Apply([](auto* b) { sizes(b, {8, 1000}); });
 BENCHMARK(cable_step<branched_200>)->Name("CableBranched200")->Apply([](auto* b) { sizes(b, {8, 64}); });
 BENCHMARK(cable_step<hh_axon_200>)->Name("CableHHAxon200")->Apply([](auto* b) { sizes(b, {8, 64}); });
 BENCHMARK(cable_step<hh_point>)->Name("CableHHPoint")->Apply([](auto* b) { sizes(b, {8, 1000, 10000}); });

@@ -25,7 +25,27 @@ std::uint32_t section_named(const JsonObject& obj, std::string_view key,
 }
 
 void read_mechanisms(const JsonObject& mechanisms, CableSection& section) {
-    mechanisms.allow_only({"hh", "pas"});
+    mechanisms.allow_only({"hh", "pas", "cahva", "sk"});
+    if (mechanisms.has("cahva")) {
+        const JsonObject o = mechanisms.object("cahva");
+        o.allow_only({"gbar", "vhalf", "k", "tau"});
+        CalciumChannel p;
+        p.gbar = o.non_negative("gbar", p.gbar);
+        p.vhalf = o.number("vhalf", p.vhalf);
+        p.k = o.positive("k", p.k);
+        p.tau = o.positive("tau", p.tau);
+        section.cahva = p;
+    }
+    if (mechanisms.has("sk")) {
+        const JsonObject o = mechanisms.object("sk");
+        o.allow_only({"gbar", "kd", "tau", "ek"});
+        CalciumActivatedPotassium p;
+        p.gbar = o.non_negative("gbar", p.gbar);
+        p.kd = o.positive("kd", p.kd);
+        p.tau = o.positive("tau", p.tau);
+        p.ek = o.number("ek", p.ek);
+        section.sk = p;
+    }
     if (mechanisms.has("hh")) {
         const JsonObject hh = mechanisms.object("hh");
         hh.allow_only({"gnabar", "gkbar", "gl", "el", "ena", "ek"});
@@ -93,10 +113,52 @@ CableSynapse read_synapse(const JsonObject& obj, const CableCellDescription& cel
     return syn;
 }
 
+CalciumSpecies read_calcium(const JsonObject& obj) {
+    obj.allow_only({"initial", "D", "cao", "buffers", "pump"});
+    CalciumSpecies ca;
+    ca.initial = obj.positive("initial", ca.initial);
+    ca.D = obj.non_negative("D", ca.D);
+    ca.cao = obj.positive("cao", ca.cao);
+    if (obj.has("buffers")) {
+        const json& buffers = obj.array("buffers");
+        for (std::size_t i = 0; i < buffers.size(); ++i) {
+            const JsonObject b(buffers[i], element_path(obj, "buffers", i), obj.file());
+            b.allow_only({"name", "total", "kf", "kb", "D"});
+            CalciumBuffer buffer;
+            buffer.name = b.string("name");
+            for (const auto& earlier : ca.buffers)
+                if (earlier.name == buffer.name) b.fail("name", "a name no other buffer has");
+            buffer.total = b.non_negative("total", 0.0);
+            if (!b.has("total")) b.fail("total", "the total buffer concentration (mM)");
+            buffer.kf = b.positive("kf");
+            buffer.kb = b.positive("kb");
+            buffer.D = b.non_negative("D", 0.0);
+            ca.buffers.push_back(buffer);
+        }
+    }
+    if (obj.has("pump")) {
+        const JsonObject p = obj.object("pump");
+        const auto type = p.choice("type", {"decay", "michaelis_menten"});
+        if (type == "decay") {
+            p.allow_only({"type", "tau", "rest"});
+            ca.pump.kind = PumpKind::decay;
+            ca.pump.tau = p.positive("tau");
+        } else {
+            p.allow_only({"type", "vmax", "km", "rest"});
+            ca.pump.kind = PumpKind::michaelis_menten;
+            ca.pump.vmax = p.non_negative("vmax", 0.0);
+            if (!p.has("vmax")) p.fail("vmax", "the pump's maximal rate (mM/ms)");
+            ca.pump.km = p.positive("km");
+        }
+        ca.pump.rest = p.non_negative("rest", ca.initial);
+    }
+    return ca;
+}
+
 }  // namespace
 
 std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell) {
-    cell.allow_only({"sections", "synapses", "detector", "v_init", "celsius", "hh_rates", "cm", "Ra"});
+    cell.allow_only({"sections", "synapses", "detector", "v_init", "celsius", "hh_rates", "cm", "Ra", "calcium"});
     auto out = std::make_shared<CableCellDescription>();
     const double cm = cell.non_negative("cm", 1.0);
     const double Ra = cell.positive("Ra", 35.4);
@@ -124,6 +186,16 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
         out->detector.x = det.fraction("x", 0.5);
         out->detector.threshold = det.number("threshold", 10.0);
         out->detector.interpolate = det.boolean("interpolate", false);
+    }
+
+    if (cell.has("calcium")) out->calcium = read_calcium(cell.object("calcium"));
+    for (std::size_t i = 0; i < out->sections.size(); ++i) {
+        const auto& s = out->sections[i];
+        if ((s.cahva || s.sk) && !out->calcium) {
+            const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
+            obj.object("mechanisms").fail(s.cahva ? "cahva" : "sk",
+                                          "a cell with \"calcium\" (cahva and sk couple to it)");
+        }
     }
 
     out->v_init = cell.number("v_init", -65.0);

@@ -423,7 +423,7 @@ private:
                 rec.cells = parse_cells(t, pop);
                 switch (pop.kind) {
                 case CellKind::lif: rec.variable = t.choice("variable", {"v"}, "v"); break;
-                case CellKind::cable: rec.variable = t.choice("variable", {"v"}, "v"); break;
+                case CellKind::cable: rec.variable = t.choice("variable", {"v", "cai"}, "v"); break;
                 case CellKind::intfire: rec.variable = t.choice("variable", {"m"}, "m"); break;
                 case CellKind::spike_source: t.fail("population", "a lif, intfire or cable population (spike sources have no state)");
                 }

@@ -123,7 +123,7 @@ std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& de
         const std::vector<std::uint32_t> counts(gids.size(), 1u), element_ids(gids.size(), 0u);
         t.writer = io::make_report_sink(saving, comm, out_dir / (rec.name + ".h5"), pop.name, node_ids, counts,
                                         element_ids, 0.0, model.run.tstop, rec.interval,
-                                        rec.variable == "v" ? "mV" : "1");
+                                        rec.variable == "v" ? "mV" : rec.variable == "cai" ? "mM" : "1");
         out.push_back(std::move(t));
     }
     return out;

@@ -45,6 +45,24 @@ void CableCellDescription::validate() const {
         const bool ok = syn.kind == SynapseKind::expsyn ? syn.tau > 0 : (syn.tau1 > 0 && syn.tau2 > 0);
         if (!ok) fail("synapse " + syn.name + ": time constants must be positive");
     }
+    for (const auto& s : sections) {
+        if ((s.cahva || s.sk) && !calcium) fail("section " + s.name + ": cahva and sk need the cell's calcium");
+        if (s.cahva && !(s.cahva->gbar >= 0 && s.cahva->k > 0 && s.cahva->tau > 0))
+            fail("section " + s.name + ": cahva needs gbar >= 0, k > 0, tau > 0");
+        if (s.sk && !(s.sk->gbar >= 0 && s.sk->kd > 0 && s.sk->tau > 0))
+            fail("section " + s.name + ": sk needs gbar >= 0, kd > 0, tau > 0");
+    }
+    if (calcium) {
+        const auto& ca = *calcium;
+        if (!(ca.initial > 0 && ca.D >= 0 && ca.cao > 0)) fail("calcium: initial and cao must be positive, D >= 0");
+        for (const auto& b : ca.buffers)
+            if (!(b.total >= 0 && b.kf > 0 && b.kb > 0 && b.D >= 0))
+                fail("calcium buffer " + b.name + ": total >= 0, kf > 0, kb > 0, D >= 0 needed");
+        const auto& p = ca.pump;
+        if (p.kind == PumpKind::decay && !(p.tau > 0 && p.rest >= 0)) fail("calcium pump: tau > 0, rest >= 0 needed");
+        if (p.kind == PumpKind::michaelis_menten && !(p.vmax >= 0 && p.km > 0 && p.rest >= 0))
+            fail("calcium pump: vmax >= 0, km > 0, rest >= 0 needed");
+    }
     if (detector.section >= sections.size() || !in_unit(detector.x)) fail("detector: bad location");
     if (!std::isfinite(v_init) || !std::isfinite(celsius)) fail("v_init and celsius must be finite");
 }

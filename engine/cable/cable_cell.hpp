@@ -2,6 +2,8 @@
 // A multicompartment cell as the model file describes it: a tree of cylindrical sections with
 // membrane mechanisms, point synapses and a spike detector. Units and defaults are NEURON's.
 // One description is shared by every cell of a population (see docs/cable-cells.md).
+#include "calcium.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +39,8 @@ struct CableSection {
     double Ra = 35.4;                     // ohm*cm (NEURON's default)
     std::optional<HodgkinHuxley> hh;
     std::optional<PassiveLeak> pas;
+    std::optional<CalciumChannel> cahva;            // needs the cell's calcium
+    std::optional<CalciumActivatedPotassium> sk;    // needs the cell's calcium
 };
 
 enum class SynapseKind { expsyn, exp2syn };
@@ -74,12 +78,18 @@ struct CableCellDescription {
     double v_init = -65.0;   // mV
     double celsius = 6.3;    // degC
     RateEvaluation hh_rates = RateEvaluation::table;
+    // Intracellular calcium with buffers and a pump (reaction-diffusion cells); none: a plain
+    // cable cell.
+    std::optional<CalciumSpecies> calcium;
 
     // Index of the synapse with this name (Event::synapse carries it).
     std::optional<std::uint32_t> synapse_index(std::string_view name) const;
     std::optional<std::uint32_t> section_index(std::string_view name) const;
     // Total number of compartments (sum of ncomp).
     std::uint64_t compartment_count() const;
+    // Concentration states per compartment integrated by reaction-diffusion (free calcium and
+    // one bound state per buffer); 0 for a plain cable cell. A cheap measure of the extra work.
+    std::size_t species_count() const { return calcium ? 1 + calcium->buffers.size() : 0; }
     // Throws std::invalid_argument naming the first inconsistency (readers check earlier, with
     // the file and path; this guards descriptions built in code).
     void validate() const;

@@ -1,5 +1,6 @@
 #include "cable_group.hpp"
 
+#include "calcium_kernels.hpp"
 #include "fast_exp.hpp"
 #include "engine/errors.hpp"
 #include "engine/network.hpp"
@@ -21,6 +22,9 @@ namespace {
 
 constexpr std::size_t W = CableGroup::lanes;
 static_assert(W <= 32, "lane masks are 32-bit");
+static_assert(W == cable::calcium_lanes, "calcium kernels run the same lanes");
+constexpr double faraday = 96485.33212331001;   // C/mol, NEURON 8.2's FARADAY
+constexpr double gas_constant = 8.31446261815324; // J/(K mol), NEURON 8.2's R
 constexpr double slope_dv = 0.001;          // NEURON's di/dv difference (mV)
 constexpr double inv_slope_dv = 1.0 / slope_dv;
 constexpr Step no_event = std::numeric_limits<Step>::max();
@@ -200,6 +204,7 @@ struct CableGroup::Kind {
 
     explicit Kind(std::shared_ptr<const CableCellDescription> cell)
         : description(std::move(cell)), layout(*description), q10(cable::hh_q10(description->celsius)) {
+        ktf2 = 1e3 * gas_constant * (description->celsius + 273.15) / faraday / 2.0;
         if (description->hh_rates == RateEvaluation::table && !layout.hh.empty())
             table = std::make_unique<cable::HHRateTable>(description->celsius);
         for (std::size_t s = 0; s < description->synapses.size(); ++s) {
@@ -227,6 +232,7 @@ struct CableGroup::Kind {
     }
 
     void set_dt(double dt) {
+        set_calcium_dt(dt);
         const double cfac = .001 * (1.0 / dt);
         diagonal.resize(layout.node_count());
         for (std::size_t j = 0; j < diagonal.size(); ++j)
@@ -235,6 +241,48 @@ struct CableGroup::Kind {
             s.decay_a = 1.0 - std::exp(dt * (-1.0 / s.tau_a));
             s.decay_b = s.two_state ? 1.0 - std::exp(dt * (-1.0 / s.tau_b)) : 0.0;
         }
+    }
+
+    // Backward-Euler diffusion factors for coefficient D, and the dt-dependent calcium constants.
+    cable::DiffusionFactors diffusion(double D, double dt) const {
+        const std::size_t C = layout.compartment_node.size();
+        cable::DiffusionFactors m;
+        m.weight.resize(C);
+        m.off.assign(C, 0.0);
+        m.factor.assign(C, 0.0);
+        m.inv_pivot.resize(C);
+        std::vector<double> pivot(C);
+        for (std::size_t k = 0; k < C; ++k) pivot[k] = m.weight[k] = layout.compartment_volume[k] / dt;
+        for (std::size_t k = 1; k < C; ++k) {
+            const auto p = static_cast<std::size_t>(layout.compartment_parent[k]);
+            const double g = D / layout.compartment_path[k];
+            m.off[k] = -g;
+            pivot[k] += g;
+            pivot[p] += g;
+        }
+        for (std::size_t k = C - 1; k >= 1; --k) {
+            const auto p = static_cast<std::size_t>(layout.compartment_parent[k]);
+            m.factor[k] = m.off[k] / pivot[k];
+            pivot[p] -= m.factor[k] * m.off[k];
+        }
+        for (std::size_t k = 0; k < C; ++k) m.inv_pivot[k] = 1.0 / pivot[k];
+        return m;
+    }
+
+    void set_calcium_dt(double dt) {
+        if (!description->calcium) return;
+        const CalciumSpecies& ca = *description->calcium;
+        if (ca.D > 0) calcium_diffusion = diffusion(ca.D, dt);
+        buffer_diffusion.clear();
+        for (const auto& b : ca.buffers)
+            buffer_diffusion.push_back(b.D > 0 ? diffusion(b.D, dt) : cable::DiffusionFactors{});
+        influx.resize(layout.compartment_node.size());
+        for (std::size_t k = 0; k < influx.size(); ++k)
+            influx[k] = dt * 2e4 / (faraday * layout.compartment_diam[k]);
+        cahva_decay.clear();
+        for (const auto& run : layout.cahva) cahva_decay.push_back(1.0 - exp_inline(-dt / run.parameters.tau));
+        sk_decay.clear();
+        for (const auto& run : layout.sk) sk_decay.push_back(1.0 - exp_inline(-dt / run.parameters.tau));
     }
 
     Rates rates(double v) const {
@@ -247,6 +295,13 @@ struct CableGroup::Kind {
     std::unique_ptr<cable::HHRateTable> table;
     std::vector<Synapse> synapses;
     std::vector<double> diagonal;   // capacitance (1e-3 cm/dt) plus the constant axial part
+
+    // Calcium (cells with a CalciumSpecies): RT/(2F) in mV, diffusion factors (empty when D = 0),
+    // influx per unit ica and step per compartment, cnexp decay factors per cahva and sk run.
+    double ktf2 = 0.0;
+    cable::DiffusionFactors calcium_diffusion;
+    std::vector<cable::DiffusionFactors> buffer_diffusion;
+    std::vector<double> influx, cahva_decay, sk_decay;
 };
 
 struct CableGroup::Clamp {
@@ -264,6 +319,7 @@ struct CableGroup::Block {
     std::size_t node_base = 0;   // element offsets into the lane-minor arrays
     std::size_t hh_base = 0;
     std::size_t syn_base = 0;
+    std::size_t ca_base = 0, cab_base = 0, cam_base = 0, skz_base = 0;
     std::array<std::int64_t, W> cell{};   // group cell index, -1 for padding
     std::uint32_t real_lanes = 0;          // bit l set when lane l holds a cell
     std::uint32_t above = 0;               // bit l: lane l's detector is above threshold
@@ -317,6 +373,7 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
     cell_lane_.resize(cells.size());
 
     std::size_t nodes = 0, hh = 0, syn = 0, max_nodes = 0;
+    std::size_t comps = 0, bound = 0, cam = 0, skz = 0, max_comps = 0;
     for (std::size_t k = 0; k < kinds_.size(); ++k) {
         Kind& kind = *kinds_[k];
         const auto& layout = kind.layout;
@@ -326,6 +383,10 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
             block.node_base = nodes * W;
             block.hh_base = hh * W;
             block.syn_base = syn * W;
+            block.ca_base = comps * W;
+            block.cab_base = bound * W;
+            block.cam_base = cam * W;
+            block.skz_base = skz * W;
             block.cell.fill(-1);
             for (std::size_t l = 0; l < W && first + l < members[k].size(); ++l) {
                 const std::size_t c = members[k][first + l];
@@ -360,6 +421,14 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
             hh += layout.hh_states;
             syn += kind.synapses.size();
             max_nodes = std::max<std::size_t>(max_nodes, layout.node_count());
+            if (kind.description->calcium) {
+                const std::size_t C = layout.compartment_node.size();
+                comps += C;
+                bound += C * kind.description->calcium->buffers.size();
+                cam += layout.cahva_states;
+                skz += layout.sk_states;
+                max_comps = std::max(max_comps, C);
+            }
             blocks_.push_back(std::move(block));
         }
     }
@@ -382,6 +451,33 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
         std::fill_n(h_.begin() + static_cast<std::ptrdiff_t>(block.hh_base), count, r.hinf);
         std::fill_n(n_.begin() + static_cast<std::ptrdiff_t>(block.hh_base), count, r.ninf);
     }
+    ca_.assign(comps * W, 0.0);
+    cab_.assign(bound * W, 0.0);
+    cam_.assign(cam * W, 0.0);
+    skz_.assign(skz * W, 0.0);
+    for (const Block& block : blocks_) {
+        const Kind& kind = *block.kind;
+        if (!kind.description->calcium) continue;
+        const CalciumSpecies& ca = *kind.description->calcium;
+        const std::size_t C = kind.layout.compartment_node.size() * W;
+        std::fill_n(ca_.begin() + static_cast<std::ptrdiff_t>(block.ca_base), C, ca.initial);
+        for (std::size_t b = 0; b < ca.buffers.size(); ++b)
+            std::fill_n(cab_.begin() + static_cast<std::ptrdiff_t>(block.cab_base + b * C), C,
+                        ca.buffers[b].bound_at(ca.initial));
+        for (const auto& run : kind.layout.cahva) {
+            const auto& p = run.parameters;
+            const double minf = 1.0 / (1.0 + exp_inline(-(kind.description->v_init - p.vhalf) / p.k));
+            std::fill_n(cam_.begin() + static_cast<std::ptrdiff_t>(block.cam_base + run.state * W),
+                        (run.end - run.begin) * W, minf);
+        }
+        for (const auto& run : kind.layout.sk) {
+            const double c4 = std::pow(ca.initial, 4), kd4 = std::pow(run.parameters.kd, 4);
+            std::fill_n(skz_.begin() + static_cast<std::ptrdiff_t>(block.skz_base + run.state * W),
+                        (run.end - run.begin) * W, c4 / (c4 + kd4));
+        }
+    }
+    ica_.assign(max_comps * W, 0.0);
+    crhs_.assign(max_comps * W, 0.0);
     d_.assign(max_nodes * W, 0.0);
     rhs_.assign(max_nodes * W, 0.0);
     inv_d_.assign(max_nodes * W, 0.0);
@@ -524,6 +620,7 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
             store(rhs + node, load(rhs + node) - i0 * syn.scale);
             store(d + node, load(d + node) + (i1 - i0) * inv_slope_dv * syn.scale);
         }
+        if (desc.calcium) calcium_currents(block, v, d, rhs);
         if (!block.clamps.empty()) {
             double* __restrict injected = block.injected.data();
             if (n >= block.next_clamp_change) {
@@ -549,6 +646,7 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
                 hh_states_exact(count, v + run.begin * W, gm + run.state * W, gh + run.state * W,
                                 gn + run.state * W, q10, dt);
         }
+        if (desc.calcium) calcium_states(block, v);
         for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
             const auto& syn = kind.synapses[s];
             const Lanes ga = load(sa + s * W);
@@ -578,6 +676,84 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
     }
 }
 
+void CableGroup::calcium_currents(const Block& block, const double* v, double* d, double* rhs) {
+    const Kind& kind = *block.kind;
+    const double cao = kind.description->calcium->cao;
+    const double* ca = ca_.data() + block.ca_base;
+    for (const auto& run : kind.layout.cahva)
+        cable::cahva_current(run.end - run.begin, v + run.begin * W, cam_.data() + block.cam_base + run.state * W,
+                             ca + run.compartment * W, rhs + run.begin * W, d + run.begin * W,
+                             ica_.data() + run.compartment * W, run.parameters.gbar, kind.ktf2, cao);
+    for (const auto& run : kind.layout.sk)
+        cable::sk_current(run.end - run.begin, v + run.begin * W, skz_.data() + block.skz_base + run.state * W,
+                          rhs + run.begin * W, d + run.begin * W, run.parameters.gbar, run.parameters.ek);
+}
+
+void CableGroup::calcium_states(const Block& block, const double* v) {
+    const Kind& kind = *block.kind;
+    const CalciumSpecies& species = *kind.description->calcium;
+    const cable::CableLayout& layout = kind.layout;
+    const std::size_t C = layout.compartment_node.size();
+    double* ca = ca_.data() + block.ca_base;
+    // Gates, as NEURON's nrn_state before its reaction-diffusion step: cahva at the new v, sk
+    // at the step's calcium.
+    for (std::size_t r = 0; r < layout.cahva.size(); ++r) {
+        const auto& run = layout.cahva[r];
+        cable::cahva_states(run.end - run.begin, v + run.begin * W, cam_.data() + block.cam_base + run.state * W,
+                            run.parameters.vhalf, run.parameters.k, kind.cahva_decay[r]);
+    }
+    for (std::size_t r = 0; r < layout.sk.size(); ++r) {
+        const auto& run = layout.sk[r];
+        const double kd2 = run.parameters.kd * run.parameters.kd;
+        cable::sk_states(run.end - run.begin, ca + run.compartment * W, skz_.data() + block.skz_base + run.state * W,
+                         kd2 * kd2, kind.sk_decay[r]);
+    }
+    // Calcium: influx of this step's ica, pump, buffering (each implicit), then diffusion.
+    for (const auto& run : layout.cahva)
+        cable::calcium_influx(run.end - run.begin, ica_.data() + run.compartment * W,
+                              kind.influx.data() + run.compartment, ca + run.compartment * W);
+    cable::pump_step(C, ca, species.pump, dt_);
+    for (std::size_t b = 0; b < species.buffers.size(); ++b) {
+        const auto& buffer = species.buffers[b];
+        cable::buffer_reaction(C, ca, cab_.data() + block.cab_base + b * C * W, buffer.total, buffer.kf,
+                               buffer.kb, dt_);
+    }
+    const std::int32_t* parent = layout.compartment_parent.data();
+    if (species.D > 0) cable::diffuse(C, parent, kind.calcium_diffusion, ca, crhs_.data());
+    for (std::size_t b = 0; b < species.buffers.size(); ++b)
+        if (species.buffers[b].D > 0)
+            cable::diffuse(C, parent, kind.buffer_diffusion[b], cab_.data() + block.cab_base + b * C * W,
+                           crhs_.data());
+}
+
+std::size_t CableGroup::species_index(std::size_t cell, std::size_t species, std::uint32_t compartment) const {
+    if (cell >= gids_.size()) throw std::out_of_range("cable group: no cell " + std::to_string(cell));
+    const Block& block = blocks_[cell_block_[cell]];
+    const auto& desc = *block.kind->description;
+    const std::size_t C = block.kind->layout.compartment_node.size();
+    if (species >= desc.species_count() || compartment >= C)
+        throw std::out_of_range("cable group: no species " + std::to_string(species) + " in compartment " +
+                                std::to_string(compartment) + " of cell " + std::to_string(cell));
+    const std::size_t lane = cell_lane_[cell];
+    if (species == 0) return block.ca_base + compartment * W + lane;
+    return block.cab_base + ((species - 1) * C + compartment) * W + lane;
+}
+
+double CableGroup::concentration(std::size_t cell, std::size_t species, std::uint32_t compartment) const {
+    const std::size_t k = species_index(cell, species, compartment);
+    return species == 0 ? ca_[k] : cab_[k];
+}
+
+void CableGroup::set_concentration(std::size_t cell, std::size_t species, std::uint32_t compartment, double value) {
+    const std::size_t k = species_index(cell, species, compartment);
+    (species == 0 ? ca_[k] : cab_[k]) = value;
+}
+
+double CableGroup::calcium(std::size_t cell, std::string_view section, double x) const {
+    const std::uint32_t node = compartment_index(cell, section, x);
+    return concentration(cell, 0, blocks_[cell_block_[cell]].kind->layout.node_compartment[node]);
+}
+
 std::uint32_t CableGroup::compartment_index(std::size_t cell, std::string_view section, double x) const {
     if (cell >= gids_.size()) throw std::out_of_range("cable group: no cell " + std::to_string(cell));
     if (!(x >= 0.0 && x <= 1.0)) throw std::out_of_range("cable group: x outside [0, 1]");
@@ -601,9 +777,20 @@ double CableGroup::synapse_conductance(std::size_t cell, std::uint32_t synapse) 
 
 std::size_t CableGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section,
                                   double x) {
-    if (variable != "v") return CellGroup::add_probe(cell, variable, section, x);
+    if (variable != "v" && variable != "cai") return CellGroup::add_probe(cell, variable, section, x);
+    const Block& block = blocks_[cell_block_[cell]];
+    if (variable == "cai" && !block.kind->description->calcium)
+        throw input_error("variable \"cai\" needs calcium in the cell of gid " + std::to_string(gids_[cell]));
     try {
-        return probe(cell, section, x);
+        const double* source = nullptr;
+        if (variable == "v") {
+            source = v_.data() + probe(cell, section, x);
+        } else {
+            const std::uint32_t node = compartment_index(cell, section, x);
+            source = ca_.data() + species_index(cell, 0, block.kind->layout.node_compartment[node]);
+        }
+        probe_sources_.push_back(source);
+        return probe_sources_.size() - 1;
     } catch (const std::out_of_range&) {
         throw input_error("no section \"" + section + "\" in the cell of gid " + std::to_string(gids_[cell]));
     }

@@ -39,9 +39,9 @@ public:
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
 
-    // Variable "v" (mV) at (section, x); the probe id is a handle for voltage_at.
+    // Variable "v" (mV) or, on cells with calcium, "cai" (free calcium, mM) at (section, x).
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
-    double probe_value(std::size_t id) const override { return voltage_at(id); }
+    double probe_value(std::size_t id) const override { return *probe_sources_[id]; }
 
     std::size_t cell_count() const { return gids_.size(); }
     Step current_step() const { return step_; }
@@ -57,6 +57,14 @@ public:
     double voltage(std::size_t cell, std::string_view section, double x) const {
         return voltage_at(probe(cell, section, x));
     }
+
+    // Reaction-diffusion state of a cell with calcium: species 0 is free calcium, species 1 + b
+    // the calcium bound to buffer b (mM), per compartment (CableLayout's compartment numbering).
+    // set_concentration changes the state (initial conditions other than uniform rest).
+    double concentration(std::size_t cell, std::size_t species, std::uint32_t compartment) const;
+    void set_concentration(std::size_t cell, std::size_t species, std::uint32_t compartment, double value);
+    // Free calcium (mM) in the compartment read at (section, x).
+    double calcium(std::size_t cell, std::string_view section, double x) const;
 
     // Conductance (uS) of synapse `synapse` of cell `cell`: ExpSyn g, Exp2Syn B - A.
     double synapse_conductance(std::size_t cell, std::uint32_t synapse) const;
@@ -84,6 +92,16 @@ private:
     cable::aligned_vector<double> v_, m_, h_, n_, syn_a_, syn_b_;
     // Scratch for one block's step (matrix diagonal, right-hand side, 1/diagonal).
     cable::aligned_vector<double> d_, rhs_, inv_d_, v_before_;
+    // Reaction-diffusion state, lane-minor per compartment: free calcium, bound calcium per
+    // buffer (buffer-major), cahva and sk gates; scratch: ica per compartment, solver rhs.
+    cable::aligned_vector<double> ca_, cab_, cam_, skz_, ica_, crhs_;
+    std::vector<const double*> probe_sources_;   // add_probe ids
+
+    std::size_t species_index(std::size_t cell, std::size_t species, std::uint32_t compartment) const;
+    // Membrane currents of cahva and sk into the matrix (before the solve); after it, their
+    // gates and the calcium step: influx, pump, buffering, diffusion.
+    void calcium_currents(const Block& block, const double* v, double* d, double* rhs);
+    void calcium_states(const Block& block, const double* v);
 };
 
 // The CellGroup for cable cells of a network: descriptions from Population::cable, clamps from

@@ -33,6 +33,7 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
     std::vector<double> full_rinv{0.0};  // uS to the parent
     std::vector<double> full_cm{0.0};
     std::vector<bool> full_zero{true};    // root and section-end nodes
+    std::vector<double> full_diam{0.0}, full_dx{0.0};
     sections_.resize(cell.sections.size());
     for (std::size_t si = 0; si < cell.sections.size(); ++si) {
         const CableSection& sec = cell.sections[si];
@@ -51,6 +52,8 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
             full_rinv.push_back(1. / (rleft + rright));
             full_cm.push_back(sec.cm);
             full_zero.push_back(false);
+            full_diam.push_back(sec.diam);
+            full_dx.push_back(dx);
             rright = rleft;
         }
         full_parent.push_back(static_cast<std::int32_t>(full_parent.size() - 1));
@@ -58,6 +61,8 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
         full_rinv.push_back(1. / rright);
         full_cm.push_back(0.0);
         full_zero.push_back(true);
+        full_diam.push_back(0.0);
+        full_dx.push_back(0.0);
         compartments += sec.ncomp;
     }
     const std::size_t full = full_parent.size();
@@ -113,9 +118,51 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
         axial_diagonal[static_cast<std::size_t>(parent[k])] -= a[k];
     }
 
+    // The compartment tree. rep: the compartment that stands for a full node (itself, or for a
+    // zero-area node the nearest compartment towards the root; the root node, which has none,
+    // is represented by the first compartment attached to it).
+    std::vector<std::int64_t> rep(full, -1), full_compartment(full, -1);
+    std::vector<std::size_t> compartment_full;
+    auto half_path = [&](std::size_t i) { return (full_dx[i] / 2) / (pi * full_diam[i] * full_diam[i] / 4); };
+    for (std::size_t i = 0; i < full; ++i) {
+        const std::int32_t p = full_parent[i];
+        if (full_zero[i]) {
+            if (p >= 0) rep[i] = rep[static_cast<std::size_t>(p)];
+            continue;
+        }
+        const auto c = static_cast<std::int64_t>(compartment_node.size());
+        full_compartment[i] = c;
+        std::int32_t cparent = -1;
+        if (p >= 0) {
+            if (rep[static_cast<std::size_t>(p)] < 0) rep[static_cast<std::size_t>(p)] = c;
+            else cparent = static_cast<std::int32_t>(rep[static_cast<std::size_t>(p)]);
+        }
+        rep[i] = c;
+        compartment_node.push_back(kept_[i]);
+        compartment_full.push_back(i);
+        compartment_parent.push_back(cparent);
+        compartment_volume.push_back(pi * full_diam[i] * full_diam[i] / 4 * full_dx[i]);
+        compartment_diam.push_back(full_diam[i]);
+        double path = 0.0;
+        if (cparent >= 0) path = half_path(i) + half_path(compartment_full[static_cast<std::size_t>(cparent)]);
+        compartment_path.push_back(path);
+    }
+    node_compartment.assign(next, 0);
+    for (std::size_t i = 0; i < full; ++i)
+        if (!removed[i]) node_compartment[kept_[i]] = static_cast<std::uint32_t>(std::max<std::int64_t>(rep[i], 0));
+
     for (std::size_t si = 0; si < cell.sections.size(); ++si) {
         const CableSection& sec = cell.sections[si];
         const std::uint32_t begin = kept_[sections_[si].first_segment];
+        const auto first_compartment = static_cast<std::uint32_t>(full_compartment[sections_[si].first_segment]);
+        if (sec.cahva) {
+            cahva.push_back({begin, begin + sec.ncomp, first_compartment, cahva_states, *sec.cahva});
+            cahva_states += sec.ncomp;
+        }
+        if (sec.sk) {
+            sk.push_back({begin, begin + sec.ncomp, first_compartment, sk_states, *sec.sk});
+            sk_states += sec.ncomp;
+        }
         const std::uint32_t end = begin + sec.ncomp;
         if (sec.hh) {
             hh.push_back({begin, end, hh_states, *sec.hh});

@@ -18,6 +18,20 @@ struct HHRun {
     HodgkinHuxley parameters;
 };
 
+struct CalciumChannelRun {
+    std::uint32_t begin = 0, end = 0;   // node range
+    std::uint32_t compartment = 0;      // compartment index of node `begin` (see below)
+    std::uint32_t state = 0;            // index of the first node's gating state
+    CalciumChannel parameters;
+};
+
+struct PotassiumSKRun {
+    std::uint32_t begin = 0, end = 0;
+    std::uint32_t compartment = 0;
+    std::uint32_t state = 0;
+    CalciumActivatedPotassium parameters;
+};
+
 struct PassiveRun {
     std::uint32_t begin = 0, end = 0;
     PassiveLeak parameters;
@@ -45,6 +59,23 @@ public:
     std::vector<std::uint32_t> synapse_node;  // per synapse of the description
     std::uint32_t detector_node = 0;
     std::uint64_t compartments = 0;
+
+    // Compartments (nodes with area) for reaction-diffusion, numbered in node order (so a
+    // section's compartments are consecutive and a parent comes before its children). They form
+    // a tree of their own: a compartment's parent is the nearest compartment towards the root
+    // (across zero-area nodes; children of a branch point all join the parent's compartment).
+    std::vector<std::uint32_t> compartment_node;      // node of each compartment
+    std::vector<std::int32_t> compartment_parent;     // -1 for the first compartment
+    std::vector<double> compartment_volume;           // um3, pi d^2/4 dx
+    std::vector<double> compartment_diam;             // um
+    // Diffusive path to the parent: (dx/2)/(pi d^2/4) of both halves, 1/um; the flux between
+    // the two is D (c_parent - c) / path.
+    std::vector<double> compartment_path;
+    std::vector<std::uint32_t> node_compartment;      // per node: the compartment read there
+    std::vector<CalciumChannelRun> cahva;
+    std::uint32_t cahva_states = 0;
+    std::vector<PotassiumSKRun> sk;
+    std::uint32_t sk_states = 0;
 
 private:
     struct SectionNodes {

@@ -44,6 +44,25 @@ inline std::shared_ptr<CableCellDescription> ball_and_stick() {
     return cell;
 }
 
+// The ball-and-stick cell with cytosolic calcium (docs/reaction-diffusion.md): a mobile buffer,
+// a decay pump, an HVA-like calcium current and an SK current on the soma, the calcium current
+// on the dendrite too.
+inline std::shared_ptr<CableCellDescription> ball_and_stick_with_calcium() {
+    auto cell = ball_and_stick();
+    CalciumSpecies ca;
+    ca.initial = 5e-5;
+    ca.D = 0.6;
+    ca.buffers = {{"calbindin", 0.05, 100.0, 0.1, 0.2}};
+    ca.pump.kind = PumpKind::decay;
+    ca.pump.tau = 20.0;
+    ca.pump.rest = 5e-5;
+    cell->calcium = ca;
+    cell->sections[0].cahva = CalciumChannel{2e-3, -20.0, 5.0, 1.0};
+    cell->sections[0].sk = CalciumActivatedPotassium{5e-3, 5e-4, 5.0, -77.0};
+    cell->sections[1].cahva = CalciumChannel{5e-4, -20.0, 5.0, 1.0};
+    return cell;
+}
+
 inline CurrentClamp clamp(std::string section, double x, double delay, double duration, double amp) {
     CurrentClamp c;
     c.section = std::move(section);
@@ -75,7 +94,7 @@ inline std::vector<Spike> drive(CableGroup& group, Step steps, Step epoch_steps,
                 flat.push_back(events[c][next[c]++]);
             offsets.push_back(static_cast<std::uint32_t>(flat.size()));
         }
-        group.advance(epoch, EventLanes{flat, offsets}, spikes);
+        group.advance(epoch, EventLanes{flat, offsets, {}}, spikes);
         if (after_epoch) after_epoch(epoch.end);
     }
     return spikes;

@@ -48,7 +48,7 @@ std::vector<Spike> run_ring(const nlohmann::json& ref, std::vector<Gid> order) {
             offsets.push_back(static_cast<std::uint32_t>(flat.size()));
         }
         std::vector<Spike> spikes;
-        group.advance(epoch, EventLanes{flat, offsets}, spikes);
+        group.advance(epoch, EventLanes{flat, offsets, {}}, spikes);
         for (const Spike& s : spikes) {
             pending[index_of[(s.source + 1) % n]].push_back({s.time + delay, weight, 0});
             all.push_back(s);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Replay (NEURON's PatternStim, design.md data flow): cells taken from a 3-rank run of a mixed
-network are rebuilt alone on one rank with the input recorded in the run's spike file; their spike
+network (lif, intfire, cable and reaction-diffusion cable cells) are rebuilt alone on one rank with the input recorded in the run's spike file; their spike
 times and traces must be bit-identical to those of the full run.
 
 Usage: replay.py --engine BIN --work DIR [--ranks 3]
@@ -17,8 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "mixed_network.json")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_mpi_yield_when_idle="1", OMP_WAIT_POLICY="passive")
-# gid layout of mixed_network.json: ext 0-59, exc 60-179, gate 180-199, pyr 200-205
-FIRST = {"ext": 0, "exc": 60, "gate": 180, "pyr": 200}
+# gid layout of mixed_network.json: ext 0-59, exc 60-179, gate 180-199, pyr 200-205, rxd 206-209
+FIRST = {"ext": 0, "exc": 60, "gate": 180, "pyr": 200, "rxd": 206}
 
 
 def run(cmd):
@@ -56,7 +56,8 @@ def main():
     run(["mpirun", "--oversubscribe", "-n", str(args.ranks), args.engine, "--quiet", "--output", full, MODEL])
 
     # Cells that fired in the full run: a lif cell with a trace, an intfire cell, two cable cells.
-    chosen = [("exc", 3, ["exc_v"]), ("gate", 4, ["gate_m"]), ("pyr", 0, ["pyr_v", "pyr_dend_v"]), ("pyr", 4, ["pyr_v"])]
+    chosen = [("exc", 3, ["exc_v"]), ("gate", 4, ["gate_m"]), ("pyr", 0, ["pyr_v", "pyr_dend_v"]), ("pyr", 4, ["pyr_v"]),
+              ("rxd", 1, ["rxd_cai", "rxd_v"])]
     gids = [FIRST[pop] + node for pop, node, _ in chosen]
     replay = os.path.join(args.work, "replay")
     run(["mpirun", "-n", "1", args.engine, "--quiet", "--output", replay, "--replay", os.path.join(full, "spikes.h5"),

@@ -13,6 +13,9 @@ CPU time (time.process_time) of the integration only (psolve), on one core
   hh_axon_200     one hh section, L 2000 um, diam 1 um, 200 compartments, clamp 0.05 nA
   hh_point        one hh compartment (soma 20 x 20 um), clamp 0.2 nA
   ring            tools/neuron_reference/ring.py with 1000 cells (pc.gid_connect, 1 ms delay)
+  rxd_ball_and_stick  ball_and_stick with cytosolic calcium (rxd 1D, D 0.6 um2/ms) and a mobile
+                  buffer (0.05 mM, kf 100 /mM/ms, kb 0.1 /ms, D 0.2) in every section
+--only NAME restricts the run to the cases of that name.
 """
 import argparse
 import json
@@ -29,7 +32,23 @@ CASES = [  # name, cells, parnet benchmark name
     ('hh_point', 1000, 'CableHHPoint/cells:1000/exact:0'),
     ('hh_point', 10000, 'CableHHPoint/cells:10000/exact:0'),
     ('ring', 1000, 'CableRing/cells:1000'),
+    ('rxd_ball_and_stick', 1000, 'CableRxdBallAndStick/cells:1000/exact:0'),
 ]
+
+
+def add_calcium(cells):
+    """rxd calcium and a mobile buffer in every section of every cell (as bench's CableRxdBallAndStick)."""
+    sys.path.insert(0, HERE)
+    from rxd_ball_and_stick import point_rxd_at_packaged_library
+    point_rxd_at_packaged_library()
+    from neuron import rxd
+    kd = 0.1 / 100.0
+    sections = [s for secs, _ in cells for s in secs]
+    cyt = rxd.Region(sections, nrn_region='i')
+    ca = rxd.Species(cyt, d=0.6, name='ca', charge=2, initial=5e-5)
+    buf = rxd.Species(cyt, d=0.2, name='buf', initial=0.05 * kd / (kd + 5e-5))
+    cabuf = rxd.Species(cyt, d=0.2, name='cabuf', initial=0.05 * 5e-5 / (kd + 5e-5))
+    return [cyt, ca, buf, cabuf, rxd.Reaction(ca + buf, cabuf, 100.0, 0.1)]
 
 
 def build(kind, ncell):
@@ -37,12 +56,12 @@ def build(kind, ncell):
     cells = []
     for i in range(ncell):
         secs = []
-        if kind in ('ball_and_stick', 'branched_200', 'hh_point'):
+        if kind in ('ball_and_stick', 'rxd_ball_and_stick', 'branched_200', 'hh_point'):
             soma = h.Section(name='soma_%d' % i)
             soma.L = soma.diam = 20
             soma.insert('hh')
             secs.append(soma)
-            if kind == 'ball_and_stick':
+            if kind in ('ball_and_stick', 'rxd_ball_and_stick'):
                 dend = h.Section(name='dend_%d' % i)
                 dend.L, dend.diam, dend.nseg = 200, 1, 20
                 dend.insert('pas')
@@ -89,6 +108,7 @@ def run_case(kind, ncell, cache_efficient, tstop):
         compartments = 21 * ncell
     else:
         cells = build(kind, ncell)
+        keep = add_calcium(cells) if kind.startswith('rxd') else None
         compartments = sum(s.nseg for secs, _ in cells for s in secs)
         pc = h.ParallelContext()
         h.CVode().cache_efficient(1 if cache_efficient else 0)
@@ -115,6 +135,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--parnet-bench', help='path of parnet\'s cable_bench for the ratios')
     ap.add_argument('--tstop', type=float, default=100.0, help='simulated ms per case (default 100)')
+    ap.add_argument('--only', help='run only the cases of this name')
     ap.add_argument('--case', help=argparse.SUPPRESS)
     ap.add_argument('--cells', type=int, help=argparse.SUPPRESS)
     ap.add_argument('--cache-efficient', type=int, help=argparse.SUPPRESS)
@@ -122,10 +143,11 @@ def main():
     if args.case:   # child process: one measurement
         print(run_case(args.case, args.cells, bool(args.cache_efficient), args.tstop))
         return
-    parnet = parnet_ns(args.parnet_bench, [c[2] for c in CASES]) if args.parnet_bench else {}
+    cases = [c for c in CASES if not args.only or c[0] == args.only]
+    parnet = parnet_ns(args.parnet_bench, [c[2] for c in cases]) if args.parnet_bench else {}
     print('%-16s %6s %12s %12s %12s %8s %8s' % ('cell', 'cells', 'NEURON', 'NEURON ce', 'parnet',
                                                'ratio', 'ratio ce'))
-    for kind, ncell, bench_name in CASES:
+    for kind, ncell, bench_name in cases:
         ns = []
         for ce in (0, 1):
             out = subprocess.run([sys.executable, os.path.abspath(__file__), '--case', kind, '--cells',
