@@ -2,7 +2,8 @@
 """Writes examples/hybrid.json: the planner's bundled example (docs/planning.md).
 
 A network of several thousand mixed cells laid out as models often are: shared populations
-(Poisson sources, LIF cells, IntFire1 gates, 20-compartment cable cells), then `columns`
+(Poisson sources, LIF cells, IntFire1 gates, 20-compartment cable cells, 20-compartment cable cells
+with reaction-diffusion calcium, a buffer, a pump, HVA and SK channels), then `columns`
 columns each created in turn as [one 200-compartment pyramidal cell, one IntFire1 gate]. Every
 heavy pyramidal cell therefore gets an even gid, and NEURON's round-robin (gid % 2) puts all of
 them on rank 0 of 2: a badly balanced run that `plan` fixes.
@@ -59,9 +60,22 @@ def basket():
     }
 
 
+def calcium_basket():
+    """The basket cell with intracellular calcium (docs/reaction-diffusion.md): the heaviest kind per
+    compartment."""
+    cell = basket()
+    cell["sections"][0]["mechanisms"].update({"cahva": {"gbar": 0.002}, "sk": {"gbar": 0.005}})
+    cell["sections"][1]["mechanisms"]["cahva"] = {"gbar": 0.0005}
+    cell["calcium"] = {"initial": 5e-5, "D": 0.6, "cao": 2,
+                       "buffers": [{"name": "calbindin", "total": 0.05, "kf": 100, "kb": 0.1, "D": 0.2}],
+                       "pump": {"type": "decay", "tau": 20, "rest": 5e-5}}
+    return cell
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--columns", type=int, default=150)
+    parser.add_argument("--rxd", type=int, default=60, help="reaction-diffusion cells")
     parser.add_argument("-o", "--output", default="examples/hybrid.json")
     args = parser.parse_args()
 
@@ -74,6 +88,7 @@ def main():
          "params": {"tau_m": 20, "C_m": 0.25, "v_thresh": -50, "t_ref": 2, "v_init": uniform(-65, -55)}},
         {"name": "gate", "count": 1000, "kind": "intfire", "params": {"tau": 10, "refrac": 5}},
         {"name": "basket", "count": 400, "kind": "cable", "cell": "basket"},
+        {"name": "rxd_basket", "count": args.rxd, "kind": "cable", "cell": "calcium_basket"},
     ]
     projs = [
         {"source": "ext", "target": "exc", "rule": {"type": "fixed_indegree", "indegree": 50},
@@ -86,6 +101,8 @@ def main():
          "weight": 0.002, "delay": uniform(1, 2), "synapse": "exc"},
         {"source": "gate", "target": "basket", "rule": {"type": "fixed_indegree", "indegree": 10},
          "weight": 0.002, "delay": 1, "synapse": "exc"},
+        {"source": "ext", "target": "rxd_basket", "rule": {"type": "fixed_indegree", "indegree": 40},
+         "weight": 0.002, "delay": uniform(1, 2), "synapse": "exc"},
     ]
     for c in range(args.columns):
         pyr, col_gate = f"col{c}_pyr", f"col{c}_gate"
@@ -103,11 +120,12 @@ def main():
         "name": "hybrid",
         "description": (
             "The planner's example (docs/planning.md), written by examples/make_hybrid.py: 2000 Poisson sources, "
-            "2000 LIF cells, 1000 IntFire1 gates, 400 basket cable cells of 20 compartments, then "
+            "2000 LIF cells, 1000 IntFire1 gates, 400 basket cable cells of 20 compartments, "
+            f"{args.rxd} of them with reaction-diffusion calcium, then "
             f"{args.columns} columns of [one 200-compartment pyramidal cable cell, one IntFire1 gate]. The "
             "pyramidal cells all have even gids, so round-robin (gid % 2) puts them all on rank 0 of 2."),
         "run": {"tstop": 500, "dt": 0.025, "runid": 1, "output": "out/hybrid"},
-        "cell_templates": {"pyramidal": pyramidal(), "basket": basket()},
+        "cell_templates": {"pyramidal": pyramidal(), "basket": basket(), "calcium_basket": calcium_basket()},
         "populations": pops,
         "projections": projs,
         "recordings": {"spikes": "all"},
