@@ -37,7 +37,7 @@ struct Epoch {
 struct EventLanes {
     std::span<const Event> events;
     std::span<const std::uint32_t> offsets;
-    std::span<const std::uint32_t> ends;
+    std::span<const std::uint32_t> ends = {};
     std::span<const Event> lane(std::size_t cell) const {
         if (offsets.empty()) return {};
         const std::uint32_t end = ends.empty() ? offsets[cell + 1] : ends[cell];
