@@ -1,4 +1,5 @@
 // read_cable_cell: the documented example, defaults, and errors that name the file and the path.
+#include "cable_test_support.hpp"
 #include "io/cable_cell_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -8,21 +9,12 @@
 namespace parnet {
 namespace {
 
-const std::string file = "model.json";
 
 std::shared_ptr<const CableCellDescription> read(const std::string& text) {
-    const auto value = io::json::parse(text);
-    return io::read_cable_cell(io::JsonObject(value, "populations[1].cell", file));
+    return cable_test::read_cell(text, "populations[1].cell");
 }
 
-std::string error_of(const std::string& text) {
-    try {
-        read(text);
-    } catch (const input_error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+std::string error_of(const std::string& text) { return cable_test::cell_error(text, "populations[1].cell"); }
 
 // The example of docs/cable-cells.md.
 const char* example = R"({

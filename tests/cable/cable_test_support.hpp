@@ -4,6 +4,7 @@
 #include "engine/cable/cable_cell.hpp"
 #include "engine/cable/cable_group.hpp"
 #include "engine/event.hpp"
+#include "io/cable_cell_reader.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,23 @@
 #include <vector>
 
 namespace parnet::cable_test {
+
+// A cable cell parsed from JSON text as if it stood at `path` of model.json.
+inline std::shared_ptr<const CableCellDescription> read_cell(const std::string& text, const std::string& path) {
+    const auto value = io::json::parse(text);
+    return io::read_cable_cell(io::JsonObject(value, path, "model.json"));
+}
+
+// The message read_cell throws for `text`, or "(no error)".
+inline std::string cell_error(const std::string& text, const std::string& path) {
+    try {
+        read_cell(text, path);
+    } catch (const input_error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
 
 inline nlohmann::json load_reference(const std::string& name) {
     const std::string path = std::string(PARNET_SOURCE_DIR) + "/tests/data/neuron/" + name;

@@ -1,5 +1,6 @@
 // read_cable_cell for reaction-diffusion cells: the example of docs/reaction-diffusion.md,
 // defaults, and errors naming the file and the path.
+#include "cable_test_support.hpp"
 #include "io/cable_cell_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -9,21 +10,12 @@
 namespace parnet {
 namespace {
 
-const std::string file = "model.json";
 
 std::shared_ptr<const CableCellDescription> read(const std::string& text) {
-    const auto value = io::json::parse(text);
-    return io::read_cable_cell(io::JsonObject(value, "cell_templates.pyramid", file));
+    return cable_test::read_cell(text, "cell_templates.pyramid");
 }
 
-std::string error_of(const std::string& text) {
-    try {
-        read(text);
-    } catch (const input_error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+std::string error_of(const std::string& text) { return cable_test::cell_error(text, "cell_templates.pyramid"); }
 
 // The example of docs/reaction-diffusion.md.
 const char* example = R"({

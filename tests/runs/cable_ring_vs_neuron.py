@@ -9,10 +9,11 @@ import argparse
 import json
 import math
 import os
-import subprocess
 import sys
 
 import h5py
+
+from engine_runs import run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -29,17 +30,13 @@ def main():
     dt = ref["dt"]
     # NEURON reports a fixed-step spike at the step's end time, plus accumulated rounding (1e-10).
     want = [(s["gid"], math.floor(s["time"] / dt + 0.5)) for s in ref["spikes"]]
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_mpi_yield_when_idle="1", OMP_WAIT_POLICY="passive")
     failures = 0
     for ranks in args.ranks:
         for threads in args.threads:
             out = os.path.join(args.work, f"r{ranks}t{threads}")
             cmd = ["mpirun", "--oversubscribe", "-n", str(ranks), args.engine, "--quiet", "--threads", str(threads),
                    "--output", out, os.path.join(HERE, "cable_ring.json")]
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-            if done.returncode != 0:
-                sys.exit(f"FAIL: {' '.join(cmd)}\n{done.stdout}{done.stderr}")
+            run(cmd)
             with h5py.File(os.path.join(out, "spikes.h5"), "r") as f:
                 g = f["spikes/ring"]
                 got = sorted(zip(g["node_ids"][:].tolist(), g["timestamps"][:].tolist()), key=lambda s: (s[1], s[0]))

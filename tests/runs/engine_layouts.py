@@ -14,6 +14,8 @@ import sys
 import h5py
 import numpy as np
 
+from engine_runs import MPI_ENV, datasets
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -33,9 +35,7 @@ def write_shuffled_plan(path, fingerprint_hex, cells, ranks, threads, seed=5):
 
 
 def run_engine(args, ranks, threads, out, extra=(), expect_ok=True):
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_mpi_yield_when_idle="1", OMP_WAIT_POLICY="passive",
-               OMP_NUM_THREADS=str(threads))
+    env = dict(MPI_ENV, OMP_NUM_THREADS=str(threads))
     cmd = ["mpirun", "--oversubscribe", "-n", str(ranks), args.engine, "--progress", "0",
            "--threads", str(threads), "--output", out, *extra, args.model]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
@@ -52,10 +52,7 @@ def reports(folder):
     for name in sorted(os.listdir(folder)):
         if not name.endswith(".h5") or name == "spikes.h5":
             continue
-        with h5py.File(os.path.join(folder, name), "r") as f:
-            arrays = {}
-            f.visititems(lambda key, obj: arrays.__setitem__(key, obj[()]) if isinstance(obj, h5py.Dataset) else None)
-            out[name] = arrays
+        out[name] = datasets(os.path.join(folder, name))
     return out
 
 
@@ -71,7 +68,7 @@ def check_probe_trace(folder):
     return error, data.shape
 
 
-def datasets(path):
+def spike_datasets(path):
     out = {}
     with h5py.File(path, "r") as f:
         for pop in f["spikes"]:
@@ -91,6 +88,7 @@ def main():
     args = p.parse_args()
 
     reference = None
+    fingerprint = cells = None  # from the reference run's report, for the shuffled plan
     failures = 0
     layouts = [(r, t, None) for r in args.ranks for t in args.threads]
     layouts.append((max(args.ranks), max(args.threads), "shuffled"))
@@ -112,7 +110,7 @@ def main():
         if report["ranks"] != ranks or len(report["per_rank"]) != ranks or report["threads"] != threads:
             print(f"FAIL r{ranks}t{threads}: report layout {report['ranks']} ranks, {len(report['per_rank'])} entries")
             failures += 1
-        data = datasets(spikes)
+        data = spike_datasets(spikes)
         traces = reports(out)
         for name in traces:
             check = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "check_sonata.py"), "--report",

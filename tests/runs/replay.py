@@ -7,25 +7,18 @@ Usage: replay.py --engine BIN --work DIR [--ranks 3]
 """
 import argparse
 import os
-import subprocess
 import sys
 
 import h5py
 import numpy as np
 
+from engine_runs import run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "mixed_network.json")
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-           OMPI_MCA_mpi_yield_when_idle="1", OMP_WAIT_POLICY="passive")
 # gid layout of mixed_network.json: ext 0-59, exc 60-179, gate 180-199, pyr 200-205, rxd 206-209
 FIRST = {"ext": 0, "exc": 60, "gate": 180, "pyr": 200, "rxd": 206}
 
-
-def run(cmd):
-    done = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
-    if done.returncode != 0:
-        sys.exit(f"FAIL: {' '.join(cmd)}\n{done.stdout}{done.stderr}")
-    return done.stdout
 
 
 def spikes_of(folder, pop, node):

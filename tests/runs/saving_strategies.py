@@ -7,28 +7,15 @@ Usage: saving_strategies.py --engine BIN --consolidate BIN --work DIR [--ranks 3
 """
 import argparse
 import os
-import subprocess
 import sys
 
-import h5py
 import numpy as np
 
+from engine_runs import datasets, run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-           OMPI_MCA_mpi_yield_when_idle="1", OMP_WAIT_POLICY="passive")
 
 
-def run(cmd):
-    done = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
-    if done.returncode != 0:
-        sys.exit(f"FAIL: {' '.join(cmd)}\n{done.stdout}{done.stderr}")
-
-
-def load(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda k, o: out.__setitem__(k, (o[()], o.dtype)) if isinstance(o, h5py.Dataset) else None)
-    return out
 
 
 def main():
@@ -52,11 +39,11 @@ def main():
     files = sorted(f for f in os.listdir(folders["collective"]) if f.endswith(".h5"))
     failures = 0
     for name in files:
-        reference = load(os.path.join(folders["collective"], name))
+        reference = datasets(os.path.join(folders["collective"], name))
         for strategy in ["per-rank", "rank0"]:
-            other = load(os.path.join(folders[strategy], name))
+            other = datasets(os.path.join(folders[strategy], name))
             same = reference.keys() == other.keys() and all(
-                reference[k][1] == other[k][1] and np.array_equal(reference[k][0], other[k][0]) for k in reference)
+                reference[k].dtype == other[k].dtype and np.array_equal(reference[k], other[k]) for k in reference)
             print(f"{name}: {strategy} {'identical' if same else 'DIFFERENT'} to collective ({len(reference)} datasets)")
             failures += 0 if same else 1
     if len(files) < 5:
