@@ -52,31 +52,43 @@ Simulation::Simulation(const Network& network, const Decomposition& decompositio
     });
 
     double local_min = infinite_time;
-    std::vector<Gid> sources;
     for (const auto& d : domains_) {
         local_min = std::min(local_min, d->min_delay());
         stats_.cells += d->cell_count();
         stats_.connections += d->connection_count();
         auto s = d->sources();
-        sources.insert(sources.end(), s.begin(), s.end());
+        listened_.insert(listened_.end(), s.begin(), s.end());
+        for (const auto& g : d->groups()) owned_.insert(owned_.end(), g->gids().begin(), g->gids().end());
     }
-    std::sort(sources.begin(), sources.end());
-    stats_.source_gids = static_cast<std::uint64_t>(std::unique(sources.begin(), sources.end()) - sources.begin());
+    std::sort(listened_.begin(), listened_.end());
+    listened_.erase(std::unique(listened_.begin(), listened_.end()), listened_.end());
+    std::sort(owned_.begin(), owned_.end());
+    stats_.source_gids = listened_.size();
     local_min_delay_ = local_min;
     stats_.setup = now() - start;
 }
 
-void Simulation::agree_epoch() {
+void Simulation::agree_epoch(const ExchangeOptions& exchange) {
     const double start = now();
+    options_ = exchange;
     min_delay_ = comm_.min(local_min_delay_);
+    lag_ = 1;
     if (std::isfinite(min_delay_)) {
         epoch_steps_ = static_cast<Step>(std::floor(min_delay_ / dt_ + 1e-9));
         if (epoch_steps_ < 1)
             throw std::runtime_error("the smallest connection delay (" + std::to_string(min_delay_) +
                                      " ms) is shorter than dt (" + std::to_string(dt_) + " ms)");
+        // A spike fired in epoch k (times in (begin, end]) arrives at least D steps later: with
+        // epochs of D/2 steps, not before epoch k+2.
+        if (exchange.overlap && epoch_steps_ >= 2) {
+            epoch_steps_ /= 2;
+            lag_ = 2;
+        }
     } else {
         epoch_steps_ = std::numeric_limits<Step>::max() / 4;  // no connections: one epoch
     }
+    exchange_ = make_spike_exchange(exchange.method, comm_, owned_, listened_);
+    stats_.destinations = exchange_->destinations();
     for (auto& d : domains_) d->set_epoch_steps(epoch_steps_, dt_);
     epoch_agreed_ = true;
     stats_.setup += now() - start;
@@ -110,38 +122,56 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     // The state at t = 0 is the first sample of every trace.
     for (auto& t : traces_) t.add_rows_through(0);
     for (auto& d : domains_) d->sample(0, traces_);
-    std::int64_t index = 0;
-    for (Step begin = 0; begin < total; begin += epoch_steps_, ++index) {
+    const std::int64_t epochs = total > 0 ? (total + epoch_steps_ - 1) / epoch_steps_ : 0;
+    // The spikes of epoch k are first needed in epoch k + lag_: posted after epoch k, completed
+    // after epoch k + lag_ - 1 (with lag 2, while epoch k+1 was integrated they were on their way).
+    const bool exchanging = !replay_;
+    const auto in_exchange = [&](auto&& body) {
+        const double t = now();
+        body();
+        stats_.exchange += now() - t;
+    };
+    for (std::int64_t index = 0; index < epochs; ++index) {
+        const Step begin = index * epoch_steps_;
         const Epoch epoch{begin, std::min(total, begin + epoch_steps_), dt_};
 
         for (auto& t : traces_) t.add_rows_through(std::min(epoch.end, total - 1));
-        double t0 = now();
+        const double t0 = now();
         on_each_thread(threads, [&](int t) {
             const double cpu0 = thread_cpu_seconds();
             domains_[t]->enqueue(received);
             domains_[t]->advance(index, epoch, traces_, total);
             thread_cpu[t] = thread_cpu_seconds() - cpu0;
         });
+        received.clear();
         stats_.compute_cpu += *std::max_element(thread_cpu.begin(), thread_cpu.end());
         local.clear();
         for (const auto& d : domains_) local.insert(local.end(), d->spikes().begin(), d->spikes().end());
-        double t1 = now();
-        stats_.compute += t1 - t0;
+        stats_.compute += now() - t0;
 
-        comm_.barrier();
-        double t2 = now();
-        stats_.waiting += t2 - t1;
-        if (epoch.end < total && !replay_) {
-            received = comm_.gather_spikes(local);
+        if (exchanging) {
+            if (index + lag_ < epochs) in_exchange([&] { exchange_->post(local); });
+            const std::int64_t due = index - lag_ + 1;   // the epoch whose spikes epoch index+1 needs
+            if (due >= 0 && due + lag_ < epochs)
+                in_exchange([&] {
+                    const auto& spikes = exchange_->complete();
+                    received.assign(spikes.begin(), spikes.end());
+                });
             stats_.spikes_received += received.size();
         }
-        double t3 = now();
-        stats_.exchange += t3 - t2;
         stats_.spikes_sent += local.size();
+        ++stats_.epochs;
 
+        const double t3 = now();
         if (after_epoch) after_epoch(epoch, local);
         stats_.output += now() - t3;
     }
+    // Without a barrier in the loop, a rank's exchange time includes waiting for slower ranks;
+    // the fastest rank's is the exchange's own cost.
+    stats_.bytes_received = exchange_ ? exchange_->bytes_received() : 0;
+    const double fastest = comm_.min(stats_.exchange);
+    stats_.waiting = stats_.exchange - fastest;
+    stats_.exchange = fastest;
     stats_.events_delivered = 0;
     for (const auto& d : domains_) stats_.events_delivered += d->events_delivered();
     rusage usage{};

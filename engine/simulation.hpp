@@ -1,8 +1,9 @@
 #pragma once
 // Drives a run on one rank: threads integrate their cells for one min-delay epoch, then ranks
-// exchange the epoch's spikes, which become the events of later epochs (design.md items 4-7).
+// exchange the epoch's spikes, which become the events of later epochs (docs/ARCHITECTURE.md, the epoch loop).
 #include "communicator.hpp"
 #include "decomposition.hpp"
+#include "exchange/spike_exchange.hpp"
 #include "thread_domain.hpp"
 
 #include <functional>
@@ -17,16 +18,30 @@ struct RankStats {
     double setup = 0.0;
     double compute = 0.0;   // threads integrating and delivering events
     double compute_cpu = 0.0;  // the same as CPU time of the slowest thread: immune to a shared machine's load
-    double waiting = 0.0;   // at the barrier before the exchange: others still computing
-    double exchange = 0.0;  // Allgather + Allgatherv
+    // Time in the exchange, split without adding a collective to the epoch loop: `exchange` is the
+    // fastest rank's total time in it (the cost of communicating), `waiting` this rank's excess
+    // over that (waiting for slower ranks to arrive).
+    double waiting = 0.0;
+    double exchange = 0.0;
     double output = 0.0;    // the epoch callback (writing spikes and traces)
     std::uint64_t cells = 0;
     std::uint64_t connections = 0;
     std::uint64_t source_gids = 0;      // distinct presynaptic gids this rank listens to
     std::uint64_t spikes_sent = 0;      // spikes of this rank's cells
     std::uint64_t spikes_received = 0;  // spikes from all ranks that reached this rank
+    std::uint64_t bytes_received = 0;   // spike payload from other ranks
+    std::uint64_t epochs = 0;
+    std::uint64_t destinations = 0;     // ranks this rank sends its spikes to
     std::uint64_t events_delivered = 0;
     double peak_rss_mb = 0.0;           // the process's peak resident memory at the end of the run
+};
+
+// How spikes travel between ranks (engine/exchange/spike_exchange.hpp). With overlap, epochs are
+// half the minimum delay and the exchange of epoch k runs while epoch k+1 is integrated (its
+// spikes are first needed in epoch k+2); the results are the same bit for bit.
+struct ExchangeOptions {
+    ExchangeMethod method = ExchangeMethod::allgather;
+    bool overlap = false;
 };
 
 class Simulation {
@@ -35,8 +50,12 @@ public:
     // Local work only: no MPI call, so a failure here can be agreed on by all ranks.
     Simulation(const Network& network, const Decomposition& decomposition, Communicator& comm);
 
-    // Collective: agrees the epoch, the global minimum delay in whole steps (design.md item 4).
-    void agree_epoch();
+    // Collective: agrees the epoch, the global minimum delay in whole steps (or half of it with
+    // overlap), and sets up the spike exchange. Overlap needs a minimum delay of at least two
+    // steps; with less it is left off (overlap_active() says which).
+    void agree_epoch(const ExchangeOptions& exchange = {});
+    bool overlap_active() const { return lag_ == 2; }
+    ExchangeMethod exchange_method() const { return options_.method; }
 
     double dt() const { return dt_; }
     Step epoch_steps() const { return epoch_steps_; }
@@ -72,6 +91,11 @@ private:
     double min_delay_ = infinite_time;
     Step epoch_steps_ = 1;
     bool epoch_agreed_ = false;
+    ExchangeOptions options_;
+    int lag_ = 1;                       // epochs between a spike's epoch and its first use, minus 1
+    std::unique_ptr<SpikeExchange> exchange_;
+    std::vector<Gid> owned_;            // this rank's gids
+    std::vector<Gid> listened_;         // distinct sources of this rank's connections, ascending
     bool replay_ = false;
     std::vector<std::unique_ptr<ThreadDomain>> domains_;
     RankStats stats_;

@@ -13,14 +13,15 @@
 namespace parnet::io {
 
 namespace {
-constexpr int stat_fields = 13;
+constexpr int stat_fields = 16;
 
 std::array<double, stat_fields> pack(const RankStats& s) {
     return {s.setup, s.compute, s.waiting, s.exchange, s.output,
             static_cast<double>(s.cells), static_cast<double>(s.connections),
             static_cast<double>(s.source_gids), static_cast<double>(s.spikes_sent),
             static_cast<double>(s.spikes_received), static_cast<double>(s.events_delivered), s.peak_rss_mb,
-            s.compute_cpu};
+            s.compute_cpu, static_cast<double>(s.bytes_received), static_cast<double>(s.epochs),
+            static_cast<double>(s.destinations)};
 }
 
 RankStats unpack(const double* v) {
@@ -38,6 +39,9 @@ RankStats unpack(const double* v) {
     s.events_delivered = static_cast<std::uint64_t>(v[10]);
     s.peak_rss_mb = v[11];
     s.compute_cpu = v[12];
+    s.bytes_received = static_cast<std::uint64_t>(v[13]);
+    s.epochs = static_cast<std::uint64_t>(v[14]);
+    s.destinations = static_cast<std::uint64_t>(v[15]);
     return s;
 }
 }  // namespace
@@ -70,6 +74,18 @@ std::uint64_t RunReport::total_spikes() const {
     return n;
 }
 
+std::uint64_t RunReport::max_bytes_per_epoch() const {
+    std::uint64_t out = 0;
+    for (const auto& s : rank_stats) out = std::max(out, s.epochs ? s.bytes_received / s.epochs : 0);
+    return out;
+}
+
+std::uint64_t RunReport::max_destinations() const {
+    std::uint64_t out = 0;
+    for (const auto& s : rank_stats) out = std::max(out, s.destinations);
+    return out;
+}
+
 std::vector<RankStats> gather_rank_stats(const Communicator& comm, const RankStats& mine) {
     const auto packed = pack(mine);
     std::vector<double> all(comm.rank() == 0 ? stat_fields * comm.size() : 0);
@@ -96,6 +112,9 @@ void write_run_report(const std::filesystem::path& file, const RunReport& report
                    {"source_gids", s.source_gids},
                    {"spikes_sent", s.spikes_sent},
                    {"spikes_received", s.spikes_received},
+                   {"bytes_received", s.bytes_received},
+                   {"epochs", s.epochs},
+                   {"destinations", s.destinations},
                    {"events_delivered", s.events_delivered},
                    {"peak_rss_mb", s.peak_rss_mb}};
         if (r < report.predicted_load.size()) entry["predicted_load"] = report.predicted_load[r];
@@ -124,6 +143,7 @@ void write_run_report(const std::filesystem::path& file, const RunReport& report
              {"dt_ms", report.dt},
              {"min_delay_ms", report.min_delay},
              {"epoch_ms", report.epoch},
+             {"exchange", {{"method", report.exchange_method}, {"overlap", report.overlap}}},
              {"wall_s", report.wall},
              {"cells", cells},
              {"connections", connections},

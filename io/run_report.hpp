@@ -25,6 +25,8 @@ struct RunReport {
     double dt = 0.0;
     double min_delay = 0.0;
     double epoch = 0.0;            // ms
+    std::string exchange_method = "allgather";
+    bool overlap = false;
     double wall = 0.0;             // s, whole run including set-up and output
     std::string plan_file;         // empty when round-robin
     std::string plan_method;
@@ -36,6 +38,8 @@ struct RunReport {
     double imbalance() const;      // max / mean compute time (wall clock)
     double imbalance_cpu() const;  // the same with CPU time: what the load would be on a quiet machine
     std::uint64_t total_spikes() const;
+    std::uint64_t max_bytes_per_epoch() const;   // spike bytes received per epoch, largest rank
+    std::uint64_t max_destinations() const;
 };
 
 // Gathers every rank's stats to rank 0 (collective); returns them on rank 0, empty elsewhere.

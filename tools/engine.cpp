@@ -42,6 +42,8 @@ struct Options {
     bool sort = true;
     bool quiet = false;
     std::string saving = "collective";
+    std::string exchange = "allgather";
+    bool overlap = false;
     std::string replay;        // spike file of an earlier run
     std::vector<Gid> gids;     // the cells to replay
 };
@@ -197,7 +199,9 @@ int run(const Options& opt, Communicator& comm) {
     auto simulation = agreed(comm, program, [&] {
         return std::make_unique<Simulation>(network, decomposition, comm);
     });
-    agreed(comm, program, [&] { simulation->agree_epoch(); });
+    agreed(comm, program, [&] {
+        simulation->agree_epoch({parse_exchange_method(opt.exchange, "--exchange"), opt.overlap});
+    });
     if (!opt.replay.empty()) {
         agreed(comm, program, [&] {
             // Every population that projects onto a replayed cell must be in the spike file.
@@ -221,6 +225,10 @@ int run(const Options& opt, Communicator& comm) {
                     comm.size(), threads, plan ? ("plan " + opt.plan + " (" + plan->method + ")").c_str() : "round-robin",
                     static_cast<double>(simulation->epoch_steps()) * model.run.dt, simulation->min_delay(),
                     model.run.dt);
+        std::printf("  exchange %s, %s\n", to_string(simulation->exchange_method()),
+                    simulation->overlap_active() ? "overlapped with the next epoch (epochs of half the minimum delay)"
+                    : opt.overlap                ? "not overlapped (the minimum delay is a single step)"
+                                                 : "not overlapped");
         std::fflush(stdout);
     }
 
@@ -262,6 +270,8 @@ int run(const Options& opt, Communicator& comm) {
     report.dt = model.run.dt;
     report.min_delay = simulation->min_delay();
     report.epoch = epoch_ms;
+    report.exchange_method = to_string(simulation->exchange_method());
+    report.overlap = simulation->overlap_active();
     report.rank_stats = io::gather_rank_stats(comm, simulation->stats());
     std::vector<std::uint64_t> totals(population_spikes.size(), 0);
     MPI_Reduce(population_spikes.data(), totals.data(), static_cast<int>(totals.size()), MPI_UINT64_T, MPI_SUM, 0,
@@ -313,6 +323,8 @@ int run(const Options& opt, Communicator& comm) {
             std::printf("  balance  compute imbalance (max/mean) %.3f in wall time, %.3f in CPU time; most waiting %.2f s, "
                         "exchange %.2f s, output %.2f s\n",
                         report.imbalance(), report.imbalance_cpu(), waiting, exchange, output);
+            std::printf("  traffic  %s spike bytes received per rank per epoch (largest rank), sent to %s ranks at most\n",
+                        thousands(report.max_bytes_per_epoch()).c_str(), thousands(report.max_destinations()).c_str());
             std::printf("  memory   peak resident %.0f MB on the largest rank\n", rss);
             if (saving == io::SavingStrategy::per_rank)
                 std::printf("  saving   per rank under %s/ranks/: run `consolidate %s` to make the SONATA files\n",
@@ -349,6 +361,13 @@ int main(int argc, char** argv) {
                    "How output is saved (docs/saving-data.md): collective (one file, parallel HDF5), per-rank "
                    "(a file per rank under <output>/ranks/, merged later by `consolidate <output>`), rank0 "
                    "(gathered to rank 0; small runs)");
+    app.add_option("--exchange", opt.exchange,
+                   "How spikes travel between ranks: allgather (every rank gets every spike, NEURON's method) or "
+                   "targeted (only to the ranks with connections from the spiking cell); same results")
+        ->capture_default_str();
+    app.add_flag("--overlap", opt.overlap,
+                 "Exchange each epoch's spikes while the next epoch is integrated (epochs of half the minimum "
+                 "delay); same results");
     app.add_option("--replay", opt.replay,
                    "Replay single cells (one rank): a spikes.h5 of an earlier run of this model; the cells of --gids "
                    "get exactly the input events they received then, and their spikes and traces are written "

@@ -85,3 +85,48 @@ TEST(Determinism, ShuffledAssignmentGivesIdenticalSpikes) {
     const LayoutResult r = run_layout(model, world_size(), 2, rank_of);
     if (world_rank() == 0) expect_identical(reference.spikes, r.spikes, "shuffled assignment");
 }
+
+TEST(Determinism, EveryExchangeMethodWithAndWithoutOverlapGivesIdenticalSpikes) {
+    const Model model = mixed_point_network();
+    const LayoutResult reference = run_layout(model, 1, 1);
+    std::vector<std::uint32_t> rank_of(model.cell_count());
+    std::mt19937 shuffle(11);
+    for (auto& r : rank_of) r = static_cast<std::uint32_t>(shuffle() % static_cast<unsigned>(world_size()));
+    for (const auto method : {ExchangeMethod::allgather, ExchangeMethod::targeted})
+        for (const bool overlap : {false, true})
+            for (int threads : {1, 2}) {
+                const std::string what = std::string(to_string(method)) + (overlap ? " overlapped" : "") + ", " +
+                                         std::to_string(world_size()) + " ranks x " + std::to_string(threads) + " threads";
+                const LayoutResult rr = run_layout(model, world_size(), threads, {}, {method, overlap});
+                const LayoutResult shuffled = run_layout(model, world_size(), threads, rank_of, {method, overlap});
+                if (world_rank() != 0) continue;
+                // The minimum delay is 5 steps: overlap halves the epoch to 2 steps.
+                EXPECT_EQ(rr.overlapped, overlap) << what;
+                EXPECT_EQ(rr.epoch_steps, overlap ? 2 : 5) << what;
+                expect_identical(reference.spikes, rr.spikes, what + ", round-robin");
+                EXPECT_EQ(reference.events_delivered, rr.events_delivered) << what;
+                expect_identical(reference.spikes, shuffled.spikes, what + ", shuffled");
+            }
+}
+
+TEST(Exchange, TargetedReceivesNoMoreThanAllgather) {
+    // Every spike a rank needs, and on one rank nothing at all travels.
+    const Model model = mixed_point_network();
+    const LayoutResult all = run_layout(model, world_size(), 1, {}, {ExchangeMethod::allgather, false});
+    const LayoutResult targeted = run_layout(model, world_size(), 1, {}, {ExchangeMethod::targeted, false});
+    if (world_rank() != 0) return;
+    EXPECT_LE(targeted.bytes_received, all.bytes_received);
+    if (world_size() == 1) {
+        EXPECT_EQ(all.bytes_received, 0u);
+        EXPECT_EQ(targeted.bytes_received, 0u);
+    } else {
+        // Allgather brings every other rank's spikes to each rank: (ranks - 1) copies of each, but
+        // for the last epoch's (from 299.5 ms), which no later epoch needs.
+        const auto copies = static_cast<std::uint64_t>(world_size() - 1) * sizeof(Spike);
+        const auto before_last = static_cast<std::uint64_t>(
+            std::count_if(all.spikes.begin(), all.spikes.end(), [](const Spike& s) { return s.time < 299.5 - 1e-9; }));
+        EXPECT_GE(all.bytes_received, copies * before_last);
+        EXPECT_LE(all.bytes_received, copies * all.spikes.size());
+        EXPECT_LT(targeted.bytes_received, all.bytes_received);
+    }
+}

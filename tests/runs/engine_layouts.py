@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """End-to-end: the real `engine` under mpirun writes bit-identical SONATA spike files for every
-rank count (1-4) and thread count (1-2), the files pass tools/check_sonata.py, and the run report
+rank count (1-4) and thread count (1-2), every exchange method with and without overlap, the files pass tools/check_sonata.py, and the run report
 holds one entry per rank with consistent totals.
 
 Usage: engine_layouts.py --engine BIN --model MODEL --work DIR [--ranks 1 2 3 4] [--threads 1 2]
@@ -90,15 +90,20 @@ def main():
     reference = None
     fingerprint = cells = None  # from the reference run's report, for the shuffled plan
     failures = 0
-    layouts = [(r, t, None) for r in args.ranks for t in args.threads]
-    layouts.append((max(args.ranks), max(args.threads), "shuffled"))
-    for ranks, threads, plan in layouts:
-        out = os.path.join(args.work, f"r{ranks}t{threads}" + (f"-{plan}" if plan else ""))
-        extra = []
+    layouts = [(r, t, None, ()) for r in args.ranks for t in args.threads]
+    top = max(args.ranks)
+    layouts += [(top, 1, None, ("--exchange", "targeted")), (top, 2, None, ("--exchange", "targeted", "--overlap")),
+                (top, 1, None, ("--overlap",))]
+    layouts.append((top, max(args.threads), "shuffled", ()))
+    layouts.append((top, max(args.threads), "shuffled", ("--exchange", "targeted", "--overlap")))
+    for ranks, threads, plan, exchange in layouts:
+        tag = "".join(x.lstrip("-")[0] for x in exchange)
+        out = os.path.join(args.work, f"r{ranks}t{threads}" + (f"-{plan}" if plan else "") + (f"-{tag}" if tag else ""))
+        extra = list(exchange)
         if plan:
             plan_file = os.path.join(args.work, "shuffled_plan.h5")
             write_shuffled_plan(plan_file, fingerprint, cells, ranks, threads)
-            extra = ["--plan", plan_file]
+            extra += ["--plan", plan_file]
         stdout = run_engine(args, ranks, threads, out, extra)
         spikes = os.path.join(out, "spikes.h5")
         check = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "check_sonata.py"), "--spikes", spikes],
@@ -143,7 +148,7 @@ def main():
             traces[n].keys() == reference_traces[n].keys()
             and all(np.array_equal(traces[n][k], reference_traces[n][k]) for k in traces[n]) for n in traces)
         same = same and same_traces
-        print(f"r{ranks}t{threads}{' ' + plan + ' plan' if plan else ''}: {total} spikes, {len(traces)} reports, "
+        print(f"r{ranks}t{threads}{' ' + plan + ' plan' if plan else ''}{' ' + ' '.join(exchange) if exchange else ''}: {total} spikes, {len(traces)} reports, "
               f"{'bit-identical' if same else 'DIFFERENT'}")
         failures += 0 if same else 1
 
