@@ -269,7 +269,7 @@ double measure_queue_cost(const MeasurementSettings& settings) {
     std::vector<PendingEvent> arrivals(per_epoch);
     for (std::uint32_t k = 0; k < per_epoch; ++k)
         arrivals[k] = PendingEvent{(1.0 + rng.uniform01()) * static_cast<double>(epoch_steps) * dt, 0.1,
-                                   rng.below(100000), k % 100, rng.below(cells), 0};
+                                   rng.below(100000), rng.below(cells), 0};
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;
     std::vector<double> costs;

@@ -20,8 +20,7 @@ static void BM_EventQueuePushTake(benchmark::State& state) {
     std::vector<PendingEvent> input(n);
     for (auto& e : input)
         e = PendingEvent{std::uniform_real_distribution<double>(0.0, 1.0)(rng), 0.1,
-                         static_cast<Gid>(rng() % 100000), static_cast<std::uint32_t>(rng() % 100),
-                         static_cast<std::uint32_t>(rng() % cells), 0};
+                         static_cast<std::uint32_t>(rng() % 10000000), static_cast<std::uint32_t>(rng() % cells), 0};
     EventQueue q(cells, 10, 0.1);
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;

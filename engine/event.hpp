@@ -12,6 +12,7 @@ struct Event {
     double time = 0.0;          // arrival time (ms): spike time + delay
     double weight = 0.0;
     std::uint32_t synapse = 0;
+    std::uint32_t order = 0;    // the event queue's tie-break (PendingEvent::order); in the padding
 };
 
 // Fixed-step delivery rule (NEURON's): an event is delivered at the step n whose start t_n = n*dt

@@ -5,21 +5,20 @@
 namespace parnet {
 
 namespace {
-bool canonical(const PendingEvent& a, const PendingEvent& b) {
+bool canonical(const Event& a, const Event& b) {
     if (a.time != b.time) return a.time < b.time;
-    if (a.source != b.source) return a.source < b.source;
-    return a.index < b.index;
+    return a.order < b.order;
 }
 
 // Lanes are short (a few events per cell and epoch): insertion sort beats std::sort there.
-void sort_lane(PendingEvent* first, PendingEvent* last) {
+void sort_lane(Event* first, Event* last) {
     if (last - first > 24) {
         std::sort(first, last, canonical);
         return;
     }
-    for (PendingEvent* i = first + 1; i < last; ++i) {
-        PendingEvent e = *i;
-        PendingEvent* j = i;
+    for (Event* i = first + 1; i < last; ++i) {
+        Event e = *i;
+        Event* j = i;
         for (; j > first && canonical(e, *(j - 1)); --j) *j = *(j - 1);
         *j = e;
     }
@@ -57,17 +56,15 @@ void EventQueue::take_epoch(std::int64_t epoch, Step end, std::vector<Event>& ev
     std::vector<PendingEvent>& due = bucket(epoch);
     if (end < (epoch + 1) * epoch_steps_)
         std::erase_if(due, [&](const PendingEvent& e) { return delivery_step(e.time, dt_) >= end; });
-    // Counting sort by target, then each lane by time, source, index.
+    // Counting sort by target straight into the lanes, then each lane by time and order.
     offsets.assign(cells_ + 1, 0);
     for (const auto& e : due) ++offsets[e.target + 1];
     for (std::uint32_t i = 0; i < cells_; ++i) offsets[i + 1] += offsets[i];
-    sorted_.resize(due.size());
+    events.resize(due.size());
     cursor_.assign(offsets.begin(), offsets.end() - 1);
-    for (const auto& e : due) sorted_[cursor_[e.target]++] = e;
-    for (std::uint32_t i = 0; i < cells_; ++i) sort_lane(sorted_.data() + offsets[i], sorted_.data() + offsets[i + 1]);
-    events.resize(sorted_.size());
-    for (std::size_t i = 0; i < sorted_.size(); ++i)
-        events[i] = Event{sorted_[i].time, sorted_[i].weight, sorted_[i].synapse};
+    for (const auto& e : due) events[cursor_[e.target]++] = Event{e.time, e.weight, e.synapse, e.order};
+    for (std::uint32_t i = 0; i < cells_; ++i)
+        if (offsets[i + 1] - offsets[i] > 1) sort_lane(events.data() + offsets[i], events.data() + offsets[i + 1]);
     due.clear();
     current_ = epoch + 1;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Pending events of one thread's cells, bucketed by the epoch in which they are delivered. Each
 // epoch the due bucket is handed out as per-cell lanes in the canonical order (time, source gid,
-// connection index), so a cell sees the same sequence whatever rank or thread it lives on.
+// connection index: see PendingEvent::order), so a cell sees the same sequence whatever rank or
+// thread it lives on.
 #include "event.hpp"
 #include "types.hpp"
 
@@ -13,8 +14,10 @@ namespace parnet {
 struct PendingEvent {
     double time = 0.0;
     double weight = 0.0;
-    Gid source = 0;
-    std::uint32_t index = 0;   // connection index at the target
+    // Orders a cell's events of equal time as (source gid, connection index) does: a thread's
+    // connections are stored by source gid, then cell, then index, and `order` is the position
+    // there (ThreadDomain), so comparing positions compares (source, index).
+    std::uint32_t order = 0;
     std::uint32_t target = 0;  // thread-local cell index
     std::uint32_t synapse = 0;
 };
@@ -42,7 +45,6 @@ private:
     double dt_;
     std::int64_t current_ = 0;                      // earliest epoch not yet taken
     std::vector<std::vector<PendingEvent>> ring_;   // bucket of epoch k at ring_[k % ring_.size()]
-    std::vector<PendingEvent> sorted_;              // scratch, kept to avoid reallocation
     std::vector<std::uint32_t> cursor_;
 };
 

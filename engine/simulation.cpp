@@ -3,6 +3,9 @@
 #include <omp.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +17,16 @@ namespace parnet {
 
 namespace {
 double now() { return omp_get_wtime(); }
+
+// Resident memory now (Linux /proc/self/statm: pages), 0 where unavailable.
+double resident_mb() {
+    std::FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0.0;
+    unsigned long size = 0, resident = 0;
+    const int read = std::fscanf(f, "%lu %lu", &size, &resident);
+    std::fclose(f);
+    return read == 2 ? static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0.0;
+}
 
 double thread_cpu_seconds() {
     timespec ts{};
@@ -177,6 +190,7 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     stats_.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+    stats_.rss_mb = resident_mb();
 }
 
 }  // namespace parnet

@@ -34,6 +34,7 @@ struct RankStats {
     std::uint64_t destinations = 0;     // ranks this rank sends its spikes to
     std::uint64_t events_delivered = 0;
     double peak_rss_mb = 0.0;           // the process's peak resident memory at the end of the run
+    double rss_mb = 0.0;                // its resident memory at the end of the run (the running size)
 };
 
 // How spikes travel between ranks (engine/exchange/spike_exchange.hpp). With overlap, epochs are

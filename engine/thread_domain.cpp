@@ -20,33 +20,46 @@ std::vector<std::vector<Gid>> by_kind(const Network& network, std::span<const Gi
 }  // namespace
 
 ThreadDomain::ThreadDomain(const Network& network, std::span<const Gid> gids) {
-    std::vector<std::pair<Gid, Target>> incoming;
-    for (const auto& list : by_kind(network, gids)) {
+    // Connections are made twice, target by target (cheap, and the same both times): once to
+    // count them per source, once to put each straight into its final place. No list of all
+    // connections is ever held beside the final table, so set-up peaks at the table's size.
+    const auto kinds = by_kind(network, gids);
+    std::vector<Gid> all_sources;
+    for (const auto& list : kinds)
+        for (Gid g : list)
+            for (const Connection& c : network.incoming(g)) {
+                all_sources.push_back(c.source);
+                min_delay_ = std::min(min_delay_, c.delay);
+            }
+    std::sort(all_sources.begin(), all_sources.end());
+    std::vector<SourceIndex::Range> ranges;
+    for (std::size_t i = 0; i < all_sources.size(); ++i) {
+        if (i == 0 || all_sources[i - 1] != all_sources[i]) {
+            sources_.push_back(all_sources[i]);
+            ranges.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i)});
+        }
+        ranges.back().end = static_cast<std::uint32_t>(i + 1);
+    }
+    const std::size_t connections = all_sources.size();
+    std::vector<Gid>().swap(all_sources);
+
+    targets_.resize(connections);
+    std::vector<std::uint32_t> cursor(ranges.size());
+    for (std::size_t i = 0; i < ranges.size(); ++i) cursor[i] = ranges[i].begin;
+    for (const auto& list : kinds) {
         group_first_.push_back(static_cast<std::uint32_t>(cells_));
         for (Gid g : list) {
             const auto cell = static_cast<std::uint32_t>(cells_++);
+            // Connections come in index order, so each source's range ends up in (cell, index) order.
             for (const Connection& c : network.incoming(g)) {
-                incoming.emplace_back(c.source, Target{c.delay, c.weight, cell, c.index, c.synapse});
-                min_delay_ = std::min(min_delay_, c.delay);
+                const auto k = static_cast<std::size_t>(
+                    std::lower_bound(sources_.begin(), sources_.end(), c.source) - sources_.begin());
+                targets_[cursor[k]++] = Target{c.delay, c.weight, cell, c.synapse};
             }
         }
         groups_.push_back(make_cell_group(network, list));
     }
     group_first_.push_back(static_cast<std::uint32_t>(cells_));
-
-    std::stable_sort(incoming.begin(), incoming.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    targets_.reserve(incoming.size());
-    std::vector<SourceIndex::Range> ranges;
-    for (std::size_t i = 0; i < incoming.size(); ++i) {
-        const Gid src = incoming[i].first;
-        if (i == 0 || incoming[i - 1].first != src) {
-            sources_.push_back(src);
-            ranges.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i)});
-        }
-        ranges.back().end = static_cast<std::uint32_t>(i + 1);
-        targets_.push_back(incoming[i].second);
-    }
     by_source_ = SourceIndex(sources_, ranges);
 }
 
@@ -61,7 +74,7 @@ void ThreadDomain::enqueue(std::span<const Spike> spikes) {
         const auto range = by_source_.find(s.source);
         for (std::uint32_t i = range.begin; i < range.end; ++i) {
             const Target& t = targets_[i];
-            queue_.push(PendingEvent{s.time + t.delay, t.weight, s.source, t.index, t.cell, t.synapse});
+            queue_.push(PendingEvent{s.time + t.delay, t.weight, i, t.cell, t.synapse});
         }
     }
 }

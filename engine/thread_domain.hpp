@@ -43,14 +43,16 @@ public:
     const std::vector<std::unique_ptr<CellGroup>>& groups() const { return groups_; }
 
 private:
-    // One incoming connection, stored under its source gid.
+    // One incoming connection, stored under its source gid: 24 bytes. The connection index at
+    // the target (the canonical tie-break) is not stored: within a source's range connections
+    // are in (cell, index) order, so their position breaks ties the same way.
     struct Target {
         double delay;
         double weight;
         std::uint32_t cell;     // thread-local cell index
-        std::uint32_t index;    // connection index at the target
         std::uint32_t synapse;
     };
+    static_assert(sizeof(Target) == 24);
 
     struct Probe {
         std::size_t trace, column, group, id;

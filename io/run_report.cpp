@@ -13,7 +13,7 @@
 namespace parnet::io {
 
 namespace {
-constexpr int stat_fields = 16;
+constexpr int stat_fields = 17;
 
 std::array<double, stat_fields> pack(const RankStats& s) {
     return {s.setup, s.compute, s.waiting, s.exchange, s.output,
@@ -21,7 +21,7 @@ std::array<double, stat_fields> pack(const RankStats& s) {
             static_cast<double>(s.source_gids), static_cast<double>(s.spikes_sent),
             static_cast<double>(s.spikes_received), static_cast<double>(s.events_delivered), s.peak_rss_mb,
             s.compute_cpu, static_cast<double>(s.bytes_received), static_cast<double>(s.epochs),
-            static_cast<double>(s.destinations)};
+            static_cast<double>(s.destinations), s.rss_mb};
 }
 
 RankStats unpack(const double* v) {
@@ -42,6 +42,7 @@ RankStats unpack(const double* v) {
     s.bytes_received = static_cast<std::uint64_t>(v[13]);
     s.epochs = static_cast<std::uint64_t>(v[14]);
     s.destinations = static_cast<std::uint64_t>(v[15]);
+    s.rss_mb = v[16];
     return s;
 }
 }  // namespace
@@ -116,7 +117,8 @@ void write_run_report(const std::filesystem::path& file, const RunReport& report
                    {"epochs", s.epochs},
                    {"destinations", s.destinations},
                    {"events_delivered", s.events_delivered},
-                   {"peak_rss_mb", s.peak_rss_mb}};
+                   {"peak_rss_mb", s.peak_rss_mb},
+                   {"rss_mb", s.rss_mb}};
         if (r < report.predicted_load.size()) entry["predicted_load"] = report.predicted_load[r];
         ranks.push_back(entry);
     }

@@ -148,17 +148,23 @@ void LifGroup::bucket_events(const Epoch& epoch, const EventLanes& events) {
                                    " (a lif cell has 0 = exc and 1 = inh)");
         return static_cast<std::size_t>(n - epoch.begin);
     };
+    // The step of each event is computed once, in the counting pass.
+    event_slot_.clear();
     for (std::size_t i = 0; i < gids_.size(); ++i)
-        for (const Event& e : events.lane(i)) ++step_first_input_[slot(e) + 1];
+        for (const Event& e : events.lane(i)) {
+            const std::size_t k = slot(e);
+            event_slot_.push_back(static_cast<std::uint32_t>(k));
+            ++step_first_input_[k + 1];
+        }
     for (std::size_t k = 0; k < steps; ++k) step_first_input_[k + 1] += step_first_input_[k];
     inputs_.resize(step_first_input_[steps]);
     fill_position_.assign(step_first_input_.begin(), step_first_input_.end());
     // Cells in order, each cell's lane in canonical order: within a step, a cell's weights are
     // added in the canonical order.
+    std::size_t j = 0;
     for (std::size_t i = 0; i < gids_.size(); ++i)
         for (const Event& e : events.lane(i))
-            inputs_[fill_position_[slot(e)]++] =
-                SynapticInput{static_cast<std::uint32_t>(i), e.synapse, e.weight};
+            inputs_[fill_position_[event_slot_[j++]]++] = SynapticInput{static_cast<std::uint32_t>(i), e.synapse, e.weight};
 }
 
 void LifGroup::apply_clamp_changes(Step n) {

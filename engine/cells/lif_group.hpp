@@ -82,6 +82,7 @@ private:
     // the epoch's events by delivery step (reused each epoch: no steady-state allocation)
     std::vector<std::uint32_t> step_first_input_;
     std::vector<std::uint32_t> fill_position_;
+    std::vector<std::uint32_t> event_slot_;   // per event of the epoch: its step within the epoch
     std::vector<SynapticInput> inputs_;
 };
 

@@ -1,4 +1,5 @@
-// Events reach each cell in canonical order (time, source gid, connection index), in their epoch.
+// Events reach each cell in canonical order (time, then order: the position of the connection in
+// its thread's table, which is sorted by source gid and connection index), in their epoch.
 #include "engine/event_queue.hpp"
 
 #include <gtest/gtest.h>
@@ -8,13 +9,14 @@ using namespace parnet;
 TEST(EventQueue, LanesAreCanonicalAndOnlyDueEventsLeave) {
     const double dt = 0.1;
     EventQueue q(3, 11, dt);  // epochs of 11 steps
-    // pushed out of order; weight encodes the expected position in the lane
-    q.push({1.0, 3, 7, 0, 1, 0});
-    q.push({0.5, 1, 9, 2, 1, 0});
-    q.push({1.0, 2, 5, 1, 1, 0});
-    q.push({1.0, 4, 7, 1, 1, 1});
-    q.push({2.0, 9, 1, 0, 1, 0});   // due later (step 20)
-    q.push({0.3, 7, 2, 0, 2, 0});
+    // pushed out of order; weight encodes the expected position in the lane; order as a thread's
+    // table gives it for (gid, index): gid * 100 + index
+    q.push({1.0, 3, 700, 1, 0});
+    q.push({0.5, 1, 902, 1, 0});
+    q.push({1.0, 2, 501, 1, 0});
+    q.push({1.0, 4, 701, 1, 1});
+    q.push({2.0, 9, 100, 1, 0});   // due later (step 20)
+    q.push({0.3, 7, 200, 2, 0});
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;
     q.take_epoch(0, 11, events, offsets);
@@ -43,7 +45,7 @@ TEST(EventQueue, DeliveryStepFollowsNeuronsHalfStepRule) {
 TEST(EventQueue, LongDelaysWaitInTheirEpochWhileTheRingGrows) {
     const double dt = 0.1;
     EventQueue q(2, 10, dt);  // 1 ms epochs
-    for (int k = 0; k < 60; ++k) q.push({0.5 + k, 1.0 * k, 1, 0, static_cast<std::uint32_t>(k % 2), 0});
+    for (int k = 0; k < 60; ++k) q.push({0.5 + k, 1.0 * k, 0, static_cast<std::uint32_t>(k % 2), 0});
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;
     for (int epoch = 0; epoch < 60; ++epoch) {
@@ -51,7 +53,7 @@ TEST(EventQueue, LongDelaysWaitInTheirEpochWhileTheRingGrows) {
         ASSERT_EQ(events.size(), 1u) << epoch;
         EXPECT_EQ(events[0].weight, epoch);
         EXPECT_EQ(offsets[1] - offsets[0], epoch % 2 == 0 ? 1u : 0u);
-        q.push({epoch + 100.5, -1, 2, 0, 0, 0});  // pushes far ahead keep arriving
+        q.push({epoch + 100.5, -1, 0, 0, 0});  // pushes far ahead keep arriving
     }
     EXPECT_EQ(q.size(), 60u);
 }
@@ -59,8 +61,8 @@ TEST(EventQueue, LongDelaysWaitInTheirEpochWhileTheRingGrows) {
 TEST(EventQueue, TheRunsShortLastEpochDropsEventsAfterTheEnd) {
     const double dt = 0.1;
     EventQueue q(1, 10, dt);
-    q.push({0.4, 1, 1, 0, 0, 0});   // step 4
-    q.push({0.75, 2, 1, 1, 0, 0});  // step 8: after a run ending at step 6
+    q.push({0.4, 1, 0, 0, 0});   // step 4
+    q.push({0.75, 2, 1, 0, 0});  // step 8: after a run ending at step 6
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;
     q.take_epoch(0, 6, events, offsets);
