@@ -56,7 +56,9 @@ void EventQueue::take_epoch(std::int64_t epoch, Step end, std::vector<Event>& ev
     std::vector<PendingEvent>& due = bucket(epoch);
     if (end < (epoch + 1) * epoch_steps_)
         std::erase_if(due, [&](const PendingEvent& e) { return delivery_step(e.time, dt_) >= end; });
-    // Counting sort by target straight into the lanes, then each lane by time and order.
+    // Counting sort by target straight into the lanes, then each lane by time and order. (A
+    // two-level sort, blocks of 4096 cells first, was measured slower up to 1e5 cells and only 9%
+    // faster at 1e6: the extra pass costs what the cache misses it saves.)
     offsets.assign(cells_ + 1, 0);
     for (const auto& e : due) ++offsets[e.target + 1];
     for (std::uint32_t i = 0; i < cells_; ++i) offsets[i + 1] += offsets[i];

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace parnet;
 
 TEST(EventQueue, LanesAreCanonicalAndOnlyDueEventsLeave) {
@@ -68,4 +70,39 @@ TEST(EventQueue, TheRunsShortLastEpochDropsEventsAfterTheEnd) {
     q.take_epoch(0, 6, events, offsets);
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].weight, 1);
+}
+
+TEST(EventQueue, LanesEqualAStableSortByTargetTimeAndOrder) {
+    // 20,000 cells, 60,000 events with many ties in time: every lane must equal a plain sort of
+    // the same events by (target, time, order).
+    const double dt = 0.1;
+    const std::uint32_t cells = 20000;
+    EventQueue q(cells, 10, dt);
+    std::vector<PendingEvent> pushed;
+    std::uint64_t x = 12345;
+    const auto next = [&x] { return x = x * 6364136223846793005ull + 1442695040888963407ull, x >> 33; };
+    for (int k = 0; k < 60000; ++k) {
+        // times on a coarse grid so that ties in time are common and the order decides
+        const PendingEvent e{0.05 * static_cast<double>(next() % 19), static_cast<double>(k),
+                             static_cast<std::uint32_t>(next() % 1000), static_cast<std::uint32_t>(next() % cells),
+                             static_cast<std::uint32_t>(next() % 2)};
+        pushed.push_back(e);
+        q.push(e);
+    }
+    std::vector<Event> events;
+    std::vector<std::uint32_t> offsets;
+    q.take_epoch(0, 10, events, offsets);
+    std::stable_sort(pushed.begin(), pushed.end(), [](const PendingEvent& a, const PendingEvent& b) {
+        if (a.target != b.target) return a.target < b.target;
+        if (a.time != b.time) return a.time < b.time;
+        return a.order < b.order;
+    });
+    ASSERT_EQ(events.size(), pushed.size());
+    ASSERT_EQ(offsets.size(), cells + 1u);
+    for (std::size_t i = 0; i < pushed.size(); ++i) {
+        ASSERT_EQ(events[i].weight, pushed[i].weight) << i;
+        ASSERT_EQ(events[i].synapse, pushed[i].synapse) << i;
+    }
+    for (std::uint32_t c = 0; c < cells; ++c)
+        for (std::uint32_t i = offsets[c]; i < offsets[c + 1]; ++i) ASSERT_EQ(pushed[i].target, c) << i;
 }
