@@ -46,7 +46,6 @@ private:
     std::int64_t current_ = 0;                      // earliest epoch not yet taken
     std::vector<std::vector<PendingEvent>> ring_;   // bucket of epoch k at ring_[k % ring_.size()]
     std::vector<std::uint32_t> cursor_;
-
 };
 
 }  // namespace parnet
