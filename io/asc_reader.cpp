@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <vector>
 
 namespace parnet::io {
@@ -26,7 +27,7 @@ struct Token {
 
 std::string describe(const Token& t) {
     switch (t.kind) {
-        case Tok::eof: return "the end of the file";
+        case Tok::eof: return "end of file";
         case Tok::number: return "the number " + t.s;
         case Tok::leftpar: return "'('";
         case Tok::rightpar: return "')'";
@@ -474,6 +475,14 @@ private:
     // newsec(): a child whose first point is not its parent's last point starts with a copy of
     // that point (with the child's first diameter).
     void new_section(std::size_t begin, std::size_t end) {
+        if (section_type_ != 1)  // a tree: NEURON would give a point without diameter no area
+            for (std::size_t k = begin; k < end; ++k)
+                if (!(points_[k].diam > 0)) {
+                    std::ostringstream message;
+                    message << name_ << ":" << point_line_[k] << ": a tree point with diameter " << points_[k].diam
+                            << "; expected (x y z d) with a positive d";
+                    throw input_error(message.str());
+                }
         AscPiece piece;
         Import3dSection& s = piece.section;
         s.type = section_type_;
@@ -514,11 +523,6 @@ std::vector<Import3dSection> connect_to_soma(std::vector<AscPiece> pieces, const
     if (sections.empty())
         throw input_error(name + ":" + std::to_string(pieces.empty() ? 1 : pieces[0].section.line) +
                           ": no soma contour and no tree; expected a (\"CellBody\" ...) contour and (Dendrite) or (Axon) trees");
-    for (const Import3dSection& s : sections)
-        for (std::size_t k = 0; k < s.raw.size(); ++k)
-            if (s.type != 1 && !(s.raw[k].diam > 0))
-                throw input_error(name + ":" + std::to_string(s.line) + ": a tree point with diameter " +
-                                  std::to_string(s.raw[k].diam) + "; expected (x y z d) with a positive d");
     if (!soma) {
         std::size_t roots = 0;
         for (const Import3dSection& s : sections)
