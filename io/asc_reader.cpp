@@ -28,14 +28,14 @@ struct Token {
 std::string describe(const Token& t) {
     switch (t.kind) {
         case Tok::eof: return "end of file";
-        case Tok::number: return "the number " + t.s;
+        case Tok::number: return "number " + t.s;
         case Tok::leftpar: return "'('";
         case Tok::rightpar: return "')'";
         case Tok::comma: return "','";
         case Tok::bar: return "'|'";
         case Tok::set: return "'Set'";
         case Tok::rgb: return "'RGB'";
-        case Tok::string: return "the string \"" + t.s + "\"";
+        case Tok::string: return "string \"" + t.s + "\"";
         case Tok::label: return "'" + t.s + "'";
         case Tok::error: return "'" + t.s + "'";
         case Tok::leftsp: return "'<'";
