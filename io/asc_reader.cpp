@@ -5,6 +5,7 @@
 #include "morphology_text.hpp"
 #include "neuron_contour.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -498,21 +499,53 @@ private:
     }
 };
 
-// connect2soma(): the soma contour first; every tree root connects logically (first = 1, through
-// the contour's centre with diam .01) to the soma at 0.5; then the contour becomes its centroid.
+struct Box {
+    double min[3], max[3];
+};
+
+Box bounding_box(const std::vector<Point3>& points) {
+    Box b{{points[0].x, points[0].y, points[0].z}, {points[0].x, points[0].y, points[0].z}};
+    for (const Point3& p : points) {
+        const double c[3] = {p.x, p.y, p.z};
+        for (int i = 0; i < 3; ++i) {
+            b.min[i] = std::min(b.min[i], c[i]);
+            b.max[i] = std::max(b.max[i], c[i]);
+        }
+    }
+    return b;
+}
+
+bool overlap_in_xy(const Box& a, const Box& b) {
+    for (int i = 0; i < 2; ++i)
+        if (a.min[i] > b.max[i] || b.min[i] > a.max[i]) return false;
+    return true;
+}
+
+// connect2soma(): soma contours first. Consecutive contours whose (x, y) bounding boxes overlap
+// are one soma, a stack (soma_contour_stack); every tree root connects logically (first = 1,
+// through a centre point that is not instantiated) to the soma at 0.5. The soma becomes NEURON's
+// centroid of its contour, or one circle per contour of a stack.
 std::vector<Import3dSection> connect_to_soma(std::vector<AscPiece> pieces, const std::string& name) {
     std::vector<Import3dSection> sections;
     std::vector<std::size_t> new_index(pieces.size());
-    std::optional<std::size_t> soma;
+    std::vector<std::vector<Point3>> stack;  // the soma's contours, in file order
+    std::uint32_t stack_end_line = 0;
     for (std::size_t i = 0; i < pieces.size(); ++i) {
         if (!pieces[i].contour) continue;
-        if (soma)
-            throw input_error(name + ":" + std::to_string(pieces[i].section.line) +
-                              ": a second soma contour (the first is at line " + std::to_string(sections[0].line) +
-                              "); expected one CellBody contour (soma stacks and several cells are not supported)");
-        soma = i;
-        new_index[i] = 0;
-        sections.push_back(pieces[i].section);
+        const Import3dSection& contour = pieces[i].section;
+        if (!stack.empty()) {
+            if (!overlap_in_xy(bounding_box(stack.back()), bounding_box(contour.raw)))
+                throw input_error(name + ":" + std::to_string(contour.line) +
+                                  ": a second soma (a contour apart from the one ending at line " +
+                                  std::to_string(stack_end_line) +
+                                  "); expected one cell: one CellBody contour, or a stack of overlapping ones");
+            stack.push_back(contour.raw);
+        } else {
+            stack.push_back(contour.raw);
+            new_index[i] = 0;
+            sections.push_back(contour);
+        }
+        stack_end_line = contour.line + static_cast<std::uint32_t>(contour.raw.size()) - 1;
     }
     for (std::size_t i = 0; i < pieces.size(); ++i) {
         if (pieces[i].contour) continue;
@@ -523,7 +556,7 @@ std::vector<Import3dSection> connect_to_soma(std::vector<AscPiece> pieces, const
     if (sections.empty())
         throw input_error(name + ":" + std::to_string(pieces.empty() ? 1 : pieces[0].section.line) +
                           ": no soma contour and no tree; expected a (\"CellBody\" ...) contour and (Dendrite) or (Axon) trees");
-    if (!soma) {
+    if (stack.empty()) {
         std::size_t roots = 0;
         for (const Import3dSection& s : sections)
             if (!s.parent && ++roots > 1)
@@ -531,15 +564,19 @@ std::vector<Import3dSection> connect_to_soma(std::vector<AscPiece> pieces, const
                                   ": a second tree but no soma contour; expected a (\"CellBody\" ...) contour the trees connect to");
         return sections;
     }
-    Import3dSection& body = sections[0];
-    const std::array<double, 3> centre = contour_center(body.raw);
     for (std::size_t i = 1; i < sections.size(); ++i) {
         Import3dSection& s = sections[i];
         if (s.parent) continue;
         s.parent = 0;
         s.parent_x = 0.5;
-        s.raw.insert(s.raw.begin(), Point3{centre[0], centre[1], centre[2], .01});
+        s.raw.insert(s.raw.begin(), Point3{0, 0, 0, .01});  // NEURON's connection point: never instantiated
         s.first = 1;
+    }
+    Import3dSection& body = sections[0];
+    if (stack.size() > 1) {
+        body.raw.clear();
+        for (const std::vector<Point3>& contour : stack) body.raw.push_back(contour_as_circle(contour));
+        return sections;
     }
     const auto centroid = contour_centroid(body.raw);
     if (!centroid)

@@ -271,6 +271,30 @@ std::array<double, 3> contour_center(const std::vector<Point3>& outline) {
     return resample_outline(x, y, z);
 }
 
+Point3 contour_as_circle(const std::vector<Point3>& outline) {
+    const std::size_t n = outline.size();
+    double perimeter = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Point3 &a = outline[i], &b = outline[(i + 1) % n];
+        const double dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
+        perimeter += std::sqrt(0.0 + dx * dx + dy * dy + dz * dz);
+    }
+    Vec x, y, z;
+    for (const Point3& p : outline) {
+        x.push_back(p.x);
+        y.push_back(p.y);
+        z.push_back(p.z);
+    }
+    const std::array<double, 3> centre = resample_outline(x, y, z);
+    Vec distance(x.size());
+    for (std::size_t k = 0; k < x.size(); ++k) {
+        const double dx = x[k] - centre[0], dy = y[k] - centre[1], dz = z[k] - centre[2];
+        distance[k] = std::sqrt(dx * dx + dy * dy + dz * dz);
+    }
+    constexpr double pi = 3.14159265358979323846;
+    return Point3{centre[0], centre[1], centre[2], mean(distance) + perimeter / (2 * pi)};
+}
+
 std::optional<std::vector<Point3>> contour_centroid(const std::vector<Point3>& outline) {
     if (outline.size() < 2) return std::nullopt;
     Vec x, y, z;

@@ -21,6 +21,12 @@ std::optional<std::vector<Point3>> contour_centroid(const std::vector<Point3>& o
 // along its (x, y) perimeter. NEURON connects trees to this point of the soma.
 std::array<double, 3> contour_center(const std::vector<Point3>& outline);
 
+// Import3d_Section.approximate_contour_by_circle(): the outline's centre (contour_center) and
+// NEURON's diameter for it, the mean distance of the resampled points from the centre plus the
+// closed 3-D perimeter over 2 pi. A soma given as a stack of contours is one such point per contour
+// (Import3d_GUI.contourstack2centroid).
+Point3 contour_as_circle(const std::vector<Point3>& outline);
+
 // Meschach's symmeig as NEURON 8.2's Matrix.symmeig runs it: eigenvalues, and the eigenvectors
 // as the columns of `vectors`. False if the QR iteration does not converge (non-finite input).
 bool symmetric_eigen(const std::array<std::array<double, 3>, 3>& matrix, std::array<double, 3>& values,

@@ -140,10 +140,16 @@ TEST(MalformedAsc, NoSomaForSeveralTrees) {
 
 const std::string body = "(\"CellBody\"\n (CellBody)\n (0 0 0 1)\n (2 1 0 1)\n (1 3 0 1)\n (-1 2 0 1)\n)\n";
 
-TEST(MalformedAsc, TwoSomaContours) {
+const std::string body_apart = "(\"CellBody\"\n (CellBody)\n (100 0 0 1)\n (102 1 0 1)\n (101 3 0 1)\n)\n";
+
+TEST(MalformedAsc, TwoCells) {
+    EXPECT_EQ(asc_error(body + body_apart + tree),
+              "bad.asc:10: a second soma (a contour apart from the one ending at line 6); expected one cell: one CellBody "
+              "contour, or a stack of overlapping ones");
+    // The same contour twice is a stack of two circles at one place: a soma of zero length.
     EXPECT_EQ(asc_error(body + body + tree),
-              "bad.asc:10: a second soma contour (the first is at line 3); expected one CellBody contour (soma stacks "
-              "and several cells are not supported)");
+              "bad.asc:3: section soma[0] has zero length (all its 2 points coincide); expected points that span a "
+              "length (NEURON would make it 1e-9 um long)");
 }
 
 TEST(MalformedAsc, DegenerateSomaContour) {

@@ -3,7 +3,7 @@
 Generates random SWC files (every soma form: none, one point, NeuroMorpho's three points, a
 chain, an outline of points, a branched soma; random trees with type changes, coincident points,
 id gaps) and random Neurolucida files (irregular rotated CellBody contours, sometimes closed,
-random split trees), reads each with NEURON (morphology_import3d.py --one) and with parnet
+random split trees, sometimes a soma stack of several contours), reads each with NEURON (morphology_import3d.py --one) and with parnet
 (build/bin/morphology --json), and compares section names, parents, parent_x and every pt3d value
 exactly. Files parnet refuses must be ones where NEURON makes a section of (almost) zero length.
 
@@ -102,8 +102,10 @@ def random_branch(rng, x, y, z, d, depth):
 
 def random_asc(rng):
     cx, cy, cz = rng.uniform(-20, 20), rng.uniform(-20, 20), rng.uniform(-5, 5)
-    text = '("CellBody"\n (CellBody)\n'
-    text += ''.join(' (%s %s %s 0.1)\n' % p for p in random_contour(rng, cx, cy, cz)) + ')\n'
+    text = ''
+    for level in range(1 if rng.random() < 0.7 else rng.randint(2, 4)):  # else a soma stack
+        text += '("CellBody"\n (CellBody)\n'
+        text += ''.join(' (%s %s %s 0.1)\n' % p for p in random_contour(rng, cx, cy, cz + 1.5 * level)) + ')\n'
     for t in range(rng.randint(1, 4)):
         text += '( (%s)\n' % rng.choice(['Dendrite', 'Axon', 'Apical'])
         text += random_branch(rng, cx + rng.uniform(-3, 3), cy + rng.uniform(-3, 3), cz, rng.uniform(0.5, 3), 0) + ')\n'
@@ -141,10 +143,13 @@ def main():
     parser.add_argument('--count', type=int, default=150, help='random files of each kind')
     parser.add_argument('--binary', default=os.path.join(REPO, 'build', 'bin', 'morphology'))
     parser.add_argument('--keep', action='store_true', help='keep the generated files')
+    parser.add_argument('--kinds', default='swc,asc', help='which readers to check (swc, asc or both)')
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix='parnet-morphology-')
     failures = 0
     for kind, make, seed in (('swc', random_swc, 12345), ('asc', random_asc, 777)):
+        if kind not in args.kinds.split(','):
+            continue
         rng = random.Random(seed)
         refused = mismatches = 0
         for i in range(args.count):
