@@ -28,21 +28,19 @@ void sort_lane(Event* first, Event* last) {
 EventQueue::EventQueue(std::uint32_t cells, Step epoch_steps, double dt)
     : cells_(cells), epoch_steps_(std::max<Step>(1, epoch_steps)), dt_(dt), ring_(4) {}
 
-std::vector<PendingEvent>& EventQueue::bucket(std::int64_t epoch) {
-    epoch = std::max(epoch, current_);
+void EventQueue::grow(std::int64_t epoch) {
+    // Keeps every pending bucket at its epoch's new slot.
     const auto span = static_cast<std::size_t>(epoch - current_ + 1);
-    if (span > ring_.size()) {
-        // Grow the ring, keeping every pending bucket at its epoch's new slot.
-        std::vector<std::vector<PendingEvent>> grown(std::max(span, 2 * ring_.size()));
-        for (std::int64_t k = current_; k < current_ + static_cast<std::int64_t>(ring_.size()); ++k)
-            grown[static_cast<std::size_t>(k) % grown.size()] = std::move(ring_[static_cast<std::size_t>(k) % ring_.size()]);
-        ring_ = std::move(grown);
-    }
-    return ring_[static_cast<std::size_t>(epoch) % ring_.size()];
+    std::vector<std::vector<PendingEvent>> grown(std::max(span, 2 * ring_.size()));
+    for (std::int64_t k = current_; k < current_ + static_cast<std::int64_t>(ring_.size()); ++k)
+        grown[static_cast<std::size_t>(k) % grown.size()] = std::move(ring_[static_cast<std::size_t>(k) % ring_.size()]);
+    ring_ = std::move(grown);
 }
 
-void EventQueue::push(const PendingEvent& e) {
-    bucket(delivery_step(e.time, dt_) / epoch_steps_).push_back(e);
+std::vector<PendingEvent>& EventQueue::bucket(std::int64_t epoch) {
+    epoch = std::max(epoch, current_);
+    if (epoch - current_ >= static_cast<std::int64_t>(ring_.size())) grow(epoch);
+    return ring_[static_cast<std::size_t>(epoch) % ring_.size()];
 }
 
 std::size_t EventQueue::size() const {

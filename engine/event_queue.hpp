@@ -6,6 +6,7 @@
 #include "event.hpp"
 #include "types.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -27,7 +28,12 @@ public:
     // epoch_steps: steps per epoch; dt: the step, for the delivery rule.
     EventQueue(std::uint32_t cells, Step epoch_steps, double dt);
 
-    void push(const PendingEvent& e);
+    // Inline: called once per event (the hottest call of a point network).
+    void push(const PendingEvent& e) {
+        const std::int64_t epoch = std::max(delivery_step(e.time, dt_) / epoch_steps_, current_);
+        if (epoch - current_ >= static_cast<std::int64_t>(ring_.size())) grow(epoch);
+        ring_[static_cast<std::size_t>(epoch) % ring_.size()].push_back(e);
+    }
     std::size_t size() const;
 
     // Removes the events delivered during epoch `epoch` (steps [epoch*D, (epoch+1)*D)) and returns
@@ -39,6 +45,7 @@ public:
 
 private:
     std::vector<PendingEvent>& bucket(std::int64_t epoch);
+    void grow(std::int64_t epoch);   // makes the ring long enough to hold `epoch`
 
     std::uint32_t cells_;
     Step epoch_steps_;
