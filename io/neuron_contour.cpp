@@ -261,16 +261,6 @@ bool symmetric_eigen(const Matrix3& matrix, std::array<double, 3>& values, Matri
     return tridiagonal_eigen(values.data(), b, vectors);
 }
 
-std::array<double, 3> contour_center(const std::vector<Point3>& outline) {
-    Vec x, y, z;
-    for (const Point3& p : outline) {
-        x.push_back(p.x);
-        y.push_back(p.y);
-        z.push_back(p.z);
-    }
-    return resample_outline(x, y, z);
-}
-
 Point3 contour_as_circle(const std::vector<Point3>& outline) {
     const std::size_t n = outline.size();
     double perimeter = 0;

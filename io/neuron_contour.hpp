@@ -17,11 +17,8 @@ namespace parnet::io {
 // (all points on a line or a circle NEURON cannot orient).
 std::optional<std::vector<Point3>> contour_centroid(const std::vector<Point3>& outline);
 
-// Import3d_Section.contourcenter(): the mean of the outline resampled at 101 points evenly spaced
-// along its (x, y) perimeter. NEURON connects trees to this point of the soma.
-std::array<double, 3> contour_center(const std::vector<Point3>& outline);
-
-// Import3d_Section.approximate_contour_by_circle(): the outline's centre (contour_center) and
+// Import3d_Section.approximate_contour_by_circle(): the outline's centre (the mean of the outline
+// resampled at 101 points evenly spaced along its (x, y) perimeter, NEURON's contourcenter) and
 // NEURON's diameter for it, the mean distance of the resampled points from the centre plus the
 // closed 3-D perimeter over 2 pi. A soma given as a stack of contours is one such point per contour
 // (Import3d_GUI.contourstack2centroid).
