@@ -1,6 +1,6 @@
 #pragma once
-// Everything parnet says over MPI during a run: the spike exchange (counts by MPI_Allgather,
-// payload by MPI_Allgatherv) and the few reductions of set-up and reporting.
+// The few collectives of set-up and reporting (reductions, and gathering every rank's spikes for
+// tests and summaries). The epoch loop's spike exchange is engine/exchange/.
 #include "types.hpp"
 
 #include <mpi.h>
