@@ -139,7 +139,8 @@ SegmentSet region_segments(const CableCellDescription& cell, const Placement& pl
 void apply_placement(CableCellDescription& cell, const Placement& placement) {
     const std::size_t n = cell.sections.size();
     if (placement.section_types.size() != n) throw std::invalid_argument("placement: one type per section needed");
-    std::vector<std::optional<NsegRule>> rule(n, placement.nseg);
+    std::vector<std::optional<NsegRule>> rule = placement.nseg;
+    rule.resize(n);
     for (const auto& entry : placement.biophysics) {
         if (!entry.cm && !entry.Ra && !entry.nseg) continue;
         const SegmentSet s = resolve(cell, placement, entry.region, {}, 0);

@@ -54,7 +54,9 @@ struct Placement {
     std::vector<int> section_types;                 // per section of the cell
     std::map<std::string, Region> regions;          // user regions (built-in: all, soma, axon, dend, apic)
     std::vector<BiophysicsEntry> biophysics;
-    std::optional<NsegRule> nseg;                   // for sections no entry gives a rule
+    // Per section (or empty): the nseg rule before the entries' (a cell-wide default); none
+    // keeps the section's ncomp unless an entry gives a rule.
+    std::vector<std::optional<NsegRule>> nseg;
     std::uint32_t origin_section = 0;
     double origin_x = 0.5;
 };
