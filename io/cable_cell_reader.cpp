@@ -1,5 +1,6 @@
 #include "cable_cell_reader.hpp"
 
+#include "engine/cable/axon_stub.hpp"
 #include "io/morphology_reader.hpp"
 #include "io/placement_reader.hpp"
 
@@ -214,7 +215,7 @@ void read_morphology_sections(const JsonObject& cell, CableCellDescription& out,
 }  // namespace
 
 std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell) {
-    cell.allow_only({"sections", "morphology", "regions", "biophysics", "nseg", "distance_origin", "synapses",
+    cell.allow_only({"sections", "morphology", "axon", "regions", "biophysics", "nseg", "distance_origin", "synapses",
                      "detector", "v_init", "celsius", "hh_rates", "cm", "Ra", "calcium"});
     auto out = std::make_shared<CableCellDescription>();
     const double cm = cell.non_negative("cm", 1.0);
@@ -237,12 +238,33 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
         read_morphology_sections(cell, *out, types, cm, Ra);
     }
 
+    // BluePyOpt's axon stub replaces the axon before anything is placed (docs/morphology.md).
+    bool stub = false;
+    if (cell.has("axon")) {
+        const JsonObject axon = cell.object("axon");
+        axon.allow_only({"replace", "length", "nseg"});
+        axon.choice("replace", {"stub"});
+        cable::AxonStub options;
+        options.length = axon.positive("length", options.length);
+        options.nseg = static_cast<std::uint32_t>(axon.has("nseg") ? axon.positive_integer("nseg") : options.nseg);
+        try {
+            cable::replace_axon_by_stub(*out, types, options);
+        } catch (const std::invalid_argument& e) {
+            axon.fail("replace", std::string("a cell the stub can attach to (") + e.what() + ")");
+        }
+        stub = true;
+    }
+
     // Regions and biophysics (docs/morphology.md), after the sections' own fields.
     if (cell.has("regions") || cell.has("biophysics") || cell.has("nseg") || cell.has("distance_origin")) {
         cable::Placement placement = read_placement(cell, *out, types);
-        if (cell.has("sections") && !placement.nseg.empty())
-            for (std::size_t i = 0; i < sections.size(); ++i)
-                if (sections[i].contains("ncomp")) placement.nseg[i].reset();   // its own ncomp stands
+        if (!placement.nseg.empty())
+            for (std::size_t i = 0; i < out->sections.size(); ++i)
+                for (const json& given : sections)   // a section's own ncomp stands
+                    if (given.contains("ncomp") && given.value("name", std::string()) == out->sections[i].name)
+                        placement.nseg[i].reset();
+        if (stub && !placement.nseg.empty())   // the stub keeps its nseg unless an entry sets one
+            for (std::size_t i = out->sections.size() - 2; i < out->sections.size(); ++i) placement.nseg[i].reset();
         try {
             cable::apply_placement(*out, placement);
         } catch (const std::invalid_argument& e) {
