@@ -807,7 +807,7 @@ std::unique_ptr<CellGroup> make_cable_group(const Network& network, std::span<co
         if (population.kind != CellKind::cable || !population.cable)
             throw std::logic_error("make_cable_group: gid " + std::to_string(g) +
                                    " is not a cable cell with a description");
-        cells.push_back({g, population.cable, network.clamps_on(g)});
+        cells.push_back({g, population.cable_of(g), network.clamps_on(g)});
     }
     return std::make_unique<CableGroup>(std::move(cells), network.model().run.dt);
 }
