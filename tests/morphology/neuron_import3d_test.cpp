@@ -1,7 +1,9 @@
 // parnet's SWC and Neurolucida readers against NEURON 8.2's Import3d on every file of
 // tests/data/morphology/: the same sections (by name), parents, parent_x and pt3d lists
 // (reference: tools/neuron_reference/morphology_import3d.py).
+#include "io/asc_reader.hpp"
 #include "io/morphology_reader.hpp"
+#include "io/swc_reader.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -100,6 +102,61 @@ TEST(NeuronImport3d, AscFilesGiveNeuronsSections) {
             ++files;
         }
     if (files == 0) GTEST_SKIP() << "no Neurolucida file in the reference yet";
+}
+
+}  // namespace
+}  // namespace parnet
+
+namespace parnet {
+namespace {
+
+std::string file_text(const std::string& file) {
+    std::ifstream in(std::string(PARNET_SOURCE_DIR) + "/" + file);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string with_crlf(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\n') out += '\r';
+        out += c;
+    }
+    return out;
+}
+
+void expect_same_sections(const Morphology& a, const Morphology& b) {
+    ASSERT_EQ(a.sections.size(), b.sections.size());
+    for (std::size_t i = 0; i < a.sections.size(); ++i) {
+        EXPECT_EQ(a.sections[i].name, b.sections[i].name);
+        EXPECT_EQ(a.sections[i].parent, b.sections[i].parent);
+        EXPECT_EQ(a.sections[i].parent_x, b.sections[i].parent_x);
+        ASSERT_EQ(a.sections[i].points.size(), b.sections[i].points.size());
+        for (std::size_t k = 0; k < a.sections[i].points.size(); ++k) {
+            EXPECT_EQ(a.sections[i].points[k].x, b.sections[i].points[k].x);
+            EXPECT_EQ(a.sections[i].points[k].diam, b.sections[i].points[k].diam);
+        }
+    }
+}
+
+// NEURON reads files with Windows line ends the same (checked by hand with NEURON 8.2.2).
+TEST(NeuronImport3d, WindowsLineEndsReadTheSame) {
+    for (const char* file : {"tests/data/morphology/soma_one_point.swc", "tests/data/morphology/dendrite_root.swc"})
+        expect_same_sections(io::parse_swc(with_crlf(file_text(file)), file), io::parse_swc(file_text(file), file));
+    for (const char* file : {"tests/data/morphology/contour_soma.asc", "tests/data/morphology/single_tree.asc"})
+        expect_same_sections(io::parse_asc(with_crlf(file_text(file)), file), io::parse_asc(file_text(file), file));
+}
+
+// parnet's order is Import3d's: sections in the order their first point appears in the file
+// (the soma contour first for Neurolucida), so the root is sections[0] and parents precede children.
+TEST(NeuronImport3d, SectionsInImport3dOrder) {
+    const Morphology m = io::read_morphology(std::string(PARNET_SOURCE_DIR) + "/tests/data/morphology/soma_one_point.swc");
+    std::vector<std::string> names;
+    for (const MorphologySection& s : m.sections) names.push_back(s.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"soma[0]", "dend[0]", "dend[1]", "dend[2]", "axon[0]", "apic[0]",
+                                               "apic[1]", "apic[2]", "dend[3]", "dend[4]", "dend[5]", "dend[6]"}));
+    EXPECT_EQ(m.sections[0].line, 7u);
+    EXPECT_EQ(m.sections[1].line, 8u);
+    EXPECT_EQ(m.sections[9].type, 3);
 }
 
 }  // namespace
