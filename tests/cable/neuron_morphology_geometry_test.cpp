@@ -90,6 +90,42 @@ TEST(NeuronMorphologyGeometry, AreasResistancesLengthsAndNsegEqualNeurons) {
     EXPECT_LT(worst, 1e-12);
 }
 
+// The readers' test files (SWC soma styles, Neurolucida contours, soma stacks) through the whole
+// pipeline: read as Import3d does, nseg by d_lambda, geometry and distances as NEURON's.
+TEST(NeuronMorphologyGeometry, MorphologyFilesGiveNeuronsSegments) {
+    const auto ref = load_reference("morphology_geometry.json");
+    ASSERT_GE(ref["files"].size(), 9u);
+    double worst = 0.0;
+    for (const auto& f : ref["files"]) {
+        const std::string file = f["file"].get<std::string>();
+        SCOPED_TRACE(file);
+        const auto cell = cable_test::read_cell(R"({"morphology": ")" + std::string(PARNET_SOURCE_DIR) + "/" + file +
+                                                    R"(", "Ra": 100, "cm": 1, "nseg": {"d_lambda": 0.1, "frequency": 100}})",
+                                                "populations[0].cell");
+        ASSERT_EQ(cell->sections.size(), f["neuron"].size());
+        const auto distance = cable::PathDistance(*cell).to_segment_centres(0, 0.5);
+        for (const auto& n : f["neuron"]) {   // NEURON lists its sections in its own order
+            const auto idx = cell->section_index(n["name"].get<std::string>());
+            ASSERT_TRUE(idx.has_value()) << n["name"];
+            const std::size_t i = *idx;
+            const CableSection& sec = cell->sections[i];
+            ASSERT_EQ(sec.ncomp, n["nseg"].get<std::uint32_t>()) << sec.name;
+            const auto g = cable::section_geometry(sec);
+            worst = std::max({worst, relative(g.length, n["L"].get<double>()),
+                              relative(cable::lambda_f(sec, 100.0), n["lambda_f_100"].get<double>())});
+            for (std::uint32_t k = 0; k < sec.ncomp; ++k) {
+                worst = std::max(worst, relative(g.area[k], n["area"][k].get<double>()));
+                worst = std::max(worst, std::fabs(distance[i][k] - n["distance"][k].get<double>()) /
+                                            std::max(1.0, n["distance"][k].get<double>()));
+            }
+            for (std::uint32_t k = 0; k <= sec.ncomp; ++k)
+                worst = std::max(worst, relative(1.0 / g.rinv[k], n["ri"][k].get<double>()));
+        }
+    }
+    std::printf("largest relative difference from NEURON: %.3g\n", worst);
+    EXPECT_LT(worst, 1e-12);
+}
+
 // A cylinder given as two 3-D points has NEURON's cylinder geometry within rounding.
 TEST(SectionGeometry, TwoPointCylinderMatchesTheCylinderFormulas) {
     CableSection cyl;

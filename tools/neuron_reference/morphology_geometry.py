@@ -13,8 +13,15 @@ random_tree  15 sections of jittered points with non-round coordinates (single-p
              matters); nseg by d_lambda 0.1 at 100 Hz (int((L/(0.1*lambda_f(100))+0.9)/2)*2+1),
              Ra and cm differing by section
 The cells (points, parents, Ra, cm, nseg rule) are written with the values, so the test builds
-the same cells. Writes tests/data/neuron/morphology_geometry.json.
+the same cells.
+Then every morphology file of tests/data/morphology (the readers' test files: SWC soma styles,
+Neurolucida contours and soma stacks) read by Import3d (Import3d_SWC_read or
+Import3d_Neurolucida3, Import3d_GUI.instantiate), Ra 100, cm 1, nseg by d_lambda 0.1 at 100 Hz,
+with the same values per section (the test reads the files with parnet's readers).
+Writes tests/data/neuron/morphology_geometry.json.
 """
+import glob
+import os
 import math
 import random
 
@@ -119,6 +126,24 @@ def measure(cell):
     return out
 
 
+def measure_file(path):
+    for s in list(h.allsec()):
+        h.delete_section(sec=s)
+    reader = h.Import3d_SWC_read() if path.lower().endswith('.swc') else h.Import3d_Neurolucida3()
+    reader.quiet = 1
+    reader.input(path)
+    h.Import3d_GUI(reader, 0).instantiate(None)
+    secs = list(h.allsec())
+    for sec in secs:
+        sec.Ra, sec.cm = 100, 1
+        sec.nseg = int((sec.L / (0.1 * h.lambda_f(100, sec=sec)) + 0.9) / 2) * 2 + 1
+    soma = [s for s in secs if s.name().startswith('soma')]
+    h.distance(0, (soma[0] if soma else secs[0])(0.5))
+    return [{'name': sec.name(), 'L': sec.L, 'nseg': sec.nseg, 'lambda_f_100': h.lambda_f(100, sec=sec),
+             'area': [seg.area() for seg in sec], 'ri': [seg.ri() for seg in sec] + [sec(1).ri()],
+             'distance': [h.distance(seg) for seg in sec]} for sec in secs]
+
+
 def main():
     h.load_file('stdlib.hoc')   # lambda_f
     out = common.header(__file__, __doc__.strip())
@@ -127,6 +152,13 @@ def main():
         cell = make()
         out['cells'].append({'name': name, 'sections': cell, 'neuron': measure(cell)})
         print(name, sum(s['nseg'] for s in out['cells'][-1]['neuron']), 'segments')
+    h.load_file('import3d.hoc')
+    for path in sorted(glob.glob(os.path.join(common.REPO, 'tests', 'data', 'morphology', '*.[sa][ws][cc]'))):
+        for s in list(h.allsec()):
+            h.delete_section(sec=s)
+        rel = os.path.relpath(path, common.REPO)
+        out['files'] = out.get('files', []) + [{'file': rel, 'neuron': measure_file(path)}]
+        print(rel, sum(s['nseg'] for s in out['files'][-1]['neuron']), 'segments')
     common.write('morphology_geometry.json', out)
 
 
