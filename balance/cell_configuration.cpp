@@ -31,12 +31,12 @@ std::uint32_t synapse_count(const Population& population) {
 
 }  // namespace
 
-std::string configuration_key(const Population& population, double dt) {
+std::string configuration_key(const Population& population, double dt, std::size_t variant) {
     std::ostringstream key;
     key << to_string(population.kind);
     if (population.kind == CellKind::spike_source) key << ' ' << source_model_name(population.source_model);
     if (population.kind == CellKind::cable) {
-        const CableCellDescription& cell = *population.cable;
+        const CableCellDescription& cell = *population.cable_variant(variant);
         std::uint64_t hh = 0, pas = 0, cahva = 0, sk = 0;
         for (const auto& s : cell.sections) {
             if (s.hh) hh += s.ncomp;
@@ -60,23 +60,32 @@ ConfigurationIndex classify_cells(const Model& model) {
     std::map<std::string, std::uint32_t> by_key;
     for (std::size_t p = 0; p < model.populations.size(); ++p) {
         const Population& pop = model.populations[p];
-        const std::string key = configuration_key(pop, model.run.dt);
-        auto [it, fresh] = by_key.emplace(key, static_cast<std::uint32_t>(index.configurations.size()));
-        if (fresh) {
-            CellConfiguration c;
-            c.key = key;
-            c.kind = pop.kind;
-            c.synapses = synapse_count(pop);
-            if (pop.kind == CellKind::cable) {
-                c.compartments = pop.cable->compartment_count();
-                c.block_lanes = static_cast<std::uint32_t>(CableGroup::lanes);
+        index.of_variant.emplace_back();
+        for (std::size_t v = 0; v < pop.variant_count(); ++v) {
+            if (pop.variant_cells(v) == 0) {   // fewer cells than morphologies
+                index.of_variant.back().push_back(index.of_variant.back().front());
+                continue;
             }
-            index.configurations.push_back(c);
+            const std::string key = configuration_key(pop, model.run.dt, v);
+            auto [it, fresh] = by_key.emplace(key, static_cast<std::uint32_t>(index.configurations.size()));
+            if (fresh) {
+                CellConfiguration c;
+                c.key = key;
+                c.kind = pop.kind;
+                c.synapses = synapse_count(pop);
+                if (pop.kind == CellKind::cable) {
+                    c.compartments = pop.cable_variant(v)->compartment_count();
+                    c.block_lanes = static_cast<std::uint32_t>(CableGroup::lanes);
+                }
+                index.configurations.push_back(c);
+            }
+            CellConfiguration& c = index.configurations[it->second];
+            c.populations.push_back(p);
+            c.variants.push_back(static_cast<std::uint32_t>(v));
+            c.cells += pop.variant_cells(v);
+            index.of_variant.back().push_back(it->second);
         }
-        CellConfiguration& c = index.configurations[it->second];
-        c.populations.push_back(p);
-        c.cells += pop.count;
-        index.of_population.push_back(it->second);
+        index.of_population.push_back(index.of_variant.back().front());
     }
     return index;
 }

@@ -35,13 +35,15 @@ std::vector<Gid> sample_gids(const Model& model, const CellConfiguration& config
     gids.reserve(k);
     for (std::uint64_t i = 0; i < k; ++i) {
         std::uint64_t position = i * total / k;  // position among the configuration's cells
-        for (std::size_t p : configuration.populations) {
-            const Population& pop = model.populations[p];
-            if (position < pop.count) {
-                gids.push_back(pop.first + static_cast<Gid>(position));
+        for (std::size_t e = 0; e < configuration.populations.size(); ++e) {
+            const Population& pop = model.populations[configuration.populations[e]];
+            const std::size_t variant = configuration.variants[e];
+            const Gid cells = pop.variant_cells(variant);
+            if (position < cells) {   // the position-th cell of this variant
+                gids.push_back(pop.first + static_cast<Gid>(variant + position * pop.variant_count()));
                 break;
             }
-            position -= pop.count;
+            position -= cells;
         }
     }
     return gids;
@@ -101,7 +103,11 @@ std::vector<InputChannel> model_input(const Network& network, const CellConfigur
         double rate = 0.0;  // mean over the source population, Hz
         for (Gid g = src.first; g < src.first + src.count; ++g) rate += rates[g];
         rate /= std::max<Gid>(1, src.count);
-        const double share = static_cast<double>(tgt.count) / static_cast<double>(configuration.cells);
+        double cells_here = 0.0;   // of the target population in this configuration
+        for (std::size_t e = 0; e < configuration.populations.size(); ++e)
+            if (configuration.populations[e] == proj.target)
+                cells_here += static_cast<double>(tgt.variant_cells(configuration.variants[e]));
+        const double share = cells_here / static_cast<double>(configuration.cells);
         const double per_ms = indegree * rate / 1000.0 * share;
         if (!(per_ms > 0)) continue;
         // Projections alike (many populations of one kind fed the same way) share one train.

@@ -22,7 +22,7 @@ constexpr double point_event = 7.0e-8;             // queue and delivery of one 
 constexpr double cable_event = 8.0e-8;
 }  // namespace
 
-ConfigurationCost static_cost(const Population& population, double dt) {
+ConfigurationCost static_cost(const Population& population, double dt, std::size_t variant) {
     const double steps_per_ms = 1.0 / dt;
     ConfigurationCost cost;
     cost.source = "static";
@@ -39,7 +39,7 @@ ConfigurationCost static_cost(const Population& population, double dt) {
         cost.seconds_per_event = point_event;
         break;
     case CellKind::cable: {
-        const CableCellDescription& cell = *population.cable;
+        const CableCellDescription& cell = *population.cable_variant(variant);
         double per_step = cable_per_step + cable_per_compartment_step * static_cast<double>(cell.compartment_count());
         per_step += species_per_compartment_step * static_cast<double>(cell.species_count()) *
                     static_cast<double>(cell.compartment_count());

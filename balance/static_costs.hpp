@@ -8,6 +8,6 @@
 
 namespace parnet::balance {
 
-ConfigurationCost static_cost(const Population& population, double dt);
+ConfigurationCost static_cost(const Population& population, double dt, std::size_t variant = 0);
 
 }  // namespace parnet::balance

@@ -6,6 +6,7 @@
 #include "engine/cable/cable_cell.hpp"
 #include "engine/cable/cable_group.hpp"
 #include "engine/event.hpp"
+#include "io/cable_cell_reader.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -103,6 +104,21 @@ std::shared_ptr<CableCellDescription> hh_point(RateEvaluation rates) {
     return cell;
 }
 
+// A reconstructed cell of about 1,000 compartments: examples/morphologies/small_pyramid.swc
+// (54 sections), nseg 1 + 2*int(L/9), hh on soma and axon, pas elsewhere
+// (tools/neuron_reference/time_neuron.py's pyramid_1000).
+std::shared_ptr<CableCellDescription> pyramid_1000(RateEvaluation rates) {
+    const std::string text = R"({"morphology": ")" + std::string(PARNET_SOURCE_DIR) +
+                             R"(/examples/morphologies/small_pyramid.swc", "Ra": 100, "nseg": {"per_length": 9},
+        "biophysics": [{"region": "soma", "mechanisms": {"hh": {}}}, {"region": "axon", "mechanisms": {"hh": {}}},
+                       {"region": "dend", "mechanisms": {"pas": {"g": 5e-5, "e": -65}}},
+                       {"region": "apic", "mechanisms": {"pas": {"g": 5e-5, "e": -65}}}]})";
+    const auto value = io::json::parse(text);
+    auto cell = std::make_shared<CableCellDescription>(*io::read_cable_cell(io::JsonObject(value, "cell", "bench")));
+    cell->hh_rates = rates;
+    return cell;
+}
+
 // range(0): cells in the group; range(1): 0 table rates, 1 exact rates. Each cell has a clamp
 // at its root section's middle that makes it fire (spike detection included in the cost).
 template <auto make>
@@ -113,7 +129,7 @@ void cable_step(benchmark::State& state) {
     std::vector<CableGroup::Cell> members;
     for (std::size_t i = 0; i < cells; ++i) {
         CurrentClamp c;
-        c.section = description->sections[0].name;
+        c.section = description->sections[0].name;   // the root's middle
         c.delay = 1.0 + 0.1 * static_cast<double>(i % 10);
         c.duration = 1e9;
         c.amplitude = description->sections.size() == 1 && description->sections[0].ncomp > 1 ? 0.05 : 0.2;
@@ -193,6 +209,7 @@ BENCHMARK(cable_step<ball_and_stick_calcium_buffer>)->Name("CableRxdBallAndStick
 BENCHMARK(cable_step<ball_and_stick_calcium_channels>)->Name("CableRxdBallAndStickChannels")->Apply([](auto* b) { sizes(b, {8, 1000}); });
 BENCHMARK(cable_step<branched_200>)->Name("CableBranched200")->Apply([](auto* b) { sizes(b, {8, 64}); });
 BENCHMARK(cable_step<hh_axon_200>)->Name("CableHHAxon200")->Apply([](auto* b) { sizes(b, {8, 64}); });
+BENCHMARK(cable_step<pyramid_1000>)->Name("CablePyramid1000")->Apply([](auto* b) { sizes(b, {8, 64}); });
 BENCHMARK(cable_step<hh_point>)->Name("CableHHPoint")->Apply([](auto* b) { sizes(b, {8, 1000, 10000}); });
 
 }  // namespace

@@ -12,8 +12,8 @@ double estimated_cost(const Network& network, Gid g) {
     case CellKind::lif: return 1.0;
     case CellKind::cable:
         // Per compartment: ~4 ns for the cable, ~4 ns more per species (measured, bench/cable_bench).
-        return (2.0 + 2.0 * static_cast<double>(pop.cable->species_count())) *
-               static_cast<double>(pop.cable->compartment_count());
+        return (2.0 + 2.0 * static_cast<double>(pop.cable_of(g)->species_count())) *
+               static_cast<double>(pop.cable_of(g)->compartment_count());
     }
     return 1.0;
 }

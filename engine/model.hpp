@@ -37,10 +37,24 @@ struct Population {
     // spike_source only
     SourceModel source_model = SourceModel::poisson;
     std::vector<std::vector<double>> replay_times;  // one list per cell, or one list for all
-    // cable only: shared by every cell of the population
+    // cable only: shared by every cell of the population; with a list of morphologies
+    // (docs/morphology.md) one description per morphology, cell i (= gid - first) taking
+    // cable_variants[i % size], and `cable` the first of them.
     std::shared_ptr<const CableCellDescription> cable;
+    std::vector<std::shared_ptr<const CableCellDescription>> cable_variants;
 
     bool contains(Gid g) const { return g >= first && g - first < count; }
+    std::size_t variant_count() const { return cable_variants.empty() ? 1 : cable_variants.size(); }
+    std::size_t variant_of(Gid g) const { return cable_variants.empty() ? 0 : (g - first) % cable_variants.size(); }
+    // Cells of the population with the given variant.
+    Gid variant_cells(std::size_t variant) const {
+        const Gid n = static_cast<Gid>(variant_count()), v = static_cast<Gid>(variant);
+        return count > v ? (count - v + n - 1) / n : 0;
+    }
+    const std::shared_ptr<const CableCellDescription>& cable_variant(std::size_t variant) const {
+        return cable_variants.empty() ? cable : cable_variants[variant];
+    }
+    const std::shared_ptr<const CableCellDescription>& cable_of(Gid g) const { return cable_variant(variant_of(g)); }
 };
 
 struct ConnectionRule {

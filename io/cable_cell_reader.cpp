@@ -1,5 +1,12 @@
 #include "cable_cell_reader.hpp"
 
+#include "engine/cable/axon_stub.hpp"
+#include "io/morphology_reader.hpp"
+#include "io/placement_reader.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -68,9 +75,32 @@ void read_mechanisms(const JsonObject& mechanisms, CableSection& section) {
     }
 }
 
+// A section's default type from its NEURON-style name (soma, soma[0], axon[2], dend, apic[3]...).
+int type_from_name(const std::string& name) {
+    const std::string base = name.substr(0, name.find('['));
+    if (const auto t = cable::builtin_region_type(base); t && base != "basal") return *t;
+    return 0;
+}
+
+std::vector<Point3> read_points(const JsonObject& obj) {
+    const json& points = obj.array("points");
+    if (points.size() < 2) obj.fail("points", "at least two 3-D points [x, y, z, diam]");
+    std::vector<Point3> out;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const json& p = points[i];
+        bool ok = p.is_array() && p.size() == 4;
+        for (std::size_t k = 0; ok && k < 4; ++k) ok = p[k].is_number() && std::isfinite(p[k].get<double>());
+        if (!ok || !(p[3].get<double>() >= 0))
+            obj.fail_at(element_path(obj, "points", i), "a 3-D point [x, y, z, diam] (um, diam >= 0)", p);
+        out.push_back({p[0].get<double>(), p[1].get<double>(), p[2].get<double>(), p[3].get<double>()});
+    }
+    return out;
+}
+
 CableSection read_section(const JsonObject& obj, const std::vector<CableSection>& earlier,
                           double cm, double Ra) {
-    obj.allow_only({"name", "parent", "parent_x", "length", "diam", "ncomp", "cm", "Ra", "mechanisms"});
+    obj.allow_only({"name", "type", "parent", "parent_x", "length", "diam", "points", "ncomp", "cm", "Ra",
+                    "mechanisms"});
     CableSection s;
     s.name = obj.string("name");
     for (const auto& e : earlier)
@@ -82,8 +112,14 @@ CableSection read_section(const JsonObject& obj, const std::vector<CableSection>
         s.parent = section_named(obj, "parent", earlier, true);
     }
     s.parent_x = obj.fraction("parent_x", 1.0);
-    s.length = obj.positive("length");
-    s.diam = obj.positive("diam");
+    if (obj.has("points")) {
+        if (obj.has("length") || obj.has("diam")) obj.fail(obj.has("length") ? "length" : "diam",
+                                                            "no length or diam with points (L is their path length)");
+        s.points = read_points(obj);
+    } else {
+        s.length = obj.positive("length");
+        s.diam = obj.positive("diam");
+    }
     s.ncomp = static_cast<std::uint32_t>(obj.has("ncomp") ? obj.positive_integer("ncomp") : 1);
     s.cm = obj.non_negative("cm", cm);
     s.Ra = obj.positive("Ra", Ra);
@@ -155,19 +191,85 @@ CalciumSpecies read_calcium(const JsonObject& obj) {
     return ca;
 }
 
+// The sections NEURON's Import3d makes from a morphology file (path relative to the model file).
+void read_morphology_sections(const JsonObject& cell, CableCellDescription& out, std::vector<int>& types,
+                              double cm, double Ra) {
+    const std::string given = cell.string("morphology");
+    std::filesystem::path path(given);
+    if (path.is_relative()) path = std::filesystem::path(cell.file()).parent_path() / path;
+    const Morphology morphology = read_morphology(path.string());
+    if (morphology.sections.empty()) cell.fail("morphology", "a morphology file with at least one section");
+    for (const auto& m : morphology.sections) {
+        CableSection s;
+        s.name = m.name;
+        s.parent = m.parent;
+        s.parent_x = m.parent_x;
+        s.points = m.points;
+        s.cm = cm;
+        s.Ra = Ra;
+        out.sections.push_back(std::move(s));
+        types.push_back(m.type);
+    }
+}
+
 }  // namespace
 
 std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell) {
-    cell.allow_only({"sections", "synapses", "detector", "v_init", "celsius", "hh_rates", "cm", "Ra", "calcium"});
+    cell.allow_only({"sections", "morphology", "axon", "regions", "biophysics", "nseg", "distance_origin", "synapses",
+                     "detector", "v_init", "celsius", "hh_rates", "cm", "Ra", "calcium"});
     auto out = std::make_shared<CableCellDescription>();
     const double cm = cell.non_negative("cm", 1.0);
     const double Ra = cell.positive("Ra", 35.4);
 
-    const json& sections = cell.array("sections");
-    if (sections.empty()) cell.fail("sections", "a non-empty array of sections");
-    for (std::size_t i = 0; i < sections.size(); ++i) {
-        const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
-        out->sections.push_back(read_section(obj, out->sections, cm, Ra));
+    std::vector<int> types;
+    if (cell.has("morphology") == cell.has("sections"))
+        cell.fail(cell.has("sections") ? "sections" : "morphology",
+                  "either \"sections\" or \"morphology\" (a morphology file), not both");
+    static const json no_sections = json::array();
+    const json& sections = cell.has("sections") ? cell.array("sections") : no_sections;
+    if (cell.has("sections")) {
+        if (sections.empty()) cell.fail("sections", "a non-empty array of sections");
+        for (std::size_t i = 0; i < sections.size(); ++i) {
+            const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
+            out->sections.push_back(read_section(obj, out->sections, cm, Ra));
+            types.push_back(obj.has("type") ? read_section_type(obj, "type") : type_from_name(out->sections.back().name));
+        }
+    } else {
+        read_morphology_sections(cell, *out, types, cm, Ra);
+    }
+
+    // BluePyOpt's axon stub replaces the axon before anything is placed (docs/morphology.md).
+    bool stub = false;
+    if (cell.has("axon")) {
+        const JsonObject axon = cell.object("axon");
+        axon.allow_only({"replace", "length", "nseg"});
+        axon.choice("replace", {"stub"});
+        cable::AxonStub options;
+        options.length = axon.positive("length", options.length);
+        options.nseg = static_cast<std::uint32_t>(axon.has("nseg") ? axon.positive_integer("nseg") : options.nseg);
+        try {
+            cable::replace_axon_by_stub(*out, types, options);
+        } catch (const std::invalid_argument& e) {
+            axon.fail("replace", std::string("a cell the stub can attach to (") + e.what() + ")");
+        }
+        stub = true;
+    }
+
+    // Regions and biophysics (docs/morphology.md), after the sections' own fields.
+    if (cell.has("regions") || cell.has("biophysics") || cell.has("nseg") || cell.has("distance_origin")) {
+        cable::Placement placement = read_placement(cell, *out, types);
+        if (!placement.nseg.empty())
+            for (std::size_t i = 0; i < out->sections.size(); ++i)
+                for (const json& given : sections)   // a section's own ncomp stands
+                    if (given.contains("ncomp") && given.value("name", std::string()) == out->sections[i].name)
+                        placement.nseg[i].reset();
+        if (stub && !placement.nseg.empty())   // the stub keeps its nseg unless an entry sets one
+            for (std::size_t i = out->sections.size() - 2; i < out->sections.size(); ++i) placement.nseg[i].reset();
+        try {
+            cable::apply_placement(*out, placement);
+        } catch (const std::invalid_argument& e) {
+            throw input_error(cell.file() + ": " + cell.field_path("biophysics") + ": " + e.what());
+        }
     }
 
     if (cell.has("synapses")) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace parnet::io {
 
@@ -83,6 +84,7 @@ private:
         for (const auto& [name, value] : templates.value().items()) {
             JsonObject cell(value, templates.field_path(name), file_);
             templates_[name] = read_cable_cell(cell);
+            template_json_.emplace(name, std::make_pair(&value, templates.field_path(name)));
         }
     }
 
@@ -96,7 +98,7 @@ private:
     }
 
     void parse_population(const JsonObject& obj) {
-        obj.allow_only({"name", "count", "kind", "params", "model", "times", "cell"});
+        obj.allow_only({"name", "count", "kind", "params", "model", "times", "cell", "morphologies"});
         Population pop;
         pop.name = obj.string("name");
         if (!valid_name(pop.name)) obj.fail("name", "a name of letters, digits, '_' or '-'");
@@ -160,13 +162,35 @@ private:
     void parse_cable(const JsonObject& obj, Population& pop) {
         if (!obj.has("cell")) obj.fail("cell", "a cell object or the name of a cell template");
         const json& cell = obj.value().at("cell");
+        const json* cell_json = &cell;
+        std::string cell_path = obj.field_path("cell");
         if (cell.is_string()) {
             auto it = templates_.find(cell.get<std::string>());
             if (it == templates_.end()) obj.fail("cell", "the name of an entry of cell_templates");
             pop.cable = it->second;
+            std::tie(cell_json, cell_path) = template_json_.at(cell.get<std::string>());
         } else {
             pop.cable = read_cable_cell(obj.object("cell"));
         }
+        if (!obj.has("morphologies")) return;
+        // One description per listed file: the cell with its "morphology" replaced; cell i of the
+        // population takes morphologies[i % size] (docs/morphology.md).
+        if (!cell_json->contains("morphology"))
+            obj.fail("morphologies", "a cell with a \"morphology\" (each listed file replaces it)");
+        const json& list = obj.array("morphologies");
+        if (list.empty()) obj.fail("morphologies", "a non-empty list of morphology files");
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string path = indexed(obj.field_path("morphologies"), i);
+            if (!list[i].is_string()) obj.fail_at(path, "a morphology file name", list[i]);
+            json variant = *cell_json;
+            variant["morphology"] = list[i];
+            try {
+                pop.cable_variants.push_back(read_cable_cell(JsonObject(variant, cell_path, file_)));
+            } catch (const input_error& e) {
+                throw input_error(std::string(e.what()) + " (with " + path + " = " + list[i].dump() + ")");
+            }
+        }
+        pop.cable = pop.cable_variants.front();
     }
 
     void parse_params(const JsonObject& obj, Population& pop) {
@@ -385,8 +409,10 @@ private:
         c.amplitude = obj.number("amplitude");
         if (pop.kind == CellKind::cable) {
             c.section = obj.string("section", "soma");
-            if (!pop.cable->section_index(c.section))
-                obj.fail("section", "the name of a section of population " + pop.name + "'s cell");
+            for (std::size_t v = 0; v < pop.variant_count(); ++v)
+                if (!pop.cable_variant(v)->section_index(c.section))
+                    obj.fail("section", "the name of a section of population " + pop.name + "'s cell" +
+                                            (pop.variant_count() > 1 ? " (of every morphology)" : ""));
             c.x = obj.fraction("x", 0.5);
         } else if (obj.has("section") || obj.has("x")) {
             obj.fail(obj.has("section") ? "section" : "x", "no location: lif cells are points");
@@ -429,8 +455,10 @@ private:
                 }
                 if (pop.kind == CellKind::cable) {
                     rec.section = t.string("section", "soma");
-                    if (!pop.cable->section_index(rec.section))
-                        t.fail("section", "the name of a section of population " + pop.name + "'s cell");
+                    for (std::size_t v = 0; v < pop.variant_count(); ++v)
+                        if (!pop.cable_variant(v)->section_index(rec.section))
+                            t.fail("section", "the name of a section of population " + pop.name + "'s cell" +
+                                                  (pop.variant_count() > 1 ? " (of every morphology)" : ""));
                     rec.x = t.fraction("x", 0.5);
                 } else if (t.has("section") || t.has("x")) {
                     t.fail(t.has("section") ? "section" : "x", "no location: only cable cells have sections");
@@ -454,6 +482,7 @@ private:
     const std::string& file_;
     Model model_;
     std::map<std::string, std::shared_ptr<const CableCellDescription>> templates_;
+    std::map<std::string, std::pair<const json*, std::string>> template_json_;   // value and path
 };
 
 }  // namespace

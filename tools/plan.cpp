@@ -168,7 +168,7 @@ int run(const Options& opt) {
         const CellConfiguration& config = configurations.configurations[c];
         const Population& example = model.populations[config.populations.front()];
         if (opt.static_costs) {
-            cost_of[c] = static_cost(example, model.run.dt);
+            cost_of[c] = static_cost(example, model.run.dt, config.variants.front());
             cost_origin[c] = "static";
         } else if (const ConfigurationCost* known = calibration.find(config.key)) {
             cost_of[c] = *known;
@@ -274,9 +274,10 @@ int run(const Options& opt) {
         for (std::size_t c = 0; c < cost_of.size(); ++c) {
             const CellConfiguration& config = configurations.configurations[c];
             double share = 0.0;
-            for (std::size_t p : config.populations) {
-                const Population& pop = model.populations[p];
-                for (Gid g = pop.first; g < pop.first + pop.count; ++g) share += cost[g];
+            for (std::size_t e = 0; e < config.populations.size(); ++e) {
+                const Population& pop = model.populations[config.populations[e]];
+                for (Gid g = pop.first; g < pop.first + pop.count; ++g)
+                    if (pop.variant_of(g) == config.variants[e]) share += cost[g];
             }
             std::printf("    %-58s %10s %12.4f %10.1f %6.1f%%  %s\n", config.key.c_str(), thousands(config.cells).c_str(),
                         1e6 * cost_of[c].seconds_per_cell_ms, 1e9 * cost_of[c].seconds_per_event,
@@ -328,7 +329,7 @@ int run(const Options& opt) {
             std::fprintf(stderr,
                          "plan: warning: gid %u (population %s, %s) is predicted at %.4g s/s, more than one rank's fair "
                          "share (%.4g s/s at %u ranks)\n",
-                         heavy[i].gid, pop.name.c_str(), configuration_key(pop, model.run.dt).c_str(), heavy[i].cost, fair,
+                         heavy[i].gid, pop.name.c_str(), configuration_key(pop, model.run.dt, pop.variant_of(heavy[i].gid)).c_str(), heavy[i].cost, fair,
                          opt.ranks);
         }
         if (heavy.size() > 5) std::fprintf(stderr, "plan: warning: ... and %zu more such cells\n", heavy.size() - 5);

@@ -36,8 +36,19 @@ void CableCellDescription::validate() const {
         if (i > 0 && (!s.parent || *s.parent >= i))
             fail(where + ": needs a parent listed before it");
         if (!in_unit(s.parent_x)) fail(where + ": parent_x outside [0, 1]");
-        if (!(s.length > 0) || !(s.diam > 0) || s.ncomp == 0 || !(s.cm >= 0) || !(s.Ra > 0))
-            fail(where + ": length, diam, ncomp and Ra must be positive, cm >= 0");
+        if (s.points.empty() && (!(s.length > 0) || !(s.diam > 0)))
+            fail(where + ": length and diam must be positive");
+        if (!s.points.empty()) {
+            if (s.points.size() < 2) fail(where + ": needs at least two 3-D points");
+            for (const auto& p : s.points)
+                if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z) || !(p.diam >= 0))
+                    fail(where + ": 3-D points need finite coordinates and diameters >= 0");
+        }
+        if (s.ncomp == 0 || !(s.cm >= 0) || !(s.Ra > 0)) fail(where + ": ncomp and Ra must be positive, cm >= 0");
+        if (!s.hh_segments.empty() && (!s.hh || s.hh_segments.size() != s.ncomp))
+            fail(where + ": per-segment hh values need hh and one value per segment");
+        if (!s.pas_segments.empty() && (!s.pas || s.pas_segments.size() != s.ncomp))
+            fail(where + ": per-segment pas values need pas and one value per segment");
     }
     for (const auto& syn : synapses) {
         if (syn.section >= sections.size() || !in_unit(syn.x))

@@ -1,8 +1,9 @@
 #pragma once
-// A multicompartment cell as the model file describes it: a tree of cylindrical sections with
-// membrane mechanisms, point synapses and a spike detector. Units and defaults are NEURON's.
+// A multicompartment cell as the model file describes it: a tree of sections (cylinders, or 3-D
+// point lists as in NEURON's pt3d) with membrane mechanisms, point synapses and a spike detector. Units and defaults are NEURON's.
 // One description is shared by every cell of a population (see docs/cable-cells.md).
 #include "calcium.hpp"
+#include "morphology.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -20,20 +21,25 @@ struct HodgkinHuxley {
     double el = -54.3;      // mV
     double ena = 50.0;      // mV
     double ek = -77.0;      // mV
+    bool operator==(const HodgkinHuxley&) const = default;
 };
 
 // NEURON's pas (defaults g_pas = 0.001 S/cm2, e_pas = -70 mV).
 struct PassiveLeak {
     double g = 0.001;   // S/cm2
     double e = -70.0;   // mV
+    bool operator==(const PassiveLeak&) const = default;
 };
 
 struct CableSection {
     std::string name;
     std::optional<std::uint32_t> parent;  // index of the parent section; none for the root
     double parent_x = 1.0;                // where section(0) attaches on the parent, in [0, 1]
-    double length = 100.0;                // um
-    double diam = 1.0;                    // um
+    double length = 100.0;                // um (a cylinder; unused when points are given)
+    double diam = 1.0;                    // um (a cylinder; unused when points are given)
+    // NEURON's pt3d list: when it has two or more points, L is their path length and areas and
+    // axial resistances are integrated over them (engine/cable/section_geometry.hpp).
+    std::vector<Point3> points;
     std::uint32_t ncomp = 1;              // NEURON's nseg
     double cm = 1.0;                      // uF/cm2
     double Ra = 35.4;                     // ohm*cm (NEURON's default)
@@ -41,6 +47,10 @@ struct CableSection {
     std::optional<PassiveLeak> pas;
     std::optional<CalciumChannel> cahva;            // needs the cell's calcium
     std::optional<CalciumActivatedPotassium> sk;    // needs the cell's calcium
+    // Parameter values per segment (ncomp entries) where they vary along the section (placed as
+    // functions of distance); empty: hh / pas above hold on every segment.
+    std::vector<HodgkinHuxley> hh_segments;
+    std::vector<PassiveLeak> pas_segments;
 };
 
 enum class SynapseKind { expsyn, exp2syn };

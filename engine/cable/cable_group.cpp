@@ -107,8 +107,10 @@ inline void hh_gates(const Rates& r, double& m, double& h, double& n, double dt)
 // restrict parameters, which compilers vectorize whole (no remainder: every lane runs the same
 // instructions; the determinism test checks it).
 [[gnu::noinline]] void pas_current(std::size_t nodes, const double* __restrict v,
-                                   double* __restrict rhs, double* __restrict d, double g, double e) {
+                                   double* __restrict rhs, double* __restrict d,
+                                   const PassiveLeak* __restrict p) {
     for (std::size_t j = 0; j < nodes; ++j) {
+        const double g = p[j].g, e = p[j].e;
         const Lanes vj = load(v + j * W);
         const Lanes i0 = g * (vj - e);
         const Lanes i1 = g * ((vj + slope_dv) - e);
@@ -120,9 +122,10 @@ inline void hh_gates(const Rates& r, double& m, double& h, double& n, double dt)
 [[gnu::noinline]] void hh_current(std::size_t nodes, const double* __restrict v,
                                   const double* __restrict m, const double* __restrict h,
                                   const double* __restrict n, double* __restrict rhs,
-                                  double* __restrict d, const HodgkinHuxley& p) {
-    const double gnabar = p.gnabar, gkbar = p.gkbar, gl = p.gl, ena = p.ena, ek = p.ek, el = p.el;
+                                  double* __restrict d, const HodgkinHuxley* __restrict p) {
     for (std::size_t j = 0; j < nodes; ++j) {
+        const double gnabar = p[j].gnabar, gkbar = p[j].gkbar, gl = p[j].gl, ena = p[j].ena,
+                     ek = p[j].ek, el = p[j].el;
         const Lanes mj = load(m + j * W), hj = load(h + j * W), nj = load(n + j * W);
         const Lanes gna = gnabar * mj * mj * mj * hj;
         const Lanes gk = gkbar * nj * nj * nj * nj;
@@ -604,11 +607,11 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
         // Membrane currents, each linearised by NEURON's 0.001 mV difference.
         for (const auto& run : layout.pas)
             pas_current(run.end - run.begin, v + run.begin * W, rhs + run.begin * W,
-                        d + run.begin * W, run.parameters.g, run.parameters.e);
+                        d + run.begin * W, layout.pas_parameters.data() + run.first);
         for (const auto& run : layout.hh)
             hh_current(run.end - run.begin, v + run.begin * W, gm + run.state * W,
                        gh + run.state * W, gn + run.state * W, rhs + run.begin * W,
-                       d + run.begin * W, run.parameters);
+                       d + run.begin * W, layout.hh_parameters.data() + run.state);
         for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
             const auto& syn = kind.synapses[s];
             const std::size_t node = syn.node * W;
@@ -804,7 +807,7 @@ std::unique_ptr<CellGroup> make_cable_group(const Network& network, std::span<co
         if (population.kind != CellKind::cable || !population.cable)
             throw std::logic_error("make_cable_group: gid " + std::to_string(g) +
                                    " is not a cable cell with a description");
-        cells.push_back({g, population.cable, network.clamps_on(g)});
+        cells.push_back({g, population.cable_of(g), network.clamps_on(g)});
     }
     return std::make_unique<CableGroup>(std::move(cells), network.model().run.dt);
 }

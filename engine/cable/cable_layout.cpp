@@ -1,5 +1,7 @@
 #include "cable_layout.hpp"
 
+#include "section_geometry.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -41,24 +43,23 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
         nodes.start = si == 0 ? 0 : full_node_at(*sec.parent, sec.parent_x);
         nodes.first_segment = static_cast<std::uint32_t>(full_parent.size());
         nodes.segments = sec.ncomp;
-        // treeset.cpp nrn_area_ri: half-compartment resistances in megohm, areas in um2.
-        const double dx = sec.length / static_cast<double>(sec.ncomp);
-        const double rleft = 1e-2 * sec.Ra * (dx / 2) / (pi * sec.diam * sec.diam / 4.);
-        double rright = 0.0;
+        // treeset.cpp nrn_area_ri: areas in um2 and axial conductances in uS, of a cylinder or
+        // integrated over the section's 3-D points.
+        const SectionGeometry geometry = section_geometry(sec);
+        const double dx = geometry.length / static_cast<double>(sec.ncomp);
         for (std::uint32_t k = 0; k < sec.ncomp; ++k) {
             full_parent.push_back(k == 0 ? static_cast<std::int32_t>(nodes.start)
                                          : static_cast<std::int32_t>(full_parent.size() - 1));
-            full_area.push_back(pi * sec.diam * dx);
-            full_rinv.push_back(1. / (rleft + rright));
+            full_area.push_back(geometry.area[k]);
+            full_rinv.push_back(geometry.rinv[k]);
             full_cm.push_back(sec.cm);
             full_zero.push_back(false);
-            full_diam.push_back(sec.diam);
+            full_diam.push_back(geometry.diam[k]);
             full_dx.push_back(dx);
-            rright = rleft;
         }
         full_parent.push_back(static_cast<std::int32_t>(full_parent.size() - 1));
         full_area.push_back(zero_area);
-        full_rinv.push_back(1. / rright);
+        full_rinv.push_back(geometry.rinv[sec.ncomp]);
         full_cm.push_back(0.0);
         full_zero.push_back(true);
         full_diam.push_back(0.0);
@@ -165,10 +166,16 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
         }
         const std::uint32_t end = begin + sec.ncomp;
         if (sec.hh) {
-            hh.push_back({begin, end, hh_states, *sec.hh});
+            hh.push_back({begin, end, hh_states});
             hh_states += sec.ncomp;
+            for (std::uint32_t k = 0; k < sec.ncomp; ++k)
+                hh_parameters.push_back(sec.hh_segments.empty() ? *sec.hh : sec.hh_segments[k]);
         }
-        if (sec.pas) pas.push_back({begin, end, *sec.pas});
+        if (sec.pas) {
+            pas.push_back({begin, end, static_cast<std::uint32_t>(pas_parameters.size())});
+            for (std::uint32_t k = 0; k < sec.ncomp; ++k)
+                pas_parameters.push_back(sec.pas_segments.empty() ? *sec.pas : sec.pas_segments[k]);
+        }
     }
     for (const auto& syn : cell.synapses) synapse_node.push_back(node_at(syn.section, syn.x));
     detector_node = node_at(cell.detector.section, cell.detector.x);

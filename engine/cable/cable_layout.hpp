@@ -12,10 +12,11 @@
 
 namespace parnet::cable {
 
+// Mechanism runs: consecutive nodes carrying a mechanism; their parameters are per node (one
+// entry per state / per pas node), so values may change from compartment to compartment.
 struct HHRun {
     std::uint32_t begin = 0, end = 0;   // node range [begin, end)
-    std::uint32_t state = 0;            // index of the first node's gating state
-    HodgkinHuxley parameters;
+    std::uint32_t state = 0;            // index of the first node's gating state and parameters
 };
 
 struct CalciumChannelRun {
@@ -34,7 +35,7 @@ struct PotassiumSKRun {
 
 struct PassiveRun {
     std::uint32_t begin = 0, end = 0;
-    PassiveLeak parameters;
+    std::uint32_t first = 0;            // index of the first node's parameters in pas_parameters
 };
 
 class CableLayout {
@@ -55,7 +56,9 @@ public:
 
     std::vector<HHRun> hh;
     std::uint32_t hh_states = 0;    // number of compartments carrying hh
+    std::vector<HodgkinHuxley> hh_parameters;   // per hh state
     std::vector<PassiveRun> pas;
+    std::vector<PassiveLeak> pas_parameters;    // per pas node
     std::vector<std::uint32_t> synapse_node;  // per synapse of the description
     std::uint32_t detector_node = 0;
     std::uint64_t compartments = 0;

@@ -13,6 +13,9 @@ CPU time (time.process_time) of the integration only (psolve), on one core
   hh_axon_200     one hh section, L 2000 um, diam 1 um, 200 compartments, clamp 0.05 nA
   hh_point        one hh compartment (soma 20 x 20 um), clamp 0.2 nA
   ring            tools/neuron_reference/ring.py with 1000 cells (pc.gid_connect, 1 ms delay)
+  pyramid_1000    examples/morphologies/small_pyramid.swc through Import3d (54 sections), nseg
+                  1 + 2*int(L/9) (1,062 compartments), hh on soma and axon, pas g 5e-5 e -65
+                  elsewhere, clamp 0.2 nA at soma[0](0.5); copies of the first cell's pt3d
   rxd_ball_and_stick  ball_and_stick with cytosolic calcium (rxd 1D, D 0.6 um2/ms) and a mobile
                   buffer (0.05 mM, kf 100 /mM/ms, kb 0.1 /ms, D 0.2) in every section
 --only NAME restricts the run to the cases of that name.
@@ -33,7 +36,49 @@ CASES = [  # name, cells, parnet benchmark name
     ('hh_point', 10000, 'CableHHPoint/cells:10000/exact:0'),
     ('ring', 1000, 'CableRing/cells:1000'),
     ('rxd_ball_and_stick', 1000, 'CableRxdBallAndStick/cells:1000/exact:0'),
+    ('pyramid_1000', 8, 'CablePyramid1000/cells:8/exact:0'),
 ]
+
+
+def pyramid_cells(ncell):
+    """small_pyramid.swc read once by Import3d, then copied section by section (pt3d, parents)."""
+    from neuron import h
+    h.load_file('import3d.hoc')
+    reader = h.Import3d_SWC_read()
+    reader.quiet = 1
+    reader.input(os.path.join(HERE, '..', '..', 'examples', 'morphologies', 'small_pyramid.swc'))
+    h.Import3d_GUI(reader, 0).instantiate(None)
+    first = list(h.allsec())
+    cells = []
+    for i in range(ncell):
+        if i == 0:
+            secs = first
+        else:
+            copy = {}
+            secs = []
+            for s in first:
+                c = h.Section(name='%s_%d' % (s.name(), i))
+                for k in range(s.n3d()):
+                    h.pt3dadd(s.x3d(k), s.y3d(k), s.z3d(k), s.diam3d(k), sec=c)
+                copy[s.name()] = c
+                ps = s.parentseg()
+                if ps is not None:
+                    c.connect(copy[ps.sec.name()](ps.x), s.orientation())
+                secs.append(c)
+        for s, orig in zip(secs, first):
+            s.Ra = 100
+            s.nseg = 1 + 2 * int(s.L / 9)
+            kind = orig.name().split('[')[0]
+            if kind in ('soma', 'axon'):
+                s.insert('hh')
+            else:
+                s.insert('pas')
+                for seg in s:
+                    seg.pas.g, seg.pas.e = 5e-5, -65
+        stim = h.IClamp(secs[0](0.5))
+        stim.delay, stim.dur, stim.amp = 1.0 + 0.1 * (i % 10), 1e9, 0.2
+        cells.append((secs, stim))
+    return cells
 
 
 def add_calcium(cells):
@@ -53,6 +98,8 @@ def add_calcium(cells):
 
 def build(kind, ncell):
     from neuron import h
+    if kind == 'pyramid_1000':
+        return pyramid_cells(ncell)
     cells = []
     for i in range(ncell):
         secs = []
