@@ -164,6 +164,7 @@ inline void add_lanes(double* to, const double* from) { store(to, load(to) + loa
 // a tree solved in Hines order, W cells at a time. (Written with explicit SIMD values: a node
 // and its parent are rows of the same arrays, which keeps compilers from vectorizing loops.)
 [[gnu::noinline]] void axial_solve_update(std::size_t N, const std::int32_t* __restrict parent,
+                                          const std::uint32_t* __restrict order,
                                           const double* __restrict a, const double* __restrict b,
                                           double* __restrict d, double* __restrict rhs,
                                           double* __restrict inv_d, double* __restrict v) {
@@ -173,7 +174,10 @@ inline void add_lanes(double* to, const double* from) { store(to, load(to) + loa
         store(rhs + j * W, load(rhs + j * W) - b[j] * dv);
         store(rhs + p, load(rhs + p) + a[j] * dv);
     }
-    for (std::size_t j = N - 1; j >= 1; --j) {
+    // Elimination in the layout's interleaved order (same terms per row in the same order as
+    // descending j); back substitution in its reverse (every node after its parent).
+    for (std::size_t k = 0; k + 1 < N; ++k) {
+        const std::size_t j = order[k];
         const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
         const Lanes inv = 1.0 / load(d + j * W);
         store(inv_d + j * W, inv);
@@ -184,7 +188,8 @@ inline void add_lanes(double* to, const double* from) { store(to, load(to) + loa
     const Lanes root = load(rhs) / load(d);
     store(rhs, root);
     store(v, load(v) + root);
-    for (std::size_t j = 1; j < N; ++j) {
+    for (std::size_t k = N - 1; k-- > 0;) {
+        const std::size_t j = order[k];
         const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
         const Lanes dv = (load(rhs + j * W) - b[j] * load(rhs + p)) * load(inv_d + j * W);
         store(rhs + j * W, dv);
@@ -637,7 +642,7 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
         }
         if (desc.detector.interpolate)
             for (std::size_t l = 0; l < W; ++l) v_before_[l] = v[detector + l];
-        axial_solve_update(N, parent, a, b, d, rhs, inv_d, v);
+        axial_solve_update(N, parent, layout.elimination_order.data(), a, b, d, rhs, inv_d, v);
 
         // States at the new voltage (nrn_state): gating by cnexp, synapses decay.
         for (const auto& run : layout.hh) {

@@ -3,6 +3,7 @@
 #include "section_geometry.hpp"
 
 #include <algorithm>
+#include <queue>
 #include <cmath>
 #include <numbers>
 
@@ -10,6 +11,48 @@ namespace parnet::cable {
 
 namespace {
 constexpr double zero_area = 100.0;  // NEURON's area of end nodes: point currents in nA
+
+// A list schedule of the elimination: a node is ready when its children are done and it is
+// the highest-index child of its parent not yet done; of the ready nodes the two farthest from
+// the root go next, one after the other (they are independent: neither is the other's
+// ancestor, and they have different parents).
+std::vector<std::uint32_t> interleaved_elimination(const std::vector<std::int32_t>& parent) {
+    const std::size_t n = parent.size();
+    std::vector<std::vector<std::uint32_t>> children(n);
+    for (std::size_t j = n; j-- > 1;) children[static_cast<std::size_t>(parent[j])].push_back(static_cast<std::uint32_t>(j));
+    std::vector<std::uint32_t> depth(n, 0), pending(n, 0), next_child(n, 0);
+    for (std::size_t j = 1; j < n; ++j) depth[j] = depth[static_cast<std::size_t>(parent[j])] + 1;
+    for (std::size_t j = 0; j < n; ++j) pending[j] = static_cast<std::uint32_t>(children[j].size());
+    auto deeper = [&](std::uint32_t x, std::uint32_t y) { return depth[x] < depth[y] || (depth[x] == depth[y] && x < y); };
+    std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(deeper)> ready(deeper);
+    auto eligible = [&](std::uint32_t j) {
+        const auto p = static_cast<std::size_t>(parent[j]);
+        return pending[j] == 0 && children[p][next_child[p]] == j;
+    };
+    for (std::size_t p = 0; p < n; ++p)
+        if (!children[p].empty() && eligible(children[p].front())) ready.push(children[p].front());
+    std::vector<std::uint32_t> order;
+    order.reserve(n);
+    while (!ready.empty()) {
+        std::uint32_t batch[2];
+        std::size_t count = 0;
+        while (count < 2 && !ready.empty()) {
+            batch[count++] = ready.top();
+            ready.pop();
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::uint32_t j = batch[i];
+            order.push_back(j);
+            const auto p = static_cast<std::uint32_t>(parent[j]);
+            --pending[p];
+            ++next_child[p];
+            if (next_child[p] < children[p].size() && eligible(children[p][next_child[p]]))
+                ready.push(children[p][next_child[p]]);
+            if (p != 0 && pending[p] == 0 && eligible(p)) ready.push(p);
+        }
+    }
+    return order;
+}
 }
 
 std::uint32_t CableLayout::full_node_at(std::uint32_t section, double x) const {
@@ -118,6 +161,7 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
         axial_diagonal[k] -= b[k];
         axial_diagonal[static_cast<std::size_t>(parent[k])] -= a[k];
     }
+    elimination_order = interleaved_elimination(parent);
 
     // The compartment tree. rep: the compartment that stands for a full node (itself, or for a
     // zero-area node the nearest compartment towards the root; the root node, which has none,

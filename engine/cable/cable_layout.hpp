@@ -53,6 +53,11 @@ public:
     std::vector<double> area;       // um2; 100 for zero-area nodes (their rows are in nA, uS)
     std::vector<double> cm;         // uF/cm2; 0 on zero-area nodes
     std::vector<double> axial_diagonal;  // -b - sum of the children's a
+    // Nodes 1..N-1 in the order the Hines elimination takes them: every node after its
+    // children, the children of a node in descending index (so every row receives the same
+    // terms in the same order as in the plain descending sweep: the same bits), interleaving
+    // independent branches so that their division chains overlap in the processor.
+    std::vector<std::uint32_t> elimination_order;
 
     std::vector<HHRun> hh;
     std::uint32_t hh_states = 0;    // number of compartments carrying hh
