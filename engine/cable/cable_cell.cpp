@@ -1,5 +1,6 @@
 #include "cable_cell.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -21,6 +22,14 @@ std::uint64_t CableCellDescription::compartment_count() const {
     std::uint64_t n = 0;
     for (const auto& s : sections) n += s.ncomp;
     return n;
+}
+
+std::uint32_t CableCellDescription::compartment_id(std::uint32_t section, double x) const {
+    std::uint32_t first = 0;
+    for (std::uint32_t i = 0; i < section; ++i) first += sections.at(i).ncomp;
+    const std::uint32_t n = sections.at(section).ncomp;
+    const auto k = static_cast<std::uint32_t>(std::floor(x * n));
+    return first + std::min(k, n - 1);
 }
 
 void CableCellDescription::validate() const {

@@ -97,6 +97,10 @@ struct CableCellDescription {
     std::optional<std::uint32_t> section_index(std::string_view name) const;
     // Total number of compartments (sum of ncomp).
     std::uint64_t compartment_count() const;
+    // The compartment at (section, x) numbered over the whole cell, sections in order and a
+    // section's segments from x = 0 (x = 1 counts as the last segment): a SONATA report's
+    // element id for a value read there.
+    std::uint32_t compartment_id(std::uint32_t section, double x) const;
     // Concentration states per compartment integrated by reaction-diffusion (free calcium and
     // one bound state per buffer); 0 for a plain cable cell. A cheap measure of the extra work.
     std::size_t species_count() const { return calcium ? 1 + calcium->buffers.size() : 0; }

@@ -68,6 +68,26 @@ def check_probe_trace(folder):
     return error, data.shape
 
 
+def expected_element_ids(model_file):
+    """Per trace of a cable population: the compartment its values are read at, numbered over the
+    cell (sections in order, floor(x * ncomp), x = 1 in the last segment), as SONATA element ids."""
+    model = json.load(open(model_file))
+    templates = model.get("cell_templates", {})
+    out = {}
+    for rec in model.get("recordings", {}).get("traces", []):
+        pop = next(p for p in model["populations"] if p["name"] == rec["population"])
+        if pop["kind"] != "cable":
+            continue
+        cell = templates[pop["cell"]] if isinstance(pop["cell"], str) else pop["cell"]
+        first = 0
+        for section in cell["sections"]:
+            n = section.get("ncomp", 1)
+            if section["name"] == rec.get("section", "soma"):
+                out[rec["name"] + ".h5"] = first + min(int(rec.get("x", 0.5) * n), n - 1)
+            first += n
+    return out
+
+
 def spike_datasets(path):
     out = {}
     with h5py.File(path, "r") as f:
@@ -135,6 +155,15 @@ def main():
                 if not error < 1e-4:
                     print("FAIL: the recorded lif trace departs from the analytic solution")
                     failures += 1
+            for name, element in expected_element_ids(args.model).items():
+                with h5py.File(os.path.join(out, name), "r") as f:
+                    pop = next(iter(f["report"]))
+                    ids = f["report"][pop]["mapping/element_ids"][()]
+                if not (ids == element).all():
+                    print(f"FAIL: {name} element_ids {ids}, expected compartment {element}")
+                    failures += 1
+                else:
+                    print(f"{name}: element_ids = compartment {element}")
             fingerprint, cells = report["fingerprint"], report["cells"]
             if total < args.min_spikes:
                 sys.exit(f"FAIL: only {total} spikes; the comparison needs an active network")
