@@ -22,9 +22,8 @@ class Model:
     """The engine's model (docs/model-format.md). Make one with Model.from_file, Model.from_dict
     or Builder.build; all three are collective over `comm` (MPI.COMM_WORLD by default)."""
 
-    def __init__(self, native, document=None):
+    def __init__(self, native):
         self._native = native
-        self._document = document
 
     @staticmethod
     def from_file(path, comm=None):
@@ -43,7 +42,7 @@ class Model:
             text, problem = json.dumps(document, default=_plain, allow_nan=False), ""
         except (TypeError, ValueError) as e:
             text, problem = None, f"{source}: cannot be written as JSON: {e}"
-        return Model(_parnet.parse_model(text, source, problem, comm), document)
+        return Model(_parnet.parse_model(text, source, problem, comm))
 
     # What the engine read.
     file = property(lambda self: self._native.file, doc="the file (or source name) the model came from")
