@@ -7,7 +7,7 @@ PARNET_BUILD="${PARNET_BUILD:-$PARNET_ROOT/build}"
 
 packages=(build-essential cmake openmpi-bin libopenmpi-dev libhdf5-openmpi-dev libmetis-dev
           librandom123-dev libbenchmark-dev libgtest-dev googletest nlohmann-json3-dev libcli11-dev
-          python3 python3-h5py python3-numpy python3-matplotlib)
+          python3 python3-h5py python3-numpy python3-matplotlib python3-nmodl python3-sympy)
 # NEURON is only the reference for comparisons (bench/, tools/neuron_reference/), never a dependency.
 if [[ "${PARNET_WITH_NEURON:-0}" == 1 ]]; then packages+=(neuron python3-neuron); fi
 

@@ -3,6 +3,7 @@
 // membrane mechanisms, point synapses and a spike detector. Units and defaults are NEURON's.
 // One description is shared by every cell of a population (see docs/cable-cells.md).
 #include "calcium.hpp"
+#include "mechanism_catalogue.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -41,6 +42,8 @@ struct CableSection {
     std::optional<PassiveLeak> pas;
     std::optional<CalciumChannel> cahva;            // needs the cell's calcium
     std::optional<CalciumActivatedPotassium> sk;    // needs the cell's calcium
+    // Catalogue mechanisms (docs/mechanisms.md), run after the built-in ones above.
+    std::vector<MechanismPlacement> mechanisms;
 };
 
 enum class SynapseKind { expsyn, exp2syn };
@@ -55,6 +58,8 @@ struct CableSynapse {
     double e = 0.0;        // mV reversal potential
     std::uint32_t section = 0;
     double x = 0.5;
+    // A catalogue point process instead of the built-in kind (its NET_RECEIVE takes the events).
+    std::optional<MechanismPlacement> point_process;
 };
 
 // Where and how spikes are detected (NEURON's NetCon threshold on v).
