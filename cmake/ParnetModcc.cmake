@@ -37,10 +37,20 @@ function(parnet_translate_mechanisms out_cpp name entry)
     VERBATIM)
 endfunction()
 
-# A loadable catalogue NAME.so from the .mod files in dir (in the build's lib/ folder).
-function(parnet_add_catalogue target name dir)
+# A loadable catalogue NAME.so (in the build's lib/ folder) from .mod files and folders of them,
+# in the order given (a folder's files in name order): the order in which cells run them.
+function(parnet_add_catalogue target name)
   set(cpp ${CMAKE_CURRENT_BINARY_DIR}/${name}_catalogue.cpp)
-  file(GLOB mods CONFIGURE_DEPENDS ${dir}/*.mod)
+  set(mods)
+  foreach(input ${ARGN})
+    if(IS_DIRECTORY ${input})
+      file(GLOB found CONFIGURE_DEPENDS ${input}/*.mod)
+      list(SORT found)
+      list(APPEND mods ${found})
+    else()
+      list(APPEND mods ${input})
+    endif()
+  endforeach()
   parnet_translate_mechanisms(${cpp} ${name} parnet_get_catalogue ${mods})
   add_library(${target} MODULE ${cpp})
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})

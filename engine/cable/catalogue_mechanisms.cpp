@@ -183,6 +183,10 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
         const parnet_mechanism_block b = view(kind, m, v, nullptr, nullptr, 0.0, dt);
         kind.mechanisms[m].mechanism->abi().init(&b);
     }
+    // finitialize ends by evaluating the currents once (setup_tree_matrix): reversal
+    // potentials, ion currents and assigned variables hold their values at t = 0.
+    std::vector<double> rhs(nodes * W, 0.0), d(nodes * W, 0.0);
+    currents(kind, v, rhs.data(), d.data(), 0.0, dt);
 }
 
 parnet_mechanism_block CatalogueBlock::view(const CatalogueKind& kind, std::size_t m, const double* v,

@@ -65,7 +65,8 @@ public:
 class CatalogueBlock {
 public:
     static constexpr std::size_t W = mechanism_lanes;
-    // Fields at their values and ions at NEURON's defaults, then every INITIAL, at v.
+    // Fields at their values and ions at NEURON's defaults, then every INITIAL at v and one
+    // evaluation of the currents, as NEURON's finitialize.
     CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, const double* v, double dt);
 
     // Before the mechanisms' currents: ion currents to 0, reversal potentials by Nernst where

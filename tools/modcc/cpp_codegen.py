@@ -328,6 +328,8 @@ class Generator:
             if f.is_function:
                 out.append(pad + f"auto fn_{n} = [&]({params}) -> double {{")
                 out.append(pad + "    double _ret = 0.0;")
+                if f.table and not exact:
+                    out += self.table_lookup(f, indent + 4)
                 out += self.block(f.body, fscope, exact, indent + 4, ret=(n, "_ret"))
                 out.append(pad + "    return _ret;")
             else:
@@ -353,7 +355,7 @@ class Generator:
                  f"    const double* _t = _prepared + {offset} + _j * {stride};"]
         for q, var in enumerate(t.variables):
             lines.append(f"    {var} = _t[{2 * q}] + _theta * _t[{2 * q + 1}];")
-        lines += ["    return;", "}"]
+        lines += ["    return _ret;" if f.is_function else "    return;", "}"]
         return [pad + line for line in lines]
 
     # --- kernels ---
@@ -433,8 +435,9 @@ class Generator:
             return out + ["    (void)_b;", "}"], False
         scope = self.base_scope()
         bp_lines = []
+        bp_scope = Scope([], scope)
         for s in self.m.breakpoint:
-            bp_lines += self.statement(s, Scope([], scope), False, 16, None, False)
+            bp_lines += self.statement(s, bp_scope, False, 16, None, False)
         total = lambda var: [f"            double {var} = {currents[0]};"] + \
             [f"            {var} += {c};" for c in currents[1:]]
         body = ["            const double _v0 = v;", "            v = _v0 + 0.001;", "            {"]
@@ -509,7 +512,7 @@ class Generator:
                     f"        double _x = {t.low!r};",
                     f"        double* _t = _prepared + {offset};",
                     f"        for (int _j = 0; _j <= {t.points}; ++_j, _x += _dx) {{",
-                    f"            fn_{f.name}(_x);"]
+                    f"            {'const double _ret = ' if f.is_function else ''}fn_{f.name}(_x);"]
             for q, var in enumerate(t.variables):
                 out.append(f"            _t[_j * {stride} + {2 * q}] = {var};")
             out += ["        }",

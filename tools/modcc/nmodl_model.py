@@ -12,7 +12,7 @@ import nmodl.dsl as nm
 SUPPORTED = ("NEURON (SUFFIX, POINT_PROCESS, NONSPECIFIC_CURRENT, USEION READ/WRITE/VALENCE, RANGE, "
              "GLOBAL, THREADSAFE), UNITS, PARAMETER, ASSIGNED, STATE, CONSTANT, LOCAL, INITIAL, "
              "BREAKPOINT with SOLVE ... METHOD cnexp, DERIVATIVE, PROCEDURE, FUNCTION, TABLE in "
-             "PROCEDURE, if/else, NET_RECEIVE(weight)")
+             "PROCEDURE and FUNCTION, if/else, NET_RECEIVE(weight)")
 
 SPECIAL = {"v", "t", "dt", "celsius", "area", "diam"}
 MATH = {"exp", "log", "log10", "sqrt", "fabs", "pow", "sin", "cos", "tan", "atan", "tanh", "floor",
@@ -24,7 +24,11 @@ UNIT_FACTORS = {("faraday", "coulomb"): 96485.33212331001,
                 ("faraday", "kilocoulombs"): 96.48533212331001,
                 ("k-mole", "joule/degC"): 8.31446261815324,
                 ("k-mole", "joule/degK"): 8.31446261815324,
-                ("1", "mole"): 6.02214076e23}
+                ("1", "mole"): 6.02214076e23,
+                ("k", "joule/degC"): 1.380649e-23,
+                ("k", "joule/degK"): 1.380649e-23,
+                ("e", "coulombs"): 1.602176634e-19,
+                ("e", "coulomb"): 1.602176634e-19}
 TOP_BLOCKS = {"NeuronBlock", "UnitBlock", "ParamBlock", "AssignedBlock", "StateBlock", "ConstantBlock",
               "InitialBlock", "BreakpointBlock", "DerivativeBlock", "ProcedureBlock", "FunctionBlock",
               "NetReceiveBlock", "Model", "BlockComment", "LineComment", "UnitState"}
@@ -32,7 +36,7 @@ BLOCK_KEYWORDS = {"KineticBlock": "KINETIC", "LinearBlock": "LINEAR", "NonLinear
                   "Verbatim": "VERBATIM", "DiscreteBlock": "DISCRETE", "Include": "INCLUDE",
                   "ConstructorBlock": "CONSTRUCTOR", "DestructorBlock": "DESTRUCTOR",
                   "BeforeBlock": "BEFORE", "AfterBlock": "AFTER", "FunctionTableBlock": "FUNCTION_TABLE",
-                  "IndependentBlock": "INDEPENDENT", "LocalListStatement": "LOCAL",
+                  "IndependentBlock": "INDEPENDENT",
                   "WhileStatement": "WHILE", "FromStatement": "FROM", "WatchStatement": "WATCH",
                   "ForNetcon": "FOR_NETCONS", "ReactionStatement": "~", "Conserve": "CONSERVE",
                   "Compartment": "COMPARTMENT", "LonDifuse": "LONGITUDINAL_DIFFUSION",
@@ -106,6 +110,7 @@ class Mechanism:
         self.breakpoint = []
         self.solve = None         # (derivative block name)
         self.net_receive = None   # (weight argument name, body)
+        self.top_locals = []      # top-level LOCALs: kept per instance (NEURON: one per thread)
         try:
             program = nm.NmodlDriver().parse_string(source)
         except RuntimeError as e:
@@ -123,8 +128,10 @@ class Mechanism:
         for block in program.blocks:
             kind = type(block).__name__
             if kind in BLOCK_KEYWORDS:
-                self.refuse(f"{BLOCK_KEYWORDS[kind]} (top level)" if kind == "LocalListStatement"
-                            else BLOCK_KEYWORDS[kind])
+                self.refuse(BLOCK_KEYWORDS[kind])
+            if kind == "LocalListStatement":
+                self.top_locals += [name_of(v.name) for v in block.variables]
+                continue
             if kind not in TOP_BLOCKS:
                 self.refuse(f"block {kind}", text(block).split()[0] if text(block) else None)
             getattr(self, "read_" + kind, lambda b: None)(block)
@@ -247,11 +254,14 @@ class Mechanism:
         statements = list(block.statement_block.statements)
         for s in statements:
             if type(s).__name__ == "TableStatement":
-                if is_function:
-                    self.refuse("TABLE in a FUNCTION", "TABLE")
                 if len(args) != 1:
-                    self.refuse("TABLE in a PROCEDURE with other than one argument", "TABLE")
-                table = Table([name_of(v) for v in s.table_vars], [name_of(v) for v in s.depend_vars],
+                    self.refuse("TABLE in a FUNCTION or PROCEDURE with other than one argument", "TABLE")
+                if is_function and s.table_vars:
+                    self.refuse("TABLE of variables in a FUNCTION", "TABLE")
+                if not is_function and not s.table_vars:
+                    self.refuse("TABLE without variables in a PROCEDURE", "TABLE")
+                variables = ["_ret"] if is_function else [name_of(v) for v in s.table_vars]
+                table = Table(variables, [name_of(v) for v in s.depend_vars],
                               float(text(getattr(s, "from"))), float(text(s.to)), int(float(text(s.with_)))
                               if hasattr(s, "with_") else int(float(text(getattr(s, "with")))))
         self.functions[name] = Function(name, args, block.statement_block, is_function, table)
@@ -301,6 +311,7 @@ class Mechanism:
                     if n not in self.range and n not in ionvars and n not in SPECIAL]
         fields_a = [(n, 0.0, u) for n, u in self.assigned
                     if n not in SPECIAL and (n not in ionvars or ionvars[n][1:] == ("current", True))]
+        fields_a += [(n, 0.0, "") for n in self.top_locals]
         fields_s = [(n, 0.0, u) for n, u in self.states if n not in ionvars]
         if any(f.table for f in self.functions.values()):
             globals_.append(("usetable", 1.0, ""))
