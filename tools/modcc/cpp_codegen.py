@@ -74,6 +74,7 @@ class Generator:
         self.global_names = [g[0] for g in self.globals]
         self.ionvars = mech.ion_variables()
         self.tables = {}   # procedure -> (offset, stride)
+        self.after = 1     # refusals name the first line from here on that mentions the construct
         size = 0
         for f in mech.functions.values():
             if f.table:
@@ -90,7 +91,10 @@ class Generator:
                 mech.refuse(f"WRITE i{x} without ASSIGNED i{x}", "i" + x)
 
     def refuse(self, construct, word=None, why=None):
-        self.m.refuse(construct, word, why=why)
+        self.m.refuse(construct, word, why=why, after=self.after)
+
+    def within(self, keyword, name=None):
+        self.after = self.m.block_line(keyword, name)
 
     # --- expressions ---
     def expr(self, e, scope, exact):
@@ -248,7 +252,7 @@ class Generator:
         expr = sympy.sympify(sym, locals={n: sympy.Symbol(n) for n in self.all_symbols(sym)})
         b = sympy.simplify(sympy.diff(expr, xs))
         if xs in b.free_symbols:
-            self.refuse(f"METHOD cnexp for the non-linear equation {x}' = {text(e.rhs)}", x + "'" if False else x,
+            self.refuse(f"METHOD cnexp for the non-linear equation {x}' = {text(e.rhs)}", x + "'",
                         why="cnexp solves equations linear in their state; derivimplicit is not supported yet")
         a = sympy.simplify(expr.subs(xs, 0))
         printer = lambda z: sympy.ccode(z, user_functions={"exp": "parnet::cable::exp_inline"}).replace("pow(", "std::pow(")
@@ -323,6 +327,8 @@ class Generator:
         out = []
         for n in self.call_order(roots):
             f = self.m.functions[n]
+            saved = self.after
+            self.within("(FUNCTION|PROCEDURE)", n)
             fscope = Scope(f.args, scope)
             params = ", ".join(f"double {a}" for a in f.args)
             if f.is_function:
@@ -338,6 +344,7 @@ class Generator:
                     out += self.table_lookup(f, indent + 4)
                 out += self.block(f.body, fscope, exact, indent + 4)
             out.append(pad + "};")
+            self.after = saved
         return out
 
     def table_lookup(self, f, indent):
@@ -416,6 +423,7 @@ class Generator:
 
     def init_kernel(self):
         out = self.kernel_head("init")
+        self.within("INITIAL")
         body = self.block(self.m.initial, self.base_scope(), False, 12) if self.m.initial else []
         out += self.lane_loop(body, [self.m.initial])
         return out + ["}"]
@@ -434,6 +442,7 @@ class Generator:
         if not currents:
             return out + ["    (void)_b;", "}"], False
         scope = self.base_scope()
+        self.within("BREAKPOINT")
         bp_lines = []
         bp_scope = Scope([], scope)
         for s in self.m.breakpoint:
@@ -463,6 +472,7 @@ class Generator:
         if not self.m.solve:
             return out + ["    (void)_b;", "}"], False
         deriv = self.m.derivatives[self.m.solve]
+        self.within("DERIVATIVE", self.m.solve)
         body = self.block(deriv, self.base_scope(), False, 12, derivative=True)
         out += self.lane_loop(body, [deriv])
         return out + ["}"], True
@@ -478,6 +488,7 @@ class Generator:
                 "    const std::size_t _n = static_cast<std::size_t>(_node[_i]) * L + _l;",
                 f"    const double {weight} = _weight;"]
         scope = Scope([weight], self.base_scope())
+        self.within("NET_RECEIVE")
         out += self.prologue(4)
         out += self.lambdas([sb], scope, False, 4)
         out += self.block(sb, scope, False, 4)

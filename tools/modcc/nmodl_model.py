@@ -57,8 +57,8 @@ class SourceLines:
         text = re.sub(r"COMMENT.*?ENDCOMMENT", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
         self.lines = [re.sub(r"[:?].*", "", line) for line in text.split("\n")]
 
-    def line_of(self, word, after=1):
-        pattern = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(word) + r"(?![A-Za-z0-9_])")
+    def line_of(self, word, after=1, regex=False):
+        pattern = re.compile(word if regex else r"(?<![A-Za-z0-9_])" + re.escape(word) + r"(?![A-Za-z0-9_])")
         for n in range(after, len(self.lines) + 1):
             if pattern.search(self.lines[n - 1]):
                 return n
@@ -120,8 +120,14 @@ class Mechanism:
             raise Refusal(f"{path}:{line}: malformed NMODL: {first}")
         self.read(program)
 
-    def refuse(self, construct, word=None, why=None):
-        self.src.refuse(construct, word, why=why)
+    def refuse(self, construct, word=None, why=None, after=1):
+        self.src.refuse(construct, word, after=after, why=why)
+
+    def block_line(self, keyword, name=None):
+        """Line where a block starts (so that a refusal inside it names the line in it)."""
+        if name is None:
+            return self.src.line_of(keyword)
+        return self.src.line_of(keyword + r"\s+" + re.escape(name) + r"(?![A-Za-z0-9_])", regex=True)
 
     # --- the blocks ---
     def read(self, program):
