@@ -24,8 +24,28 @@ std::uint32_t section_named(const JsonObject& obj, std::string_view key,
                            : "the name of a section (") + list + ")");
 }
 
-void read_mechanisms(const JsonObject& mechanisms, CableSection& section) {
-    mechanisms.allow_only({"hh", "pas", "cahva", "sk"});
+// A catalogue mechanism: its RANGE parameters and GLOBALs by name, numbers.
+MechanismPlacement read_placement(const JsonObject& obj, std::shared_ptr<const Mechanism> mechanism) {
+    MechanismPlacement p;
+    p.mechanism = std::move(mechanism);
+    for (const auto& [name, value] : obj.value().items()) {
+        const bool parameter = p.mechanism->parameter_index(name).has_value();
+        if (!parameter && !p.mechanism->global_index(name))
+            obj.fail(name, "a parameter of " + std::string(p.mechanism->name()) + " (" + p.mechanism->parameter_names() +
+                               ") or one of its GLOBALs (" + p.mechanism->global_names() + ")");
+        (parameter ? p.parameters : p.globals).emplace_back(name, obj.number(name));
+    }
+    return p;
+}
+
+void read_mechanisms(const JsonObject& mechanisms, CableSection& section, const MechanismCatalogues& catalogues) {
+    for (const auto& [name, value] : mechanisms.value().items()) {
+        if (name == "hh" || name == "pas" || name == "cahva" || name == "sk") continue;
+        const auto mechanism = catalogues.find(name);
+        if (!mechanism || mechanism->point_process())
+            mechanisms.fail(name, "hh, pas, cahva, sk or a density mechanism of the catalogues (" + catalogues.names() + ")");
+        section.mechanisms.push_back(read_placement(mechanisms.object(name), mechanism));
+    }
     if (mechanisms.has("cahva")) {
         const JsonObject o = mechanisms.object("cahva");
         o.allow_only({"gbar", "vhalf", "k", "tau"});
@@ -69,7 +89,7 @@ void read_mechanisms(const JsonObject& mechanisms, CableSection& section) {
 }
 
 CableSection read_section(const JsonObject& obj, const std::vector<CableSection>& earlier,
-                          double cm, double Ra) {
+                          double cm, double Ra, const MechanismCatalogues& catalogues) {
     obj.allow_only({"name", "parent", "parent_x", "length", "diam", "ncomp", "cm", "Ra", "mechanisms"});
     CableSection s;
     s.name = obj.string("name");
@@ -87,17 +107,26 @@ CableSection read_section(const JsonObject& obj, const std::vector<CableSection>
     s.ncomp = static_cast<std::uint32_t>(obj.has("ncomp") ? obj.positive_integer("ncomp") : 1);
     s.cm = obj.non_negative("cm", cm);
     s.Ra = obj.positive("Ra", Ra);
-    if (obj.has("mechanisms")) read_mechanisms(obj.object("mechanisms"), s);
+    if (obj.has("mechanisms")) read_mechanisms(obj.object("mechanisms"), s, catalogues);
     return s;
 }
 
-CableSynapse read_synapse(const JsonObject& obj, const CableCellDescription& cell, std::size_t index) {
+CableSynapse read_synapse(const JsonObject& obj, const CableCellDescription& cell, std::size_t index,
+                          const MechanismCatalogues& catalogues) {
     CableSynapse syn;
     syn.name = obj.string("name");
     for (std::size_t i = 0; i < index; ++i)
         if (cell.synapses[i].name == syn.name) obj.fail("name", "a name no other synapse has");
-    const auto type = obj.choice("type", {"expsyn", "exp2syn"});
-    if (type == "expsyn") {
+    const auto point_process = obj.has("type") ? catalogues.find(obj.string("type")) : nullptr;
+    const auto type = point_process && point_process->point_process()
+                          ? std::string("catalogue")
+                          : obj.choice("type", {"expsyn", "exp2syn"});
+    if (type == "catalogue") {
+        // A catalogue point process (e.g. "ExpSyn", "Exp2Syn"), its parameters in "params".
+        obj.allow_only({"name", "type", "section", "x", "params"});
+        syn.point_process = obj.has("params") ? read_placement(obj.object("params"), point_process)
+                                              : MechanismPlacement{point_process, {}, {}};
+    } else if (type == "expsyn") {
         obj.allow_only({"name", "type", "section", "x", "tau", "e"});
         syn.kind = SynapseKind::expsyn;
         syn.tau = obj.positive("tau", syn.tau);
@@ -107,7 +136,7 @@ CableSynapse read_synapse(const JsonObject& obj, const CableCellDescription& cel
         syn.tau1 = obj.positive("tau1", syn.tau1);
         syn.tau2 = obj.positive("tau2", syn.tau2);
     }
-    syn.e = obj.number("e", syn.e);
+    if (!syn.point_process) syn.e = obj.number("e", syn.e);
     syn.section = section_named(obj, "section", cell.sections);
     syn.x = obj.fraction("x", 0.5);
     return syn;
@@ -158,6 +187,11 @@ CalciumSpecies read_calcium(const JsonObject& obj) {
 }  // namespace
 
 std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell) {
+    return read_cable_cell(cell, MechanismCatalogues{});
+}
+
+std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell,
+                                                            const MechanismCatalogues& catalogues) {
     cell.allow_only({"sections", "synapses", "detector", "v_init", "celsius", "hh_rates", "cm", "Ra", "calcium"});
     auto out = std::make_shared<CableCellDescription>();
     const double cm = cell.non_negative("cm", 1.0);
@@ -167,14 +201,14 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
     if (sections.empty()) cell.fail("sections", "a non-empty array of sections");
     for (std::size_t i = 0; i < sections.size(); ++i) {
         const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
-        out->sections.push_back(read_section(obj, out->sections, cm, Ra));
+        out->sections.push_back(read_section(obj, out->sections, cm, Ra, catalogues));
     }
 
     if (cell.has("synapses")) {
         const json& synapses = cell.array("synapses");
         for (std::size_t i = 0; i < synapses.size(); ++i) {
             const JsonObject obj(synapses[i], element_path(cell, "synapses", i), cell.file());
-            out->synapses.push_back(read_synapse(obj, *out, i));
+            out->synapses.push_back(read_synapse(obj, *out, i, catalogues));
         }
     }
 

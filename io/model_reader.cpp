@@ -41,8 +41,9 @@ public:
     Model parse() {
         JsonObject top(doc_, "", file_);
         top.allow_only({"name", "description", "run", "populations", "projections", "stimuli",
-                        "recordings", "cell_templates"});
+                        "recordings", "cell_templates", "catalogues"});
         model_.file = file_;
+        if (top.has("catalogues")) parse_catalogues(top);
         model_.fingerprint = fnv1a(doc_.dump());
         parse_run(top.object("run"));
         if (top.has("cell_templates")) parse_templates(top.object("cell_templates"));
@@ -79,10 +80,26 @@ private:
         model_.run.output = run.string("output", "out/" + (stem.empty() ? "run" : stem));
     }
 
+    // Mechanism catalogues made by parnet-modcc (paths relative to the model file), searched
+    // before the built-in one (docs/mechanisms.md).
+    void parse_catalogues(const JsonObject& top) {
+        const json& list = top.array("catalogues");
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (!list[i].is_string()) top.fail("catalogues", "an array of catalogue library paths (strings)");
+            std::filesystem::path path = list[i].get<std::string>();
+            if (path.is_relative()) path = std::filesystem::path(file_).parent_path() / path;
+            try {
+                catalogues_.add(MechanismCatalogue::load(path.string()));
+            } catch (const input_error& e) {
+                throw input_error(file_ + ": " + indexed("catalogues", i) + ": " + e.what());
+            }
+        }
+    }
+
     void parse_templates(const JsonObject& templates) {
         for (const auto& [name, value] : templates.value().items()) {
             JsonObject cell(value, templates.field_path(name), file_);
-            templates_[name] = read_cable_cell(cell);
+            templates_[name] = read_cable_cell(cell, catalogues_);
         }
     }
 
@@ -165,7 +182,7 @@ private:
             if (it == templates_.end()) obj.fail("cell", "the name of an entry of cell_templates");
             pop.cable = it->second;
         } else {
-            pop.cable = read_cable_cell(obj.object("cell"));
+            pop.cable = read_cable_cell(obj.object("cell"), catalogues_);
         }
     }
 
@@ -454,6 +471,7 @@ private:
     const std::string& file_;
     Model model_;
     std::map<std::string, std::shared_ptr<const CableCellDescription>> templates_;
+    MechanismCatalogues catalogues_;
 };
 
 }  // namespace
