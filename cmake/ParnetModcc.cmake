@@ -14,7 +14,12 @@ endif()
 
 set(PARNET_MODCC_DIR ${CMAKE_CURRENT_LIST_DIR}/../tools/modcc)
 get_filename_component(PARNET_MODCC_DIR ${PARNET_MODCC_DIR} ABSOLUTE)
-set(PARNET_MODCC_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_RELEASE}")
+# Generated kernels: the lane loops are `omp simd` loops; -fno-trapping-math lets the compiler
+# evaluate both sides of an if/else and select (the same IEEE results); no FMA contraction, as
+# in the rest of the engine (results must not depend on the shape of an expression).
+set(PARNET_MECHANISM_FLAGS -fopenmp-simd -fno-trapping-math -ffp-contract=off)
+string(REPLACE ";" " " flags "${PARNET_MECHANISM_FLAGS}")
+set(PARNET_MODCC_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_RELEASE} ${flags}")
 if(PARNET_NATIVE)
   string(APPEND PARNET_MODCC_FLAGS " -march=native")
 endif()
@@ -53,6 +58,7 @@ function(parnet_add_catalogue target name)
   endforeach()
   parnet_translate_mechanisms(${cpp} ${name} parnet_get_catalogue ${mods})
   add_library(${target} MODULE ${cpp})
+  target_compile_options(${target} PRIVATE ${PARNET_MECHANISM_FLAGS})
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${target} PRIVATE parnet_warnings)
   set_target_properties(${target} PROPERTIES PREFIX "" OUTPUT_NAME ${name}

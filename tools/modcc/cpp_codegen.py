@@ -10,6 +10,7 @@ import sympy
 
 from nmodl_model import MATH, SPECIAL, Refusal, name_of, text
 
+HOISTED = "@@hoisted@@"
 BINARY = {"+", "-", "*", "/", "<", ">", "<=", ">=", "==", "!=", "&&", "||"}
 CPP_RESERVED = {"int", "double", "float", "char", "long", "short", "auto", "new", "delete", "this",
                 "class", "struct", "template", "typename", "namespace", "using", "return", "case",
@@ -70,6 +71,8 @@ class Generator:
         self.m = mech
         self.fields_p, self.fields_a, self.fields_s, self.globals = mech.layout()
         self.fields = self.fields_p + self.fields_a + self.fields_s
+        self.temporaries = mech.temporaries()
+        self.hoisted = []   # (name, code): lane-invariant calls computed once per kernel
         self.field_names = [f[0] for f in self.fields]
         self.global_names = [g[0] for g in self.globals]
         self.ionvars = mech.ion_variables()
@@ -120,7 +123,7 @@ class Generator:
             op = e.op.eval()
             lhs, rhs = self.expr(e.lhs, scope, exact), self.expr(e.rhs, scope, exact)
             if op == "^":
-                return f"std::pow({lhs}, {rhs})"
+                return self.hoist(f"std::pow({lhs}, {rhs})", e, scope, exact)
             if op not in BINARY:
                 self.refuse(f"the operator {op}", op)
             return f"({lhs} {op} {rhs})"
@@ -136,9 +139,43 @@ class Generator:
             if n == "exp":
                 return f"{'std::exp' if exact else 'parnet::cable::exp_inline'}({args})"
             if n in MATH:
-                return f"std::{n}({args})"
+                return self.hoist(f"std::{n}({args})", e, scope, exact)
             self.refuse(f"the function {n}()", n)
         self.refuse(f"the expression {text(e)}", text(e).split("(")[0] or None)
+
+    def invariant(self, e, scope):
+        """True when e has the same value in every lane and instance: numbers, constants,
+        GLOBALs, celsius, dt and math functions of them."""
+        kind = type(e).__name__
+        if kind in ("Double", "Integer", "Float"):
+            return True
+        if kind == "DoubleUnit":
+            return True
+        if kind in ("VarName", "Name"):
+            n = name_of(e)
+            if self.local_in(scope, n):
+                return False
+            return n in self.global_names or n in ("celsius", "dt") or (
+                n in self.m.constants and n not in self.field_names)
+        if kind in ("WrappedExpression", "ParenExpression", "UnaryExpression"):
+            return self.invariant(e.expression, scope)
+        if kind == "BinaryExpression":
+            return self.invariant(e.lhs, scope) and self.invariant(e.rhs, scope)
+        if kind == "FunctionCall":
+            return name_of(e.name) in MATH and all(self.invariant(a, scope) for a in e.arguments)
+        return False
+
+    # A libm call on lane-invariant arguments, computed once before the lane loop (the same
+    # value; it keeps the loop free of calls, which compilers do not vectorize).
+    def hoist(self, code, e, scope, exact):
+        if exact or not self.invariant(e, scope):
+            return code
+        for name, c in self.hoisted:
+            if c == code:
+                return name
+        name = f"_invariant{len(self.hoisted)}"
+        self.hoisted.append((name, code))
+        return name
 
     # --- statements ---
     def block(self, sb, scope, exact, indent, ret=None, derivative=False):
@@ -322,7 +359,8 @@ class Generator:
                 visit(n)
         return order
 
-    def lambdas(self, roots, scope, exact, indent):
+    def lambdas(self, roots, scope, exact, indent, lookup=False):
+        """The FUNCTIONs and PROCEDUREs roots call; with lookup, those with a TABLE read it."""
         pad = " " * indent
         out = []
         for n in self.call_order(roots):
@@ -334,15 +372,17 @@ class Generator:
             if f.is_function:
                 out.append(pad + f"auto fn_{n} = [&]({params}) -> double {{")
                 out.append(pad + "    double _ret = 0.0;")
-                if f.table and not exact:
+                if f.table and lookup:
                     out += self.table_lookup(f, indent + 4)
-                out += self.block(f.body, fscope, exact, indent + 4, ret=(n, "_ret"))
+                else:
+                    out += self.block(f.body, fscope, exact, indent + 4, ret=(n, "_ret"))
                 out.append(pad + "    return _ret;")
             else:
                 out.append(pad + f"auto fn_{n} = [&]({params}) {{")
-                if f.table and not exact:
+                if f.table and lookup:
                     out += self.table_lookup(f, indent + 4)
-                out += self.block(f.body, fscope, exact, indent + 4)
+                else:
+                    out += self.block(f.body, fscope, exact, indent + 4)
             out.append(pad + "};")
             self.after = saved
         return out
@@ -351,7 +391,7 @@ class Generator:
         pad = " " * indent
         t = f.table
         offset, stride = self.tables[f.name]
-        lines = [f"if (usetable != 0.0) {{",
+        lines = [f"{{",
                  f"    constexpr double _dx = ({t.high!r} - {t.low!r}) / {t.points}.0;",
                  f"    const double _xi = (1.0 / _dx) * ({f.args[0]} - {t.low!r});",
                  f"    int _j = static_cast<int>(_xi);",
@@ -359,15 +399,16 @@ class Generator:
                  f"    double _theta = _xi - _j;",
                  f"    _theta = _theta < 0.0 ? 0.0 : _theta;",
                  f"    _theta = _theta > 1.0 ? 1.0 : _theta;",
-                 f"    const double* _t = _prepared + {offset} + _j * {stride};"]
+                 f"    const int _o = {offset} + _j * {stride};"]   # an int index: gathers
         for q, var in enumerate(t.variables):
-            lines.append(f"    {var} = _t[{2 * q}] + _theta * _t[{2 * q + 1}];")
-        lines += ["    return _ret;" if f.is_function else "    return;", "}"]
+            lines.append(f"    {var} = _prepared[_o + {2 * q}] + _theta * _prepared[_o + {2 * q + 1}];")
+        lines += ["}"]
         return [pad + line for line in lines]
 
     # --- kernels ---
     def base_scope(self):
         names = set(self.field_names) | set(self.global_names) | set(self.ionvars) | SPECIAL
+        names |= set(self.temporaries)
         names |= set(self.m.constants)
         return Scope(names)
 
@@ -376,6 +417,8 @@ class Generator:
         out = []
         for q, (n, _, _) in enumerate(self.fields):
             out.append(pad + f"double& {n} = _f{q}[_k];")
+        for n in self.temporaries:
+            out.append(pad + f"double {n} = 0.0;")
         for n, (ion, which, written) in self.ionvars.items():
             if which == "current" and written:
                 continue
@@ -399,7 +442,10 @@ class Generator:
                "    const std::uint32_t* __restrict _node = _b->node;",
                "    const double* __restrict _area = _b->area;",
                "    const double* __restrict _diam = _b->diam;",
-               "    const double* __restrict _prepared = _b->prepared;"]
+               "    const double* __restrict _prepared = _b->prepared;",
+               "    double* __restrict _rhs = _b->rhs;",
+               "    double* __restrict _d = _b->d;",
+               "    const std::uint32_t _count = _b->count;"]
         for q in range(len(self.fields)):
             out.append(f"    double* __restrict _f{q} = _b->fields[{q}];")
         for q, (n, _, _) in enumerate(self.globals):
@@ -407,15 +453,38 @@ class Generator:
         for k, _ in enumerate(self.m.ions):
             for which in ("reversal", "current", "inside", "outside"):
                 out.append(f"    double* __restrict _ion{k}_{which} = _b->ions[{k}].{which};")
+        out.append(HOISTED)
+        return out
+
+    def place_hoisted(self, lines):
+        """The kernel's lines with its lane-invariant values declared where HOISTED stands."""
+        decl = [f"    const double {n} = {code};" for n, code in self.hoisted]
+        self.hoisted = []
+        out = []
+        for line in lines:
+            out += decl if line == HOISTED else [line]
         return out
 
     def lane_loop(self, body_lines, roots):
-        out = ["    for (std::uint32_t _i = 0; _i < _b->count; ++_i) {",
+        # With tables, two loops: usetable decides once per kernel, and the lane loop has no
+        # branch (the compiler vectorizes it).
+        tabled = any(self.m.functions[n].table for n in self.call_order(roots))
+        if not tabled:
+            return self.one_lane_loop(body_lines, roots, False)
+        out = ["    if (usetable != 0.0) {"] + self.one_lane_loop(body_lines, roots, True)
+        out += ["    } else {"] + self.one_lane_loop(body_lines, roots, False) + ["    }"]
+        return out
+
+    def one_lane_loop(self, body_lines, roots, lookup):
+        out = ["    for (std::uint32_t _i = 0; _i < _count; ++_i) {",
+               "        const std::size_t _node_base = static_cast<std::size_t>(_node[_i]) * L;",
+               "        const std::size_t _field_base = static_cast<std::size_t>(_i) * L;",
+               "#pragma omp simd",
                "        for (std::size_t _l = 0; _l < L; ++_l) {",
-               "            const std::size_t _k = _i * L + _l;",
-               "            const std::size_t _n = static_cast<std::size_t>(_node[_i]) * L + _l;"]
+               "            const std::size_t _k = _field_base + _l;",
+               "            const std::size_t _n = _node_base + _l;"]
         out += self.prologue(12)
-        out += self.lambdas(roots, self.base_scope(), False, 12)
+        out += self.lambdas(roots, self.base_scope(), False, 12, lookup)
         out += body_lines
         out += self.epilogue(12)
         out += ["        }", "    }"]
@@ -427,6 +496,56 @@ class Generator:
         body = self.block(self.m.initial, self.base_scope(), False, 12) if self.m.initial else []
         out += self.lane_loop(body, [self.m.initial])
         return out + ["}"]
+
+    def assignment_parts(self, s):
+        """(target, names read) of `target = expression`; (None, set()) for other statements."""
+        e = unwrap(s.expression) if type(s).__name__ == "ExpressionStatement" else None
+        if e is None or type(e).__name__ != "BinaryExpression" or e.op.eval() != "=":
+            return None, set()
+        lhs = unwrap(e.lhs)
+        if type(lhs).__name__ not in ("VarName", "Name"):
+            return None, set()
+        names = set()
+
+        def collect(x):
+            kind = type(x).__name__
+            if kind in ("VarName", "Name"):
+                names.add(name_of(x))
+            for field in ("expression", "lhs", "rhs"):
+                child = getattr(x, field, None)
+                if child is not None:
+                    collect(child)
+            for a in getattr(x, "arguments", []) or []:
+                collect(a)
+        collect(e.rhs)
+        return name_of(lhs), names
+
+    def depends_on_v(self, s):
+        """False for `x = expression` where the expression reads neither v nor anything that
+        may (locals, function calls, ion currents): it has the same value at v and v + 0.001."""
+        e = unwrap(s.expression) if type(s).__name__ == "ExpressionStatement" else None
+        if e is None or type(e).__name__ != "BinaryExpression" or e.op.eval() != "=":
+            return True
+        target = name_of(unwrap(e.lhs)) if type(unwrap(e.lhs)).__name__ in ("VarName", "Name") else None
+        if target is None or target in self.current_sum() or target not in self.field_names:
+            return True
+        safe = set(self.field_names) | set(self.global_names) | set(self.m.constants) | {"celsius", "dt", "t", "area", "diam"}
+        safe -= set(self.current_sum())
+
+        def reads_only_safe(x):
+            kind = type(x).__name__
+            if kind in ("Double", "Integer", "Float", "DoubleUnit"):
+                return True
+            if kind in ("VarName", "Name"):
+                return name_of(x) in safe
+            if kind in ("WrappedExpression", "ParenExpression", "UnaryExpression"):
+                return reads_only_safe(x.expression)
+            if kind == "BinaryExpression":
+                return reads_only_safe(x.lhs) and reads_only_safe(x.rhs)
+            if kind == "FunctionCall":
+                return name_of(x.name) in MATH and all(reads_only_safe(a) for a in x.arguments)
+            return False
+        return not reads_only_safe(e.rhs)
 
     def current_sum(self):
         names = []
@@ -443,22 +562,36 @@ class Generator:
             return out + ["    (void)_b;", "}"], False
         scope = self.base_scope()
         self.within("BREAKPOINT")
-        bp_lines = []
+        # Leading assignments that do not depend on v (hh's gna = gnabar*m*m*m*h) are the same
+        # at v and v + 0.001: evaluated once, before both (the same values, half the work).
+        once_lines, bp_lines = [], []
         bp_scope = Scope([], scope)
+        dependent_writes, dependent_reads = set(), set()
         for s in self.m.breakpoint:
+            target, reads = self.assignment_parts(s)
+            movable = (not self.depends_on_v(s) and not (reads & dependent_writes)
+                       and target not in dependent_reads and target not in dependent_writes)
+            if movable:
+                once_lines += self.statement(s, bp_scope, False, 12, None, False)
+                continue
+            if target is None:   # not a plain assignment: nothing after it moves
+                dependent_writes |= set(self.field_names) | set(self.temporaries)
+            else:
+                dependent_writes.add(target)
+                dependent_reads |= reads
             bp_lines += self.statement(s, bp_scope, False, 16, None, False)
         total = lambda var: [f"            double {var} = {currents[0]};"] + \
             [f"            {var} += {c};" for c in currents[1:]]
-        body = ["            const double _v0 = v;", "            v = _v0 + 0.001;", "            {"]
+        body = once_lines + ["            const double _v0 = v;", "            v = _v0 + 0.001;", "            {"]
         body += bp_lines + ["            }"] + total("_i1")
         body += ["            v = _v0;", "            {"] + bp_lines + ["            }"] + total("_i0")
         if self.m.point:
             body += ["            const double _scale = 1.e2 / area;",
-                     "            _b->rhs[_n] -= _i0 * _scale;",
-                     "            _b->d[_n] += (_i1 - _i0) * (1.0 / 0.001) * _scale;"]
+                     "            _rhs[_n] -= _i0 * _scale;",
+                     "            _d[_n] += (_i1 - _i0) * (1.0 / 0.001) * _scale;"]
         else:
-            body += ["            _b->rhs[_n] -= _i0;",
-                     "            _b->d[_n] += (_i1 - _i0) * (1.0 / 0.001);"]
+            body += ["            _rhs[_n] -= _i0;",
+                     "            _d[_n] += (_i1 - _i0) * (1.0 / 0.001);"]
         for k, ion in enumerate(self.m.ions):
             if "i" + ion["name"] in ion["write"]:
                 scale = " * _scale" if self.m.point else ""
@@ -504,6 +637,8 @@ class Generator:
             out.append(f"    const double {n} = _g[{q}];")
         for n, _, _ in self.fields:
             out.append(f"    double {n} = 0.0;")
+        for n in self.temporaries:
+            out.append(f"    double {n} = 0.0;")
         for n in self.ionvars:
             if n not in self.field_names:
                 out.append(f"    double {n} = 0.0;")
@@ -543,13 +678,13 @@ class Generator:
                 out.append(f"[[maybe_unused]] constexpr double {n} = {value!r};")
         prepare, has_prepare = self.prepare_function()
         out += prepare
-        out += self.init_kernel()
+        out += self.place_hoisted(self.init_kernel())
         cur, has_current = self.current_kernel()
-        out += cur
+        out += self.place_hoisted(cur)
         st, has_state = self.state_kernel()
-        out += st
+        out += self.place_hoisted(st)
         nr, has_nr = self.net_receive_kernel()
-        out += nr
+        out += self.place_hoisted(nr)
         def var(n, d, u):
             return f'{{"{n}", "{u}", {d!r}}}'
         out.append("const parnet_variable fields[] = {" + ", ".join(var(*f) for f in self.fields) +

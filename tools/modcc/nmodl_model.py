@@ -308,6 +308,12 @@ class Mechanism:
             if n in [s[0] for s in self.states]:
                 self.refuse(f"GLOBAL STATE {n}", n)
 
+    def temporaries(self):
+        """GLOBAL ASSIGNED variables (hh's minf, mtau, ...): with THREADSAFE NEURON keeps one per
+        thread, set and used within one block's evaluation; parnet keeps one per lane, for the
+        duration of a kernel (not stored, not recordable)."""
+        return [n for n, _ in self.assigned if n in self.globals_declared and n not in self.range]
+
     # fields per instance: RANGE parameters, then assigned (including nonspecific currents and
     # written ion currents that are declared), then states; globals: the other parameters.
     def layout(self):
@@ -316,7 +322,8 @@ class Mechanism:
         globals_ = [(n, d, u) for n, d, u in self.parameters
                     if n not in self.range and n not in ionvars and n not in SPECIAL]
         fields_a = [(n, 0.0, u) for n, u in self.assigned
-                    if n not in SPECIAL and (n not in ionvars or ionvars[n][1:] == ("current", True))]
+                    if n not in SPECIAL and (n not in ionvars or ionvars[n][1:] == ("current", True))
+                    and n not in self.temporaries()]
         fields_a += [(n, 0.0, "") for n in self.top_locals]
         fields_s = [(n, 0.0, u) for n, u in self.states if n not in ionvars]
         if any(f.table for f in self.functions.values()):
