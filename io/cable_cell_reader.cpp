@@ -1,5 +1,6 @@
 #include "cable_cell_reader.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,7 @@ void read_mechanisms(const JsonObject& mechanisms, CableSection& section, const 
         if (name == "hh" || name == "pas" || name == "cahva" || name == "sk") continue;
         const auto mechanism = catalogues.find(name);
         if (!mechanism || mechanism->point_process())
-            mechanisms.fail(name, "hh, pas, cahva, sk or a density mechanism of the catalogues (" + catalogues.names() + ")");
+            mechanisms.fail(name, "hh, pas, cahva, sk or a density mechanism of the catalogues (" + catalogues.names(false) + ")");
         section.mechanisms.push_back(read_placement(mechanisms.object(name), mechanism));
     }
     if (mechanisms.has("cahva")) {
@@ -203,6 +204,23 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
         const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
         out->sections.push_back(read_section(obj, out->sections, cm, Ra, catalogues));
     }
+
+    // A GLOBAL is one value per cell: the placements that set it must agree.
+    std::vector<std::pair<std::string, double>> globals_set;   // "name_SUFFIX" -> value
+    for (std::size_t i = 0; i < out->sections.size(); ++i)
+        for (const auto& placement : out->sections[i].mechanisms)
+            for (const auto& [name, value] : placement.globals) {
+                const std::string key = name + "_" + std::string(placement.mechanism->name());
+                auto it = std::find_if(globals_set.begin(), globals_set.end(), [&](const auto& g) { return g.first == key; });
+                if (it == globals_set.end()) {
+                    globals_set.emplace_back(key, value);
+                } else if (it->second != value) {
+                    const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
+                    obj.object("mechanisms").object(std::string(placement.mechanism->name()))
+                        .fail(name, "the value another section gives this GLOBAL (" + std::to_string(it->second) +
+                                        "): a GLOBAL is one value per cell");
+                }
+            }
 
     if (cell.has("synapses")) {
         const json& synapses = cell.array("synapses");

@@ -74,11 +74,12 @@ std::shared_ptr<const Mechanism> MechanismCatalogues::find(std::string_view name
     return nullptr;
 }
 
-std::string MechanismCatalogues::names() const {
+std::string MechanismCatalogues::names(bool point_processes) const {
     std::string out;
     for (const auto& c : list_)
-        for (const auto& m : c->mechanisms()) out += (out.empty() ? "" : ", ") + std::string(m->name());
-    return out;
+        for (const auto& m : c->mechanisms())
+            if (m->point_process() == point_processes) out += (out.empty() ? "" : ", ") + std::string(m->name());
+    return out.empty() ? "none" : out;
 }
 
 }  // namespace parnet

@@ -68,7 +68,8 @@ public:
         list_.insert(list_.end() - 1, std::move(catalogue));
     }
     std::shared_ptr<const Mechanism> find(std::string_view name) const;
-    std::string names() const;   // every mechanism, for messages
+    // The density mechanisms or the point processes, for messages.
+    std::string names(bool point_processes) const;
 
 private:
     std::vector<std::shared_ptr<const MechanismCatalogue>> list_;

@@ -1,9 +1,8 @@
 // The built-in catalogue (mechanisms/*.mod translated by parnet-modcc at build time) against the
 // hand-written kernels: hh and pas bit for bit (the same arithmetic in the same order, the same
-// exp_inline and rate table), ExpSyn/Exp2Syn to rounding (their decay factor is exp_inline per
-// step where the hand-written one took libm's exp once; here they agree bit for bit too); and
-// against NEURON through the
-// generated kernels alone.
+// exp_inline and rate table, no FMA contraction), ExpSyn/Exp2Syn to rounding (their decay factor
+// is exp_inline per step where the hand-written one took libm's exp once; here they agree bit for
+// bit too); and against NEURON through the generated kernels alone.
 #include "cable_test_support.hpp"
 
 #include <gtest/gtest.h>

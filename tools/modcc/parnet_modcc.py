@@ -30,8 +30,10 @@ def read_mechanisms(inputs):
     for path in inputs:
         if os.path.isdir(path):
             files += sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(".mod"))
-        else:
+        elif os.path.isfile(path) and path.endswith(".mod"):
             files.append(path)
+        else:
+            raise Refusal(f"{path}: expected a folder of .mod files or a .mod file")
     if not files:
         raise Refusal(f"{' '.join(inputs)}: no .mod files")
     mechanisms, names = [], {}
@@ -53,7 +55,7 @@ def main(argv=None):
     parser.add_argument("inputs", nargs="+", help="folders of .mod files, or .mod files")
     parser.add_argument("-o", "--output", help="the catalogue shared library to write (NAME.so)")
     parser.add_argument("--cpp", help="write the generated C++ here instead of compiling it")
-    parser.add_argument("--name", help="catalogue name (default: the output's stem)")
+    parser.add_argument("--name", help="catalogue name (None: the output's stem)")
     parser.add_argument("--entry", default="parnet_get_catalogue", help="name of the exported entry point")
     parser.add_argument("--cxx", default=COMPILER, help="C++ compiler")
     parser.add_argument("--flags", default=FLAGS, help="compiler flags (the engine's)")
