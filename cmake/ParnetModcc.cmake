@@ -17,7 +17,10 @@ get_filename_component(PARNET_MODCC_DIR ${PARNET_MODCC_DIR} ABSOLUTE)
 # Generated kernels: the lane loops are `omp simd` loops; -fno-trapping-math lets the compiler
 # evaluate both sides of an if/else and select (the same IEEE results); no FMA contraction, as
 # in the rest of the engine (results must not depend on the shape of an expression).
-set(PARNET_MECHANISM_FLAGS -fopenmp-simd -fno-trapping-math -ffp-contract=off)
+set(PARNET_MECHANISM_FLAGS -fopenmp-simd -fno-trapping-math)
+if(PARNET_FP_CONTRACT_OFF)
+  list(APPEND PARNET_MECHANISM_FLAGS -ffp-contract=off)
+endif()
 string(REPLACE ";" " " flags "${PARNET_MECHANISM_FLAGS}")
 set(PARNET_MODCC_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_RELEASE} ${flags}")
 if(PARNET_NATIVE)

@@ -80,8 +80,17 @@ void expect_bit_identical(RateEvaluation rates, double celsius) {
     for (std::size_t i = 0; i < hand.spikes.size(); ++i) EXPECT_EQ(hand.spikes[i].time, generated.spikes[i].time);
     for (std::size_t p = 0; p < hand.traces.size(); ++p) {
         std::size_t differing = 0;
-        for (std::size_t i = 0; i < hand.traces[p].size(); ++i) differing += hand.traces[p][i] != generated.traces[p][i];
+        double worst = 0;
+        for (std::size_t i = 0; i < hand.traces[p].size(); ++i) {
+            differing += hand.traces[p][i] != generated.traces[p][i];
+            worst = std::max(worst, std::fabs(hand.traces[p][i] - generated.traces[p][i]));
+        }
+#ifdef PARNET_BIT_IDENTICAL_KERNELS
         EXPECT_EQ(differing, 0u) << "probe " << p << ": samples that are not bit-identical";
+#else
+        // With FMA contraction (PARNET_FP_CONTRACT_OFF=OFF) the two differ in the last bits.
+        EXPECT_LT(worst, 1e-9) << "probe " << p;
+#endif
     }
 }
 
@@ -123,7 +132,11 @@ TEST(GeneratedMechanisms, ExpSynAndExp2SynAgreeWithTheHandWrittenSynapsesToRound
     for (std::size_t p = 0; p < hand.traces.size(); ++p)
         for (std::size_t i = 0; i < hand.traces[p].size(); ++i)
             worst = std::max(worst, std::fabs(hand.traces[p][i] - generated.traces[p][i]));
+#ifdef PARNET_BIT_IDENTICAL_KERNELS
     EXPECT_LT(worst, 1e-12) << "mV";   // achieved: 0 (exp_inline equals libm exp on these arguments)
+#else
+    EXPECT_LT(worst, 1e-9) << "mV";
+#endif
     std::printf("largest |V_generated - V_hand-written| with synapses: %.3g mV\n", worst);
 }
 
