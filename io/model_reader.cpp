@@ -36,13 +36,15 @@ bool valid_name(const std::string& s) {
 
 class ModelParser {
 public:
-    ModelParser(const json& doc, const std::string& file) : doc_(doc), file_(file) {}
+    ModelParser(const json& doc, const std::string& file, const std::vector<std::string>& catalogues)
+        : doc_(doc), file_(file), command_line_catalogues_(catalogues) {}
 
     Model parse() {
         JsonObject top(doc_, "", file_);
         top.allow_only({"name", "description", "run", "populations", "projections", "stimuli",
                         "recordings", "cell_templates", "catalogues"});
         model_.file = file_;
+        for (const auto& path : command_line_catalogues_) catalogues_.add(MechanismCatalogue::load(path));
         if (top.has("catalogues")) parse_catalogues(top);
         model_.fingerprint = fnv1a(doc_.dump());
         parse_run(top.object("run"));
@@ -472,15 +474,16 @@ private:
     Model model_;
     std::map<std::string, std::shared_ptr<const CableCellDescription>> templates_;
     MechanismCatalogues catalogues_;
+    const std::vector<std::string>& command_line_catalogues_;
 };
 
 }  // namespace
 
-Model parse_model(const json& document, const std::string& file) {
-    return ModelParser(document, file).parse();
+Model parse_model(const json& document, const std::string& file, const std::vector<std::string>& catalogues) {
+    return ModelParser(document, file, catalogues).parse();
 }
 
-Model read_model(const std::filesystem::path& file) {
+Model read_model(const std::filesystem::path& file, const std::vector<std::string>& catalogues) {
     std::ifstream in(file);
     if (!in) throw input_error(file.string() + ": cannot open the model file for reading");
     json doc;
@@ -489,7 +492,7 @@ Model read_model(const std::filesystem::path& file) {
     } catch (const json::parse_error& e) {
         throw input_error(file.string() + ": not valid JSON: " + e.what());
     }
-    return parse_model(doc, file.string());
+    return parse_model(doc, file.string(), catalogues);
 }
 
 }  // namespace parnet::io

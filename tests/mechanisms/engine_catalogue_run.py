@@ -2,7 +2,8 @@
 tests/runs/cable_ring.json with (a) its synapse as the built-in catalogue's ExpSyn instead of the
 hand-written expsyn, and (b) NEURON's demo HHna/HHk channels from a parnet-modcc catalogue named
 in "catalogues" in place of hh's Na and K. (a) must give the very spikes of the hand-written run;
-(b) must run on 1 and 2 ranks with identical spikes; a missing catalogue is an error naming the
+(b) must run on 1 and 2 ranks with identical spikes, and the same with the catalogue given by
+--catalogue on the command line; a missing catalogue is an error naming the
 model file and the field, on every rank.
 
     python3 engine_catalogue_run.py --engine ENGINE --catalogue testmods.so --work DIR"""
@@ -61,6 +62,22 @@ def main():
     if not one or one != two:
         sys.exit(f'FAIL: demo channels: {len(one)} spikes on 1 rank, {len(two)} on 2, or they differ')
     print(f'ok: HHna/HHk from {os.path.basename(args.catalogue)}: {len(one)} spikes, the same on 1 and 2 ranks')
+
+    # The same catalogue named on the command line instead of in the model.
+    plain = copy.deepcopy(demo)
+    del plain['catalogues']
+    path = os.path.join(args.work, 'command_line.json')
+    with open(path, 'w') as f:
+        json.dump(plain, f)
+    out = os.path.join(args.work, 'command_line')
+    run(['mpirun', '--oversubscribe', '-n', '2', args.engine, '--quiet', '--catalogue', os.path.abspath(args.catalogue),
+         '--output', out, path])
+    with h5py.File(os.path.join(out, 'spikes.h5'), 'r') as f:
+        g = f['spikes/ring']
+        command_line = sorted(zip(g['node_ids'][()].tolist(), g['timestamps'][()].tolist()))
+    if command_line != one:
+        sys.exit(f'FAIL: --catalogue: {len(command_line)} spikes, with the model\'s "catalogues" {len(one)}')
+    print('ok: --catalogue on the command line gives the same spikes')
 
     missing = copy.deepcopy(demo)
     missing['catalogues'] = ['no_such_catalogue.so']
