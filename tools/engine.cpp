@@ -24,6 +24,7 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace parnet;
@@ -34,6 +35,7 @@ namespace {
 
 struct Options {
     std::string model;
+    std::vector<std::string> catalogues;   // --catalogue (docs/mechanisms.md)
     std::string plan;
     std::string output;
     int threads = 0;
@@ -139,7 +141,7 @@ int run(const Options& opt, Communicator& comm) {
     const bool root = comm.rank() == 0;
     const std::string program = "engine";
 
-    Model model = agreed(comm, program, [&] { return io::read_model(opt.model); });
+    Model model = agreed(comm, program, [&] { return io::read_model(opt.model, opt.catalogues); });
     const io::SavingStrategy saving = agreed(comm, program, [&] { return io::parse_saving_strategy(opt.saving); });
     if (opt.tstop > 0) model.run.tstop = opt.tstop;
     if (!opt.output.empty()) model.run.output = opt.output;
@@ -340,6 +342,8 @@ int main(int argc, char** argv) {
     CLI::App app{"parnet engine: simulates a spiking network model on MPI ranks x OpenMP threads.\n"
                  "Usage: mpirun -n N engine [options] model.json"};
     app.add_option("model", opt.model, "Model file (JSON, see docs/model-format.md)")->required();
+    app.add_option("--catalogue", opt.catalogues,
+                   "Mechanism catalogue from parnet-modcc (repeatable), searched before the model's \"catalogues\"");
     app.add_option("--plan", opt.plan, "Plan file from `plan` (gid -> rank/thread); default round-robin gid % ranks");
     app.add_option("-t,--threads", opt.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS or 1)")
         ->check(CLI::PositiveNumber);
