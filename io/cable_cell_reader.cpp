@@ -292,7 +292,7 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
 
     // Regions and biophysics (docs/morphology.md), after the sections' own fields.
     if (cell.has("regions") || cell.has("biophysics") || cell.has("nseg") || cell.has("distance_origin")) {
-        cable::Placement placement = read_placement(cell, *out, types);
+        cable::Placement placement = read_placement(cell, *out, types, catalogues);
         if (!placement.nseg.empty())
             for (std::size_t i = 0; i < out->sections.size(); ++i)
                 for (const json& given : sections)   // a section's own ncomp stands

@@ -58,6 +58,22 @@ cable::MechanismPlacement read_mechanism(const JsonObject& mechanisms, const std
     return m;
 }
 
+// A catalogue mechanism's RANGE parameters, each a number or a function of distance.
+cable::MechanismPlacement read_catalogue_mechanism(const JsonObject& mechanisms, const std::string& name,
+                                                   std::shared_ptr<const Mechanism> mechanism) {
+    const JsonObject o = mechanisms.object(name);
+    cable::MechanismPlacement m;
+    m.name = name;
+    m.catalogue = std::move(mechanism);
+    for (const auto& [p, value] : o.value().items()) {
+        if (!m.catalogue->parameter_index(p))
+            o.fail(p, "a RANGE parameter of " + name + " (" + m.catalogue->parameter_names() +
+                          "; GLOBALs are set on sections)");
+        m.parameters[p] = read_function(o, p, false);
+    }
+    return m;
+}
+
 cable::Region read_region(const JsonObject& o) {
     o.allow_only({"types", "sections", "distance", "within", "union"});
     cable::Region r;
@@ -162,7 +178,7 @@ cable::NsegRule read_nseg_rule(const JsonObject& parent, std::string_view key) {
 }
 
 cable::Placement read_placement(const JsonObject& cell, const CableCellDescription& sections,
-                                std::vector<int> section_types) {
+                                std::vector<int> section_types, const MechanismCatalogues& catalogues) {
     cable::Placement p;
     p.section_types = std::move(section_types);
     if (cell.has("regions")) {
@@ -219,9 +235,16 @@ cable::Placement read_placement(const JsonObject& cell, const CableCellDescripti
                                      " depends on distance; give its mechanisms in an entry of their own)");
             if (o.has("mechanisms")) {
                 const JsonObject m = o.object("mechanisms");
-                m.allow_only({"hh", "pas"});
-                for (const char* name : {"hh", "pas"})
-                    if (m.has(name)) e.mechanisms.push_back(read_mechanism(m, name));
+                for (const auto& [name, value] : m.value().items()) {
+                    if (name == "hh" || name == "pas") {
+                        e.mechanisms.push_back(read_mechanism(m, name));
+                        continue;
+                    }
+                    const auto mechanism = catalogues.find(name);
+                    if (!mechanism || mechanism->point_process())
+                        m.fail(name, "hh, pas or a density mechanism of the catalogues (" + catalogues.names(false) + ")");
+                    e.mechanisms.push_back(read_catalogue_mechanism(m, name, mechanism));
+                }
             }
             p.biophysics.push_back(std::move(e));
         }

@@ -13,8 +13,9 @@ cable::NsegRule read_nseg_rule(const JsonObject& parent, std::string_view key);
 // A section type: "soma", "axon", "dend" (or "basal"), "apic", or an SWC code >= 0.
 int read_section_type(const JsonObject& parent, std::string_view key);
 
-// The placement of `cell` (its sections read already, types given per section).
+// The placement of `cell` (its sections read already, types given per section); mechanisms other
+// than hh and pas are looked up in `catalogues`.
 cable::Placement read_placement(const JsonObject& cell, const CableCellDescription& sections,
-                                std::vector<int> section_types);
+                                std::vector<int> section_types, const MechanismCatalogues& catalogues);
 
 }  // namespace parnet::io

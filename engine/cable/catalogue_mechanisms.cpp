@@ -1,6 +1,7 @@
 #include "catalogue_mechanisms.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace parnet::cable {
@@ -19,16 +20,22 @@ std::uint32_t ion_of(std::vector<IonKind>& ions, const parnet_ion_use& use) {
     return static_cast<std::uint32_t>(ions.size() - 1);
 }
 
-void set_values(MechanismKind& kind, const MechanismPlacement& placement) {
+std::uint32_t parameter_field(const Mechanism& m, const std::string& name) {
+    const auto f = m.parameter_index(name);
+    if (!f)
+        throw std::invalid_argument(std::string(m.name()) + " has no parameter " + name + " (parameters: " +
+                                    m.parameter_names() + ")");
+    return *f;
+}
+
+// The values of one instance: defaults, the placement's, then its value for this segment.
+void set_values(MechanismKind& kind, const MechanismPlacement& placement, std::uint32_t segment) {
     const Mechanism& m = *kind.mechanism;
     for (std::uint32_t f = 0; f < m.field_count(); ++f) kind.values[f].push_back(m.abi().fields[f].default_value);
-    for (const auto& [name, value] : placement.parameters) {
-        const auto f = m.parameter_index(name);
-        if (!f)
-            throw std::invalid_argument(std::string(m.name()) + " has no parameter " + name +
-                                        " (parameters: " + m.parameter_names() + ")");
-        kind.values[*f].back() = value;
-    }
+    for (const auto& [name, value] : placement.parameters) kind.values[parameter_field(m, name)].back() = value;
+    for (const auto& [name, values] : placement.segment_parameters)
+        if (segment < values.size() && !std::isnan(values[segment]))
+            kind.values[parameter_field(m, name)].back() = values[segment];
 }
 }  // namespace
 
@@ -64,7 +71,7 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
                 k.node.push_back(node);
                 k.area.push_back(layout.area[node]);
                 k.diam.push_back(section.diam);
-                set_values(k, placement);
+                set_values(k, placement, j);
             }
         }
     }
@@ -80,7 +87,7 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
         k.node.push_back(node);
         k.area.push_back(layout.area[node]);
         k.diam.push_back(cell.sections[cell.synapses[s].section].diam);
-        set_values(k, *placement);
+        set_values(k, *placement, 0);
     }
     // Run order (see Mechanism::run_order); synapses follow their mechanism.
     std::vector<std::uint32_t> order(mechanisms.size()), moved_to(mechanisms.size());

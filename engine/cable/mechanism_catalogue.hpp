@@ -82,6 +82,9 @@ struct MechanismPlacement {
     std::shared_ptr<const Mechanism> mechanism;
     std::vector<std::pair<std::string, double>> parameters;
     std::vector<std::pair<std::string, double>> globals;
+    // Parameters that vary along the section (placed as functions of distance): per parameter,
+    // one value per segment (ncomp entries; NaN where the placement did not set it).
+    std::vector<std::pair<std::string, std::vector<double>>> segment_parameters = {};
 };
 
 }  // namespace parnet

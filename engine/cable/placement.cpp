@@ -1,5 +1,7 @@
 #include "placement.hpp"
 
+#include <algorithm>
+
 #include "path_distance.hpp"
 
 #include <cmath>
@@ -119,6 +121,28 @@ void place(std::optional<Parameters>& section_value, std::vector<Parameters>& se
     }
 }
 
+// A catalogue mechanism: inserted into the whole section (as NEURON's insert), its parameters
+// set on the chosen segments.
+void place_catalogue(CableSection& sec, const MechanismPlacement& m, const std::vector<bool>& chosen,
+                     const std::vector<double>& distance) {
+    auto it = std::find_if(sec.mechanisms.begin(), sec.mechanisms.end(),
+                           [&](const parnet::MechanismPlacement& p) { return p.mechanism == m.catalogue; });
+    if (it == sec.mechanisms.end()) {
+        sec.mechanisms.push_back({m.catalogue, {}, {}, {}});
+        it = sec.mechanisms.end() - 1;
+    }
+    for (const auto& [name, f] : m.parameters) {
+        auto values = std::find_if(it->segment_parameters.begin(), it->segment_parameters.end(),
+                                   [&](const auto& p) { return p.first == name; });
+        if (values == it->segment_parameters.end()) {
+            it->segment_parameters.emplace_back(name, std::vector<double>(sec.ncomp, std::nan("")));
+            values = it->segment_parameters.end() - 1;
+        }
+        for (std::uint32_t k = 0; k < sec.ncomp; ++k)
+            if (chosen[k]) values->second[k] = f(distance[k]);
+    }
+}
+
 // Per-segment values that are all equal become the section's value.
 template <typename Parameters>
 void collapse(std::optional<Parameters>& section_value, std::vector<Parameters>& segments) {
@@ -162,7 +186,8 @@ void apply_placement(CableCellDescription& cell, const Placement& placement) {
             if (!touches(s[i])) continue;
             CableSection& sec = cell.sections[i];
             for (const auto& m : entry.mechanisms) {
-                if (m.name == "hh") place(sec.hh, sec.hh_segments, sec.ncomp, s[i], distances[i], m.parameters);
+                if (m.catalogue) place_catalogue(sec, m, s[i], distances[i]);
+                else if (m.name == "hh") place(sec.hh, sec.hh_segments, sec.ncomp, s[i], distances[i], m.parameters);
                 else if (m.name == "pas") place(sec.pas, sec.pas_segments, sec.ncomp, s[i], distances[i], m.parameters);
                 else throw std::invalid_argument("placement: no mechanism " + m.name);
             }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,7 +40,8 @@ struct Region {
 };
 
 struct MechanismPlacement {
-    std::string name;                                   // "hh" or "pas"
+    std::string name;                                   // "hh", "pas" or a catalogue mechanism's
+    std::shared_ptr<const Mechanism> catalogue;         // the catalogue mechanism; null for hh and pas
     std::map<std::string, DistanceFunction> parameters; // by NEURON's parameter name (gnabar, g, ...)
 };
 
