@@ -6,12 +6,23 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace parnet::io {
 
-Model read_model(const std::filesystem::path& file);
+// What the command line overrides of the model's run settings; validated like the file's own
+// (an error names the option).
+struct RunOverrides {
+    std::optional<double> tstop;         // --tstop
+    std::optional<std::string> output;   // -o/--output
+};
+
+Model read_model(const std::filesystem::path& file, const RunOverrides& overrides = {});
 // For tests and tools that build a model in memory; `file` is only used in messages.
-Model parse_model(const nlohmann::json& document, const std::string& file);
+Model parse_model(const nlohmann::json& document, const std::string& file, const RunOverrides& overrides = {});
+// A JSON file, refused with the file named if it cannot be read, is not JSON, nests deeper than a
+// model does or holds a number no double holds.
+nlohmann::json read_json_file(const std::filesystem::path& file, const std::string& what);
 
 }  // namespace parnet::io

@@ -6,6 +6,8 @@
 #include "engine/mpi_session.hpp"
 #include "engine/network.hpp"
 #include "engine/simulation.hpp"
+#include "engine/memory_estimate.hpp"
+#include "engine/step_count.hpp"
 #include "io/model_reader.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
@@ -16,6 +18,7 @@
 #include <CLI/CLI.hpp>
 #include <omp.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -34,9 +37,9 @@ namespace {
 struct Options {
     std::string model;
     std::string plan;
-    std::string output;
+    std::optional<std::string> output;
     int threads = 0;
-    double tstop = 0.0;
+    std::optional<double> tstop;
     double progress = 2.0;
     double flush_ms = 100.0;
     bool sort = true;
@@ -44,7 +47,27 @@ struct Options {
     std::string saving = "collective";
     std::string replay;        // spike file of an earlier run
     std::vector<Gid> gids;     // the cells to replay
+    bool check = false;        // validate only
+    double max_memory_gb = 0;  // per rank; 0: this node's memory shared by its ranks
 };
+
+// CLI11's PositiveNumber lets nan and inf through; a run length or interval must be a real number.
+const CLI::Validator finite_positive(
+    [](const std::string& text) -> std::string {
+        double x = 0;
+        if (!CLI::detail::lexical_cast(text, x) || !std::isfinite(x) || !(x > 0))
+            return "expected a positive finite number, got " + text;
+        return {};
+    },
+    "POSITIVE");
+const CLI::Validator finite_non_negative(
+    [](const std::string& text) -> std::string {
+        double x = 0;
+        if (!CLI::detail::lexical_cast(text, x) || !std::isfinite(x) || !(x >= 0))
+            return "expected a finite number >= 0, got " + text;
+        return {};
+    },
+    "NONNEGATIVE");
 
 int default_threads() {
     if (const char* env = std::getenv("OMP_NUM_THREADS")) {
@@ -78,13 +101,17 @@ private:
 
 // More ranks x threads than cores on a node, with MPI and OpenMP spinning while they wait, makes a
 // run crawl (100x seen on 2 cores); tell the user how to make waiting ranks and threads yield.
-void warn_if_oversubscribed(const Communicator& comm, int threads) {
+int ranks_on_this_node(const Communicator& comm) {
     MPI_Comm node = MPI_COMM_NULL;
     MPI_Comm_split_type(comm.comm(), MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node);
-    int local_ranks = 1, local_rank = 0;
+    int local_ranks = 1;
     MPI_Comm_size(node, &local_ranks);
-    MPI_Comm_rank(node, &local_rank);
     MPI_Comm_free(&node);
+    return local_ranks;
+}
+
+void warn_if_oversubscribed(const Communicator& comm, int threads) {
+    const int local_ranks = ranks_on_this_node(comm);
     const unsigned cores = std::thread::hardware_concurrency();
     const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
     const char* yield = std::getenv("OMPI_MCA_mpi_yield_when_idle");
@@ -143,10 +170,8 @@ int run(const Options& opt, Communicator& comm) {
     const bool root = comm.rank() == 0;
     const std::string program = "engine";
 
-    Model model = agreed(comm, program, [&] { return io::read_model(opt.model); });
+    Model model = agreed(comm, program, [&] { return io::read_model(opt.model, {opt.tstop, opt.output}); });
     const io::SavingStrategy saving = agreed(comm, program, [&] { return io::parse_saving_strategy(opt.saving); });
-    if (opt.tstop > 0) model.run.tstop = opt.tstop;
-    if (!opt.output.empty()) model.run.output = opt.output;
     const Network network(model);
     const int threads = opt.threads > 0 ? opt.threads : default_threads();
     warn_if_oversubscribed(comm, threads);
@@ -169,6 +194,35 @@ int run(const Options& opt, Communicator& comm) {
             io::check_plan(p, opt.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
             return p;
         });
+    }
+    // Size sanity before anything is built: the model's estimate against the memory of a rank.
+    const MemoryEstimate estimate = estimate_memory(model, opt.flush_ms);
+    const int ranks_here = ranks_on_this_node(comm);
+    const int job_ranks = opt.replay.empty() ? comm.size() : 1;
+    agreed(comm, program, [&] {
+        if (opt.max_memory_gb > 0) {
+            refuse_if_too_large(model, estimate, job_ranks, opt.max_memory_gb * 1e9, "--max-memory");
+        } else {
+            const double node = node_memory_bytes();
+            if (node > 0)
+                refuse_if_too_large(model, estimate, job_ranks, node / ranks_here,
+                                    "this node's " + format_bytes(node) + " shared by " + std::to_string(ranks_here) +
+                                        (ranks_here == 1 ? " rank" : " ranks"));
+        }
+        // The replayed cells' connections are built whatever the rank count; the whole model is not.
+    });
+    if (opt.check) {
+        if (root) {
+            double connections = 0;
+            for (const auto& item : estimate.items)
+                if (item.field.rfind("projections", 0) == 0) connections += item.bytes / bytes_per_connection;
+            std::printf("%s: valid: %s cells in %zu populations, about %.4g connections; memory about %s (%s per rank "
+                        "on %d rank%s)\n",
+                        opt.model.c_str(), thousands(network.size()).c_str(), model.populations.size(), connections,
+                        format_bytes(estimate.total_bytes()).c_str(),
+                        format_bytes(estimate.total_bytes() / job_ranks).c_str(), job_ranks, job_ranks == 1 ? "" : "s");
+        }
+        return 0;
     }
     std::vector<Gid> replayed = opt.gids;
     std::sort(replayed.begin(), replayed.end());
@@ -228,11 +282,11 @@ int run(const Options& opt, Communicator& comm) {
     std::vector<Spike> buffer;
     std::vector<std::uint64_t> population_spikes(model.populations.size(), 0);
     const double epoch_ms = static_cast<double>(simulation->epoch_steps()) * model.run.dt;
-    const long flush_every = std::max(1L, static_cast<long>(opt.flush_ms / epoch_ms));
+    const long flush_every = static_cast<long>(std::clamp(std::floor(opt.flush_ms / epoch_ms), 1.0, 1e15));
     long epochs = 0;
     std::uint64_t spikes_so_far = 0;
     Progress progress(root && !opt.quiet ? opt.progress : 0.0, model.run.tstop);
-    const Step total_steps = static_cast<Step>(std::ceil(model.run.tstop / model.run.dt - 1e-9));
+    const Step total_steps = static_cast<Step>(steps_covering(model.run.tstop, model.run.dt));
 
     simulation->run(model.run.tstop, [&](const Epoch& epoch, std::span<const Spike> spikes) {
         for (const Spike& s : spikes) ++population_spikes[model.population_index(s.source)];
@@ -338,11 +392,11 @@ int main(int argc, char** argv) {
     app.add_option("-t,--threads", opt.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS or 1)")
         ->check(CLI::PositiveNumber);
     app.add_option("-o,--output", opt.output, "Output folder (overrides run.output of the model)");
-    app.add_option("--tstop", opt.tstop, "Simulated time in ms (overrides run.tstop)")->check(CLI::PositiveNumber);
+    app.add_option("--tstop", opt.tstop, "Simulated time in ms (overrides run.tstop)")->check(finite_positive);
     app.add_option("--progress", opt.progress, "Seconds between progress lines; 0 turns them off")
-        ->check(CLI::NonNegativeNumber);
+        ->check(finite_non_negative);
     app.add_option("--flush-interval", opt.flush_ms, "Simulated ms between writes of buffered spikes")
-        ->check(CLI::PositiveNumber);
+        ->check(finite_positive);
     app.add_flag("!--no-sort", opt.sort, "Leave the spike file in write order (sorting=none) instead of by time");
     app.add_flag("-q,--quiet", opt.quiet, "No summary or progress on standard output");
     app.add_option("--saving", opt.saving,
@@ -355,12 +409,19 @@ int main(int argc, char** argv) {
                    "to the output folder")
         ->check(CLI::ExistingFile);
     app.add_option("--gids", opt.gids, "Cells to replay (with --replay), e.g. --gids 3,17,250")->delimiter(',');
+    app.add_flag("--check", opt.check,
+                 "Validate the model and the options (plan, replay, output names, size against memory) and exit: "
+                 "0 when a run would start, 1 with the message otherwise; builds and writes nothing");
+    app.add_option("--max-memory", opt.max_memory_gb,
+                   "GB a rank may use; a model whose estimated memory per rank is larger is refused before set-up "
+                   "(default: this node's memory shared by its ranks)")
+        ->check(finite_positive);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        // Every rank parsed the same command line; one prints.
-        if (comm.rank() != 0) return e.get_exit_code();
-        return app.exit(e);
+        // Every rank parsed the same command line; one prints. A bad option exits 1 like bad input.
+        const int code = comm.rank() == 0 ? app.exit(e) : e.get_exit_code();
+        return code == 0 ? 0 : 1;
     }
     try {
         return run(opt, comm);
