@@ -104,6 +104,18 @@ MemoryEstimate estimate_memory(const Model& model, double flush_ms) {
     return out;
 }
 
+MemoryItem estimate_output_bytes(const Model& model) {
+    double spikes = 0.0, values = 0.0;
+    for (const Population& pop : model.populations) spikes += source_spikes(pop, model.run.tstop);
+    for (const TraceRecording& rec : model.recordings.traces) {
+        const double columns =
+            rec.cells.empty() ? model.populations[rec.population].count : static_cast<double>(rec.cells.size());
+        values += columns * static_cast<double>(sample_rows(0.0, model.run.tstop, rec.interval));
+    }
+    return {"recordings", count_text(spikes) + " source spikes and " + count_text(values) + " trace values",
+            spikes * bytes_per_spike + values * bytes_per_trace_value};
+}
+
 std::string format_bytes(double bytes) {
     const char* units[] = {"bytes", "kB", "MB", "GB", "TB", "PB", "EB"};
     int u = 0;

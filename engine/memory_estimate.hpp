@@ -33,6 +33,10 @@ inline constexpr double bytes_per_trace_value = 4.0;
 // `flush_ms`: simulated time between writes (the trace rows held at most).
 MemoryEstimate estimate_memory(const Model& model, double flush_ms);
 
+// The least the output files of a run take on disk: the spikes of its sources and every trace
+// row (other cells' spikes are not known before the run).
+MemoryItem estimate_output_bytes(const Model& model);
+
 // "960 GB", "12 MB"
 std::string format_bytes(double bytes);
 

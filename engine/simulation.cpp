@@ -1,5 +1,6 @@
 #include "simulation.hpp"
 
+#include "collective_errors.hpp"
 #include "step_count.hpp"
 
 #include <omp.h>
@@ -123,19 +124,28 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
 
         for (auto& t : traces_) t.add_rows_through(std::min(epoch.end, total - 1));
         double t0 = now();
-        on_each_thread(threads, [&](int t) {
-            const double cpu0 = thread_cpu_seconds();
-            domains_[t]->enqueue(received);
-            domains_[t]->advance(index, epoch, traces_, total);
-            thread_cpu[t] = thread_cpu_seconds() - cpu0;
-        });
+        std::string failure;
+        bool failed = false;
+        try {
+            on_each_thread(threads, [&](int t) {
+                const double cpu0 = thread_cpu_seconds();
+                domains_[t]->enqueue(received);
+                domains_[t]->advance(index, epoch, traces_, total);
+                thread_cpu[t] = thread_cpu_seconds() - cpu0;
+            });
+        } catch (const std::exception& e) {
+            failed = true;
+            failure = e.what();
+        }
         stats_.compute_cpu += *std::max_element(thread_cpu.begin(), thread_cpu.end());
         local.clear();
         for (const auto& d : domains_) local.insert(local.end(), d->spikes().begin(), d->spikes().end());
         double t1 = now();
         stats_.compute += t1 - t0;
 
-        comm_.barrier();
+        // The barrier before the exchange also agrees failures: a cell group's error ends the run
+        // on every rank, printed once by the lowest failing rank (not once per rank, interleaved).
+        report_agreed_failure(comm_, "engine", failed, failure);
         double t2 = now();
         stats_.waiting += t2 - t1;
         if (epoch.end < total && !replay_) {

@@ -46,6 +46,8 @@ public:
     // Collective: checks that all expected_rows() were written, then gives the file its final
     // name. A report that ended early throws and leaves no file.
     void finish();
+    // Collective: what was appended goes to the file system now (CollectiveOutputFile::flush).
+    void flush() const { file_.flush(); }
 
     // Rows of [tstart, tstop) at step dt: ceil((tstop - tstart) / dt) by division (engine/step_count.hpp),
     // so the simulation's sample count and the file agree for any run length. (libsonata counts by

@@ -16,9 +16,12 @@
 #include "io/spike_reader.hpp"
 
 #include <CLI/CLI.hpp>
+#include <hdf5.h>
 #include <omp.h>
+#include <sys/statvfs.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -126,6 +129,7 @@ void warn_if_oversubscribed(const Communicator& comm, int threads) {
 // One trace recording of the model: which of this rank's cells it samples and where it is written.
 struct TraceOutput {
     std::size_t trace = 0;  // Simulation::traces() index
+    fs::path file;
     std::unique_ptr<io::ReportSink> writer;
 };
 
@@ -142,15 +146,36 @@ std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& de
             if (pop.contains(g) &&
                 (rec.cells.empty() || std::binary_search(rec.cells.begin(), rec.cells.end(), g - pop.first)))
                 gids.push_back(g);
+        // A replay may rebuild no cell of a traced population: such a trace has no file (a report
+        // of no cells cannot be written), and the run says so.
+        std::uint64_t mine = gids.size(), cells = 0;
+        MPI_Allreduce(&mine, &cells, 1, MPI_UINT64_T, MPI_SUM, comm);
+        if (cells == 0) {
+            int rank = 0;
+            MPI_Comm_rank(comm, &rank);
+            if (rank == 0)
+                std::fprintf(stderr, "engine: note: trace %s records no cell of this run (no replayed cell of %s): no file\n",
+                             rec.name.c_str(), pop.name.c_str());
+            continue;
+        }
         const auto stride = static_cast<Step>(std::llround(rec.interval / model.run.dt));
         TraceOutput t;
+        t.file = out_dir / (rec.name + ".h5");
         t.trace = sim.add_trace(gids, rec.variable, rec.section, rec.x, stride);
         std::vector<std::uint64_t> node_ids;
         for (Gid g : gids) node_ids.push_back(g - pop.first);
         const std::vector<std::uint32_t> counts(gids.size(), 1u), element_ids(gids.size(), 0u);
-        t.writer = io::make_report_sink(saving, comm, out_dir / (rec.name + ".h5"), pop.name, node_ids, counts,
+        t.writer = io::make_report_sink(saving, comm, t.file, pop.name, node_ids, counts,
                                         element_ids, 0.0, model.run.tstop, rec.interval,
                                         rec.variable == "v" ? "mV" : rec.variable == "cai" ? "mM" : "1");
+        // The rows the run will sample must be the rows the file's time range holds: checked now,
+        // not found out after the whole simulation.
+        const std::uint64_t steps = steps_covering(model.run.tstop, model.run.dt);
+        const std::uint64_t rows = (steps + static_cast<std::uint64_t>(stride) - 1) / static_cast<std::uint64_t>(stride);
+        if (t.writer->expected_rows() != rows)
+            throw input_error(t.file.string() + ": the run samples " + std::to_string(rows) + " rows every " +
+                              std::to_string(stride) + " steps but the report's time range holds " +
+                              std::to_string(t.writer->expected_rows()));
         out.push_back(std::move(t));
     }
     return out;
@@ -243,9 +268,20 @@ int run(const Options& opt, Communicator& comm) {
         if (ec || !fs::is_directory(out_dir))
             throw input_error(out_dir.string() + ": cannot create the output folder (run.output): " +
                               (ec ? ec.message() : "not a folder"));
+        // A full disk is refused now, not found out after the simulation.
+        struct statvfs disk{};
+        const MemoryItem output = estimate_output_bytes(model);
+        if (statvfs(out_dir.c_str(), &disk) == 0) {
+            const double free = static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize);
+            if (output.bytes > free)
+                throw input_error(out_dir.string() + ": the run writes at least " + format_bytes(output.bytes) + " (" +
+                                  output.what + ") but the disk of the output folder has " + format_bytes(free) +
+                                  " free");
+        }
         // A result of an earlier run must not pass for this run's if this one fails.
         fs::remove(spike_file, ec);
         fs::remove(report_file, ec);
+        for (const auto& rec : model.recordings.traces) fs::remove(out_dir / (rec.name + ".h5"), ec);
     });
 
     auto simulation = agreed(comm, program, [&] {
@@ -284,6 +320,7 @@ int run(const Options& opt, Communicator& comm) {
     const double epoch_ms = static_cast<double>(simulation->epoch_steps()) * model.run.dt;
     const long flush_every = static_cast<long>(std::clamp(std::floor(opt.flush_ms / epoch_ms), 1.0, 1e15));
     long epochs = 0;
+    bool flushed_once = false;
     std::uint64_t spikes_so_far = 0;
     Progress progress(root && !opt.quiet ? opt.progress : 0.0, model.run.tstop);
     const Step total_steps = static_cast<Step>(steps_covering(model.run.tstop, model.run.dt));
@@ -293,18 +330,29 @@ int run(const Options& opt, Communicator& comm) {
         buffer.insert(buffer.end(), spikes.begin(), spikes.end());
         spikes_so_far += spikes.size();
         if (++epochs % flush_every == 0 || epoch.end >= total_steps) {
-            writer->append(buffer);
-            buffer.clear();
-            for (auto& t : traces) {
-                TraceBuffer& rows = simulation->traces()[t.trace];
-                const std::size_t nrows = rows.row_count();
-                t.writer->append(rows.take_rows(), nrows);
-            }
+            // A write error (a full disk, a quota) ends the run on every rank, printed once; the
+            // first write goes to the file system at once so that it is noticed now.
+            agreed(comm, program, [&] {
+                writer->append(buffer);
+                buffer.clear();
+                for (auto& t : traces) {
+                    TraceBuffer& rows = simulation->traces()[t.trace];
+                    const std::size_t nrows = rows.row_count();
+                    t.writer->append(rows.take_rows(), nrows);
+                }
+                if (!flushed_once) {
+                    writer->flush();
+                    for (auto& t : traces) t.writer->flush();
+                    flushed_once = true;
+                }
+            });
         }
         progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
     });
-    writer->finish(opt.sort);
-    for (auto& t : traces) t.writer->finish();
+    agreed(comm, program, [&] {
+        writer->finish(opt.sort);
+        for (auto& t : traces) t.writer->finish();
+    });
 
     // Run report and summary.
     io::RunReport report;
@@ -328,7 +376,7 @@ int run(const Options& opt, Communicator& comm) {
         report.predicted_load = plan->predicted_load;
     }
     report.outputs = {spike_file.string(), report_file.string()};
-    for (const auto& rec : model.recordings.traces) report.outputs.push_back((out_dir / (rec.name + ".h5")).string());
+    for (const auto& t : traces) report.outputs.push_back(t.file.string());
     report.wall = omp_get_wtime() - wall_start;
     if (root) {
         io::write_run_report(report_file, report);
@@ -382,6 +430,11 @@ int run(const Options& opt, Communicator& comm) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A file-size limit (ulimit -f) must end in a write error we report, not a core dump.
+    std::signal(SIGXFSZ, SIG_IGN);
+    // Every HDF5 failure is reported by parnet with the file named; HDF5's own stack dumps (also
+    // from objects closed while a failed run unwinds) would only bury that message.
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     MpiSession mpi(argc, argv);
     Communicator comm(MPI_COMM_WORLD);
     Options opt;
@@ -426,7 +479,11 @@ int main(int argc, char** argv) {
     try {
         return run(opt, comm);
     } catch (const job_failed&) {
-        return 1;
+        // Every rank failed together and has removed its unfinished files while unwinding. End
+        // without MPI_Finalize: after a failed write (a full disk) HDF5 may still hold a file it
+        // could not close, and its clean-up at MPI_Finalize would crash on it.
+        std::fflush(nullptr);
+        std::_Exit(1);
     } catch (const std::exception& e) {
         // Inside the run other ranks may be waiting in a collective: end the whole job now.
         std::cerr << "engine: error on rank " << comm.rank() << ": " << e.what() << std::endl;
