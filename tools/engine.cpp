@@ -8,7 +8,7 @@
 #include "engine/simulation.hpp"
 #include "engine/memory_estimate.hpp"
 #include "engine/step_count.hpp"
-#include "io/model_reader.hpp"
+#include "io/model_check.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
 #include "io/output_sinks.hpp"
@@ -195,12 +195,23 @@ int run(const Options& opt, Communicator& comm) {
     const bool root = comm.rank() == 0;
     const std::string program = "engine";
 
-    Model model = agreed(comm, program, [&] { return io::read_model(opt.model, {opt.tstop, opt.output}); });
+    // Size sanity before anything is built: the model's estimate against the memory of a rank. A
+    // replay builds only the named cells, so the whole model's size does not matter there.
+    const int ranks_here = ranks_on_this_node(comm);
+    const double memory_limit = !opt.replay.empty() ? infinite_time : opt.max_memory_gb * 1e9;
+    io::CheckedModel checked = agreed(comm, program, [&] {
+        return io::check_model(opt.model, {opt.tstop, opt.output}, opt.flush_ms, comm.size(), ranks_here, memory_limit);
+    });
+    Model& model = checked.model;
+    const MemoryEstimate& estimate = checked.estimate;
     const io::SavingStrategy saving = agreed(comm, program, [&] { return io::parse_saving_strategy(opt.saving); });
     const Network network(model);
     const int threads = opt.threads > 0 ? opt.threads : default_threads();
     warn_if_oversubscribed(comm, threads);
 
+    agreed(comm, program, [&] {
+        if (opt.replay.empty() && !opt.gids.empty()) throw input_error("--gids names the cells to replay: it needs --replay");
+    });
     if (!opt.replay.empty()) {
         agreed(comm, program, [&] {
             if (comm.size() != 1) throw input_error("--replay runs on one rank: start it without mpirun or with -n 1");
@@ -220,22 +231,7 @@ int run(const Options& opt, Communicator& comm) {
             return p;
         });
     }
-    // Size sanity before anything is built: the model's estimate against the memory of a rank.
-    const MemoryEstimate estimate = estimate_memory(model, opt.flush_ms);
-    const int ranks_here = ranks_on_this_node(comm);
-    const int job_ranks = opt.replay.empty() ? comm.size() : 1;
-    agreed(comm, program, [&] {
-        if (opt.max_memory_gb > 0) {
-            refuse_if_too_large(model, estimate, job_ranks, opt.max_memory_gb * 1e9, "--max-memory");
-        } else {
-            const double node = node_memory_bytes();
-            if (node > 0)
-                refuse_if_too_large(model, estimate, job_ranks, node / ranks_here,
-                                    "this node's " + format_bytes(node) + " shared by " + std::to_string(ranks_here) +
-                                        (ranks_here == 1 ? " rank" : " ranks"));
-        }
-        // The replayed cells' connections are built whatever the rank count; the whole model is not.
-    });
+    const int job_ranks = comm.size();
     if (opt.check) {
         if (root) {
             double connections = 0;
@@ -288,6 +284,9 @@ int run(const Options& opt, Communicator& comm) {
         return std::make_unique<Simulation>(network, decomposition, comm);
     });
     agreed(comm, program, [&] { simulation->agree_epoch(); });
+    agreed(comm, program, [&] {
+        if (opt.replay.empty() && !opt.gids.empty()) throw input_error("--gids names the cells to replay: it needs --replay");
+    });
     if (!opt.replay.empty()) {
         agreed(comm, program, [&] {
             // Every population that projects onto a replayed cell must be in the spike file.
