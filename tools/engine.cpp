@@ -278,6 +278,16 @@ int run(const Options& opt, Communicator& comm) {
         fs::remove(spike_file, ec);
         fs::remove(report_file, ec);
         for (const auto& rec : model.recordings.traces) fs::remove(out_dir / (rec.name + ".h5"), ec);
+        // Per-rank parts of an earlier run would let `consolidate` put that run's spikes over this
+        // run's files: a run that does not save per rank removes them, and says so (a per-rank run
+        // replaces them itself).
+        const fs::path parts = out_dir / "ranks";
+        if (saving != io::SavingStrategy::per_rank && fs::exists(parts)) {
+            fs::remove_all(parts, ec);
+            if (ec) throw input_error(parts.string() + ": cannot remove the per-rank parts of an earlier run: " + ec.message());
+            std::fprintf(stderr, "engine: note: removed %s, the per-rank parts of an earlier run into this folder\n",
+                         parts.c_str());
+        }
     });
 
     auto simulation = agreed(comm, program, [&] {

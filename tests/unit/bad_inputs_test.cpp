@@ -265,3 +265,42 @@ TEST(BadInputs, CheckValidatesWithoutBuildingOrWriting) {
     EXPECT_NE(r.output.find("--check"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("--max-memory"), std::string::npos) << r.output;
 }
+
+// Issue 16: per-rank parts of an earlier run survived a later collective run into the same
+// folder, and `consolidate` then put the older run's spikes over the newer spikes.h5 (exit 0).
+TEST(BadInputs, StalePerRankPartsCannotOverwriteALaterRun) {
+    const fs::path dir = scratch("stale_parts");
+    const fs::path out = dir / "out";
+    nlohmann::json doc = model_into(out);
+    const fs::path model = write_model(dir, doc);
+    ASSERT_EQ(run_ranks(2, "-q --saving per-rank " + model.string(), dir).status, 0);
+    ASSERT_TRUE(fs::exists(out / "ranks"));
+    doc["run"]["runid"] = 2;  // another network and other spikes
+    write_model(dir, doc);
+    Outcome r = run_ranks(2, "-q " + model.string(), dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(count(r.output, "removed " + (out / "ranks").string() + ", the per-rank parts of an earlier run"), 1u) << r.output;
+    EXPECT_FALSE(fs::exists(out / "ranks"));
+    const auto newer = fs::last_write_time(out / "spikes.h5");
+    r = run_command(std::string(PARNET_BINARY_DIR) + "/bin/consolidate " + out.string(), dir);
+    EXPECT_NE(r.status, 0) << r.output;
+    EXPECT_EQ(fs::last_write_time(out / "spikes.h5"), newer);
+}
+
+// Issue 16: consolidate followed "../" in a manifest's part list.
+TEST(BadInputs, ConsolidateRefusesPartsOutsideTheRanksFolder) {
+    const fs::path dir = scratch("manifest_escape");
+    const fs::path out = dir / "out";
+    const fs::path model = write_model(dir, model_into(out));
+    ASSERT_EQ(run_ranks(2, "-q --saving per-rank " + model.string(), dir).status, 0);
+    const fs::path manifest = out / "ranks" / "spikes.h5.manifest.json";
+    nlohmann::json m = nlohmann::json::parse(std::ifstream(manifest));
+    m["parts"][1] = "../../elsewhere/rank-1/spikes.h5";
+    std::ofstream(manifest) << m.dump(2);
+    const Outcome r = run_command(std::string(PARNET_BINARY_DIR) + "/bin/consolidate " + out.string(), dir);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find(manifest.string() + ": parts[1]: expected \"rank-1/spikes.h5\", got \"../../elsewhere/rank-1/spikes.h5\""),
+              std::string::npos)
+        << r.output;
+    EXPECT_FALSE(fs::exists(out / "spikes.h5"));
+}
