@@ -8,6 +8,7 @@
 #include "engine/simulation.hpp"
 #include "engine/memory_estimate.hpp"
 #include "engine/step_count.hpp"
+#include "engine/watchdog.hpp"
 #include "io/model_check.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
@@ -52,6 +53,7 @@ struct Options {
     std::vector<Gid> gids;     // the cells to replay
     bool check = false;        // validate only
     double max_memory_gb = 0;  // per rank; 0: this node's memory shared by its ranks
+    double watchdog_s = 30;    // end the job when no epoch completed for this long; 0: never
 };
 
 // CLI11's PositiveNumber lets nan and inf through; a run length or interval must be a real number.
@@ -334,6 +336,8 @@ int run(const Options& opt, Communicator& comm) {
     Progress progress(root && !opt.quiet ? opt.progress : 0.0, model.run.tstop);
     const Step total_steps = static_cast<Step>(steps_covering(model.run.tstop, model.run.dt));
 
+    // Watches the epoch loop only: set-up and the final sort may take long on one rank.
+    std::optional<Watchdog> watchdog(std::in_place, opt.watchdog_s, comm.rank());
     simulation->run(model.run.tstop, [&](const Epoch& epoch, std::span<const Spike> spikes) {
         for (const Spike& s : spikes) ++population_spikes[model.population_index(s.source)];
         buffer.insert(buffer.end(), spikes.begin(), spikes.end());
@@ -357,7 +361,9 @@ int run(const Options& opt, Communicator& comm) {
             });
         }
         progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
+        watchdog->beat(epochs);
     });
+    watchdog.reset();
     agreed(comm, program, [&] {
         writer->finish(opt.sort);
         for (auto& t : traces) t.writer->finish();
@@ -474,6 +480,10 @@ int main(int argc, char** argv) {
     app.add_flag("--check", opt.check,
                  "Validate the model and the options (plan, replay, output names, size against memory) and exit: "
                  "0 when a run would start, 1 with the message otherwise; builds and writes nothing");
+    app.add_option("--watchdog", opt.watchdog_s,
+                   "Seconds without a finished epoch (at least 10 times the longest epoch so far) after which a "
+                   "rank ends the job: a rank that stopped (SIGSTOP, a hung node) would hold it for ever; 0 turns it off")
+        ->check(finite_non_negative);
     app.add_option("--max-memory", opt.max_memory_gb,
                    "GB a rank may use; a model whose estimated memory per rank is larger is refused before set-up "
                    "(default: this node's memory shared by its ranks)")

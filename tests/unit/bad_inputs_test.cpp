@@ -304,3 +304,21 @@ TEST(BadInputs, ConsolidateRefusesPartsOutsideTheRanksFolder) {
         << r.output;
     EXPECT_FALSE(fs::exists(out / "spikes.h5"));
 }
+
+// Issue 16: a rank that stops (SIGSTOP, a hung node) held the job for ever. With --watchdog 3 the
+// other rank ends the job with one message; `timeout` turns a hang into a failure.
+TEST(BadInputs, StoppedRankEndsTheJob) {
+    const fs::path dir = scratch("stopped_rank");
+    nlohmann::json doc = model_into(dir / "out");
+    doc["run"]["tstop"] = 1e7;  // far longer than the test
+    const fs::path model = write_model(dir, doc);
+    const std::string command = engine() + "--watchdog 3 -q " + model.string();
+    // Stop the newest engine process (rank 1 or 0) three seconds into the run.
+    std::ofstream(dir / "stop_a_rank.sh") << "timeout 120 mpirun --oversubscribe -n 2 " << command << " &\n"
+                                          << "job=$!\nsleep 3\nkill -STOP $(pgrep -n -f -x '" << command << "')\n"
+                                          << "wait $job\n";
+    const Outcome r = run_command("sh " + (dir / "stop_a_rank.sh").string(), dir);
+    EXPECT_EQ(r.status, 1) << r.output;  // 124 would be the timeout
+    EXPECT_EQ(count(r.output, "a rank stopped answering; ending the job"), 1u) << r.output;
+    expect_no_complete_output(dir / "out");
+}
