@@ -322,3 +322,28 @@ TEST(BadInputs, StoppedRankEndsTheJob) {
     EXPECT_EQ(count(r.output, "a rank stopped answering; ending the job"), 1u) << r.output;
     expect_no_complete_output(dir / "out");
 }
+
+// Issue 16: a disk that fills during the run. lif cells' spikes are not in the up-front estimate,
+// so the run starts and its writes fail part-way: every rank stops at that flush, the message is
+// printed once, and no file looks complete. Needs a small tmpfs (root with mount rights).
+TEST(BadInputs, DiskFullDuringTheRunIsReportedOnce) {
+    const fs::path dir = scratch("disk_fills");
+    const fs::path disk = dir / "disk";
+    fs::create_directories(disk);
+    if (std::system(("mount -t tmpfs -o size=256k tmpfs " + disk.string() + " 2>/dev/null").c_str()) != 0)
+        GTEST_SKIP() << "cannot mount a small tmpfs here";
+    nlohmann::json doc = nlohmann::json::parse(R"({
+      "run": {"tstop": 20000, "dt": 0.1},
+      "populations": [{"name": "exc", "count": 2000, "kind": "lif", "params": {"i_bias": 1.0}}]})");
+    doc["run"]["output"] = (disk / "out").string();
+    const fs::path model = write_model(dir, doc);
+    for (const char* saving : {"collective", "per-rank", "rank0"}) {
+        const Outcome r = run_ranks(2, "-q --saving " + std::string(saving) + " " + model.string(), dir);
+        EXPECT_EQ(r.status, 1) << saving << "\n" << r.output;
+        EXPECT_EQ(count(r.output, "engine: error"), 1u) << saving << "\n" << r.output;
+        EXPECT_EQ(r.output.find("Segmentation"), std::string::npos) << saving << "\n" << r.output;
+        expect_no_complete_output(disk / "out");
+        fs::remove_all(disk / "out");
+    }
+    EXPECT_EQ(std::system(("umount " + disk.string()).c_str()), 0);
+}
