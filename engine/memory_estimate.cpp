@@ -135,7 +135,7 @@ double node_memory_bytes() {
 }
 
 void refuse_if_too_large(const Model& model, const MemoryEstimate& estimate, int ranks, double bytes_per_rank,
-                         const std::string& limit_source) {
+                         const std::string& limit_source, const std::string& advice) {
     const double total = estimate.total_bytes();
     const double per_rank = total / std::max(1, ranks);
     if (!(per_rank > bytes_per_rank) || estimate.items.empty()) return;
@@ -149,7 +149,7 @@ void refuse_if_too_large(const Model& model, const MemoryEstimate& estimate, int
         if (estimate.items[i].bytes > 0.01 * total)
             message += "; " + estimate.items[i].field + ": " + estimate.items[i].what + ", about " +
                        format_bytes(estimate.items[i].bytes);
-    message += ". Use more ranks, make the model smaller, or allow it with --max-memory <GB per rank>";
+    message += ". " + advice;
     throw input_error(message);
 }
 

@@ -45,7 +45,9 @@ double node_memory_bytes();
 
 // Throws input_error "<file>: <field>: needs about ... " when the job's estimate spread over
 // `ranks` exceeds `bytes_per_rank`; the message lists the largest items and says how to allow it.
+inline constexpr const char* engine_memory_advice =
+    "Use more ranks, make the model smaller, or allow it with --max-memory <GB per rank>";
 void refuse_if_too_large(const Model& model, const MemoryEstimate& estimate, int ranks, double bytes_per_rank,
-                         const std::string& limit_source);
+                         const std::string& limit_source, const std::string& advice = engine_memory_advice);
 
 }  // namespace parnet

@@ -18,6 +18,6 @@ struct CheckedModel {
 // Throws input_error naming the file and field (or the option) of the first problem.
 // `bytes_per_rank` <= 0: this node's memory shared by `ranks_on_node` ranks.
 CheckedModel check_model(const std::filesystem::path& file, const RunOverrides& overrides, double flush_ms, int ranks,
-                         int ranks_on_node, double bytes_per_rank);
+                         int ranks_on_node, double bytes_per_rank, const std::string& advice = engine_memory_advice);
 
 }  // namespace parnet::io
