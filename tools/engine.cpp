@@ -24,6 +24,8 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -126,6 +128,27 @@ void warn_if_oversubscribed(const Communicator& comm, int threads) {
                      "engine: note: %d ranks x %d threads on a node with %u cores; set OMP_WAIT_POLICY=passive "
                      "and OMPI_MCA_mpi_yield_when_idle=1 so that waiting ranks and threads yield the cores\n",
                      local_ranks, threads, cores);
+}
+
+// SIGTERM/SIGINT (mpirun forwards them to every rank): nothing of this run is complete, and the
+// user should hear so once. The handler may only write a prepared message and exit.
+char interrupted_message[1024] = "";
+
+extern "C" void on_termination(int signal) {
+    if (interrupted_message[0] != '\0') {
+        const char* name = signal == SIGINT ? "engine: interrupted (SIGINT): " : "engine: terminated (SIGTERM): ";
+        [[maybe_unused]] auto a = write(STDERR_FILENO, name, std::strlen(name));
+        [[maybe_unused]] auto b = write(STDERR_FILENO, interrupted_message, std::strlen(interrupted_message));
+    }
+    _exit(128 + signal);
+}
+
+void report_termination_once(int rank, const fs::path& out_dir) {
+    if (rank == 0)
+        std::snprintf(interrupted_message, sizeof interrupted_message,
+                      "no output of this run is complete; %s holds at most unfinished *.part files\n", out_dir.c_str());
+    std::signal(SIGTERM, on_termination);
+    std::signal(SIGINT, on_termination);
 }
 
 // One trace recording of the model: which of this rank's cells it samples and where it is written.
@@ -292,6 +315,7 @@ int run(const Options& opt, Communicator& comm) {
         }
     });
 
+    report_termination_once(comm.rank(), out_dir);
     auto simulation = agreed(comm, program, [&] {
         return std::make_unique<Simulation>(network, decomposition, comm);
     });
@@ -368,6 +392,8 @@ int run(const Options& opt, Communicator& comm) {
         writer->finish(opt.sort);
         for (auto& t : traces) t.writer->finish();
     });
+    if (root) std::snprintf(interrupted_message, sizeof interrupted_message,
+                            "the spike and trace outputs in %s are complete; report.json may be missing\n", out_dir.c_str());
 
     // Run report and summary.
     io::RunReport report;

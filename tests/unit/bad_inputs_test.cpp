@@ -347,3 +347,21 @@ TEST(BadInputs, DiskFullDuringTheRunIsReportedOnce) {
     }
     EXPECT_EQ(std::system(("umount " + disk.string()).c_str()), 0);
 }
+
+// Issue 16: SIGTERM/SIGINT to mpirun printed nothing about what was kept.
+TEST(BadInputs, TerminatedRunSaysOnceThatNothingIsComplete) {
+    const fs::path dir = scratch("terminated");
+    nlohmann::json doc = model_into(dir / "out");
+    doc["run"]["tstop"] = 1e7;  // far longer than the test
+    const fs::path model = write_model(dir, doc);
+    for (const char* signal : {"TERM", "INT"}) {
+        // (mpirun passes SIGINT on to the ranks as SIGTERM.)
+        std::ofstream(dir / "terminate.sh") << "mpirun --oversubscribe -n 2 " << engine() << "-q " << model.string()
+                                            << " &\njob=$!\nsleep 5\nkill -" << signal << " $job\nwait $job\n";
+        const Outcome r = run_command("bash " + (dir / "terminate.sh").string(), dir);
+        EXPECT_NE(r.status, 0) << r.output;
+        EXPECT_EQ(count(r.output, "no output of this run is complete; " + (dir / "out").string() + " holds at most unfinished *.part files"), 1u)
+            << signal << "\n" << r.output;
+        expect_no_complete_output(dir / "out");
+    }
+}
