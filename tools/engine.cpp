@@ -25,6 +25,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
@@ -139,6 +140,10 @@ extern "C" void on_termination(int signal) {
         const char* name = signal == SIGINT ? "engine: interrupted (SIGINT): " : "engine: terminated (SIGTERM): ";
         [[maybe_unused]] auto a = write(STDERR_FILENO, name, std::strlen(name));
         [[maybe_unused]] auto b = write(STDERR_FILENO, interrupted_message, std::strlen(interrupted_message));
+    } else {
+        // Let rank 0's message out before mpirun sees ranks end and stops forwarding output.
+        const timespec pause{1, 0};
+        nanosleep(&pause, nullptr);
     }
     _exit(128 + signal);
 }

@@ -356,8 +356,12 @@ TEST(BadInputs, TerminatedRunSaysOnceThatNothingIsComplete) {
     const fs::path model = write_model(dir, doc);
     for (const char* signal : {"TERM", "INT"}) {
         // (mpirun passes SIGINT on to the ranks as SIGTERM.)
-        std::ofstream(dir / "terminate.sh") << "mpirun --oversubscribe -n 2 " << engine() << "-q " << model.string()
-                                            << " &\njob=$!\nsleep 5\nkill -" << signal << " $job\nwait $job\n";
+        // Signalled once the run is under way (its layout line is printed after set-up).
+        const fs::path log = dir / "run.log";
+        std::ofstream(dir / "terminate.sh") << "mpirun --oversubscribe -n 2 " << engine() << model.string() << " > " << log.string()
+                                            << " 2>&1 &\njob=$!\nuntil grep -q layout " << log.string()
+                                            << "; do sleep 0.2; done\nsleep 1\nkill -" << signal << " $job\nwait $job\nstatus=$?\ncat "
+                                            << log.string() << "\nexit $status\n";
         const Outcome r = run_command("bash " + (dir / "terminate.sh").string(), dir);
         EXPECT_NE(r.status, 0) << r.output;
         EXPECT_EQ(count(r.output, "no output of this run is complete; " + (dir / "out").string() + " holds at most unfinished *.part files"), 1u)
