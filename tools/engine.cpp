@@ -478,10 +478,11 @@ int run(const Options& opt, Communicator& comm) {
 int main(int argc, char** argv) {
     // A file-size limit (ulimit -f) must end in a write error we report, not a core dump.
     std::signal(SIGXFSZ, SIG_IGN);
-    // Every HDF5 failure is reported by parnet with the file named; HDF5's own stack dumps (also
-    // from objects closed while a failed run unwinds) would only bury that message.
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     MpiSession mpi(argc, argv);
+    // Every HDF5 failure is reported by parnet with the file named; HDF5's own stack dumps (also
+    // from objects closed while a failed run unwinds) would only bury that message. (After
+    // MPI_Init: HDF5 then ties its clean-up to MPI_Finalize.)
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     Communicator comm(MPI_COMM_WORLD);
     Options opt;
     CLI::App app{"parnet engine: simulates a spiking network model on MPI ranks x OpenMP threads.\n"
