@@ -1,5 +1,7 @@
 #include "simulation.hpp"
 
+#include "step_count.hpp"
+
 #include <omp.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -86,6 +88,10 @@ void Simulation::agree_epoch(const ExchangeOptions& exchange) {
     options_ = exchange;
     min_delay_ = comm_.min(local_min_delay_);
     lag_ = 1;
+    // Epochs are at most max_epoch_ms long (any epoch up to the minimum delay is exact), so that
+    // traces and spikes are written as the run goes instead of being held for a long epoch, or
+    // for the whole run when there are no connections.
+    const Step longest = static_cast<Step>(std::max<std::uint64_t>(1, steps_covering(max_epoch_ms, dt_)));
     if (std::isfinite(min_delay_)) {
         epoch_steps_ = static_cast<Step>(std::floor(min_delay_ / dt_ + 1e-9));
         if (epoch_steps_ < 1)
@@ -97,8 +103,11 @@ void Simulation::agree_epoch(const ExchangeOptions& exchange) {
             epoch_steps_ /= 2;
             lag_ = 2;
         }
+        // Epochs are also at most max_epoch_ms (shorter epochs change nothing: D/2 with overlap
+        // stays a bound).
+        epoch_steps_ = std::min(epoch_steps_, longest);
     } else {
-        epoch_steps_ = std::numeric_limits<Step>::max() / 4;  // no connections: one epoch
+        epoch_steps_ = longest;
     }
     exchange_ = make_spike_exchange(exchange.method, comm_, owned_, listened_);
     stats_.destinations = exchange_->destinations();
@@ -127,7 +136,7 @@ void Simulation::replay_input(std::span<const Spike> spikes) {
 
 void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     if (!epoch_agreed_) throw std::logic_error("Simulation::run before agree_epoch");
-    const Step total = static_cast<Step>(std::ceil(tstop / dt_ - 1e-9));
+    const Step total = static_cast<Step>(steps_covering(tstop, dt_));
     const int threads = this->threads();
     std::vector<Spike> received;
     std::vector<Spike> local;

@@ -83,6 +83,13 @@ void CollectiveOutputFile::extend(hid_t dataset, std::span<const hsize_t> dimens
     errors_.status(H5Dset_extent(dataset, dimensions.data()), "extend a dataset");
 }
 
+void CollectiveOutputFile::flush() const {
+    H5QuietErrors quiet;
+    collectively(comm_.get(), [&] {
+        errors_.status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "write to the disk (is it full?)");
+    });
+}
+
 void CollectiveOutputFile::commit() {
     H5QuietErrors quiet;
     try {

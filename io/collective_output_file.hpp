@@ -103,6 +103,10 @@ public:
     template <class T>
     void read_slice(hid_t dataset, std::uint64_t offset, std::span<T> values) const;
 
+    // Collective: hands what was written to the file system (H5Fflush), so that a full disk or a
+    // quota is noticed at the first write rather than at the end of the run.
+    void flush() const;
+
     // Collective: closes the file (every object in it must be closed already), then rank 0
     // renames it to its final name. Throws on every rank if either step failed anywhere; the
     // temporary file is then removed.

@@ -52,6 +52,15 @@ json read_manifest(const fs::path& path) {
     if (file.empty() || file.find('/') != std::string::npos || file == "." || file == "..") {
         throw input_error(path.string() + ": 'file' must be a plain file name, got '" + file + "'");
     }
+    // Parts are where the engine puts them, inside the ranks folder: a manifest cannot send
+    // consolidate elsewhere ("../", absolute paths).
+    for (std::size_t r = 0; r < manifest["parts"].size(); ++r) {
+        const std::string expected = "rank-" + std::to_string(r) + "/" + file;
+        const json& part = manifest["parts"][r];
+        if (!part.is_string() || part.get<std::string>() != expected)
+            throw input_error(path.string() + ": parts[" + std::to_string(r) + "]: expected \"" + expected + "\", got " +
+                              part.dump());
+    }
     return manifest;
 }
 

@@ -93,6 +93,14 @@ inline std::string take_hdf5_error_detail() {
     };
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, keep_innermost, &detail);
     H5Eclear2(H5E_DEFAULT);
+    // The POSIX driver's reason is a long multi-line record; keep its first words and the
+    // system's message ("file write failed: No space left on device").
+    const std::string marker = "error message = '";
+    if (const auto at = detail.find(marker); at != std::string::npos) {
+        const auto end = detail.find('\'', at + marker.size());
+        const auto head = detail.find(':');
+        detail = detail.substr(0, head) + ": " + detail.substr(at + marker.size(), end - at - marker.size());
+    }
     return detail;
 }
 

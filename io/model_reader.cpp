@@ -3,6 +3,7 @@
 #include "cable_cell_reader.hpp"
 #include "engine/cable/cable_cell.hpp"
 #include "json_fields.hpp"
+#include "engine/step_count.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -35,17 +36,34 @@ bool valid_name(const std::string& s) {
     });
 }
 
+// The most nested JSON a model may have: real models nest a few levels; a deeper document is
+// refused while it is read, before anything recurses over it (80,000 brackets overflowed the stack).
+constexpr int max_json_depth = 64;
+
+// The smallest step: 1 ns. Below it times lose their digits and nothing physical happens.
+constexpr double min_dt = 1e-6;
+
+// Largest value a draw of `d` can plausibly take: the upper end, or 8 standard deviations above
+// the mean of an unbounded normal/lognormal.
+double plausible_max(const Distribution& d) {
+    switch (d.kind) {
+    case Distribution::Kind::constant: return std::min(d.a, d.max);
+    case Distribution::Kind::uniform: return std::min(d.b, d.max);
+    default: return std::min(d.a + 8 * d.b, d.max);
+    }
+}
+
 class ModelParser {
 public:
-    ModelParser(const json& doc, const std::string& file, const std::vector<std::string>& catalogues)
-        : doc_(doc), file_(file), command_line_catalogues_(catalogues) {}
+    ModelParser(const json& doc, const std::string& file, const RunOverrides& overrides)
+        : doc_(doc), file_(file), overrides_(overrides) {}
 
     Model parse() {
         JsonObject top(doc_, "", file_);
         top.allow_only({"name", "description", "run", "populations", "projections", "stimuli",
                         "recordings", "cell_templates", "catalogues"});
         model_.file = file_;
-        for (const auto& path : command_line_catalogues_) catalogues_.add(MechanismCatalogue::load(path));
+        for (const auto& path : overrides_.catalogues) catalogues_.add(MechanismCatalogue::load(path));
         if (top.has("catalogues")) parse_catalogues(top);
         model_.fingerprint = fnv1a(doc_.dump());
         parse_run(top.object("run"));
@@ -75,12 +93,40 @@ public:
 private:
     void parse_run(const JsonObject& run) {
         run.allow_only({"tstop", "dt", "runid", "output"});
-        model_.run.tstop = run.positive("tstop");
         model_.run.dt = run.positive("dt", 0.025);
-        if (model_.run.dt > model_.run.tstop) run.fail("dt", "a step no longer than tstop");
+        if (model_.run.dt < min_dt) run.fail("dt", "a step dt >= 1e-6 ms");
+        if (overrides_.tstop) {
+            const double t = *overrides_.tstop;
+            const std::string got = fmt(t);
+            if (!(t > 0) || !std::isfinite(t)) throw input_error("--tstop: expected a positive number of ms, got " + got);
+            if (t / model_.run.dt > max_steps)
+                throw input_error("--tstop: expected at most 1e12 steps of dt (" + fmt(model_.run.dt) +
+                                  " ms of " + file_ + "), i.e. tstop <= " + fmt(max_steps * model_.run.dt) +
+                                  " ms, got " + got);
+            if (model_.run.dt > t)
+                throw input_error("--tstop: expected a time no shorter than dt (" + fmt(model_.run.dt) + " ms), got " + got);
+            model_.run.tstop = t;
+        } else {
+            model_.run.tstop = run.positive("tstop");
+            if (model_.run.tstop / model_.run.dt > max_steps)
+                run.fail("tstop", "at most 1e12 steps of dt (" + fmt(model_.run.dt) + " ms), i.e. tstop <= " +
+                                      fmt(max_steps * model_.run.dt) + " ms");
+            if (model_.run.dt > model_.run.tstop) run.fail("dt", "a step no longer than tstop");
+        }
         model_.run.runid = static_cast<std::uint32_t>(run.non_negative_integer("runid", 0));
         const auto stem = std::filesystem::path(file_).stem().string();
         model_.run.output = run.string("output", "out/" + (stem.empty() ? "run" : stem));
+        if (overrides_.output) {
+            if (overrides_.output->empty()) throw input_error("--output: expected the name of a folder, got an empty string");
+            model_.run.output = *overrides_.output;
+        }
+    }
+
+    // Times beyond max_steps steps overflow step counts: refuse them where they are written.
+    double longest_time() const { return max_steps * model_.run.dt; }
+    void check_time(const JsonObject& obj, std::string_view key, double value) const {
+        if (value > longest_time())
+            obj.fail(key, "a time of at most 1e12 steps of dt (" + fmt(longest_time()) + " ms)");
     }
 
     // Mechanism catalogues made by parnet-modcc (paths relative to the model file), searched
@@ -159,8 +205,8 @@ private:
             if (!list.is_array()) obj.fail_at(path, "an array of spike times (ms)", list);
             std::vector<double> out;
             for (std::size_t i = 0; i < list.size(); ++i) {
-                if (!list[i].is_number() || list[i].get<double>() < 0)
-                    obj.fail_at(indexed(path, i), "a spike time >= 0 (ms)", list[i]);
+                if (!list[i].is_number() || !(list[i].get<double>() >= 0) || list[i].get<double>() > longest_time())
+                    obj.fail_at(indexed(path, i), "a spike time >= 0 ms of at most 1e12 steps of dt", list[i]);
                 out.push_back(list[i].get<double>());
                 if (i > 0 && out[i] < out[i - 1])
                     obj.fail_at(indexed(path, i), "times in ascending order", list[i]);
@@ -360,6 +406,9 @@ private:
             obj.fail("delay", "a distribution whose smallest value is >= dt (" + fmt(dt) +
                                   " ms): give \"min\" >= dt");
         }
+        if (plausible_max(proj.delay) > longest_time())
+            obj.fail("delay", "a delay of at most 1e12 steps of dt (" + fmt(longest_time()) + " ms)" +
+                                  std::string(proj.delay.is_constant() ? "" : ": give \"max\""));
 
         parse_synapse(obj, tgt, proj);
         model_.projections.push_back(std::move(proj));
@@ -423,8 +472,10 @@ private:
             obj.fail("population", "a lif or cable population (current clamps need a membrane)");
         c.cells = parse_cells(obj, pop);
         c.delay = obj.non_negative("delay", 0.0);
+        check_time(obj, "delay", c.delay);
         c.duration = obj.non_negative("duration", -1.0);
         if (c.duration < 0) obj.fail("duration", "a duration >= 0 (ms)");
+        check_time(obj, "duration", c.duration);
         c.amplitude = obj.number("amplitude");
         if (pop.kind == CellKind::cable) {
             c.section = obj.string("section", "soma");
@@ -463,8 +514,7 @@ private:
                 const Population& pop = model_.populations[rec.population];
                 rec.name = t.string("name", pop.name);
                 if (!valid_name(rec.name)) t.fail("name", "a name of letters, digits, '_' or '-'");
-                for (const auto& other : model_.recordings.traces)
-                    if (other.name == rec.name) t.fail("name", "a trace name not used before (it names the file)");
+                check_output_name(t, rec.name);
                 rec.cells = parse_cells(t, pop);
                 switch (pop.kind) {
                 case CellKind::lif: rec.variable = t.choice("variable", {"v"}, "v"); break;
@@ -483,12 +533,32 @@ private:
                     t.fail(t.has("section") ? "section" : "x", "no location: only cable cells have sections");
                 }
                 rec.interval = t.positive("interval", model_.run.dt);
+                if (rec.interval > model_.run.tstop)
+                    t.fail("interval", "a sampling interval no longer than tstop (" + fmt(model_.run.tstop) + " ms)");
                 const double steps = rec.interval / model_.run.dt;
                 if (steps < 1 - 1e-9 || std::abs(steps - std::round(steps)) > 1e-6 * steps)
                     t.fail("interval", "a sampling interval that is a whole number of steps dt (" + fmt(model_.run.dt) + " ms)");
                 model_.recordings.traces.push_back(rec);
             }
         }
+    }
+
+    // Every file of the output folder is named once: a trace must not take the spike file's name
+    // (it would overwrite the spikes) nor another trace's, compared without case because some file
+    // systems ignore it.
+    void check_output_name(const JsonObject& t, const std::string& name) const {
+        auto lower = [](std::string s) {
+            for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return s;
+        };
+        const std::string file = lower(name) + ".h5";
+        for (const char* reserved : {"spikes.h5"})
+            if (file == reserved)
+                t.fail("name", std::string("a trace name other than \"spikes\" (") + reserved +
+                                   " is the spike file of the output folder)");
+        for (const auto& other : model_.recordings.traces)
+            if (lower(other.name) + ".h5" == file)
+                t.fail("name", "a trace name not used before, ignoring case (it names the file " + other.name + ".h5)");
     }
 
     std::size_t find_population(const std::string& name, const JsonObject& obj, const std::string& path) const {
@@ -499,29 +569,49 @@ private:
 
     const json& doc_;
     const std::string& file_;
+    const RunOverrides& overrides_;
     Model model_;
     std::map<std::string, std::shared_ptr<const CableCellDescription>> templates_;
     std::map<std::string, std::pair<const json*, std::string>> template_json_;   // value and path
     MechanismCatalogues catalogues_;
-    const std::vector<std::string>& command_line_catalogues_;
 };
 
 }  // namespace
 
-Model parse_model(const json& document, const std::string& file, const std::vector<std::string>& catalogues) {
-    return ModelParser(document, file, catalogues).parse();
+Model parse_model(const json& document, const std::string& file, const RunOverrides& overrides) {
+    try {
+        return ModelParser(document, file, overrides).parse();
+    } catch (const json::exception& e) {
+        // A field of a type the reader did not check first: still name the file.
+        throw input_error(file + ": a field does not have the expected type: " + e.what());
+    }
 }
 
-Model read_model(const std::filesystem::path& file, const std::vector<std::string>& catalogues) {
+json read_json_file(const std::filesystem::path& file, const std::string& what) {
     std::ifstream in(file);
-    if (!in) throw input_error(file.string() + ": cannot open the model file for reading");
-    json doc;
+    if (!in) throw input_error(file.string() + ": cannot open the " + what + " for reading");
+    if (std::filesystem::is_directory(file)) throw input_error(file.string() + ": is a folder, expected the " + what);
+    const json::parser_callback_t limit_depth = [&](int depth, json::parse_event_t, json&) {
+        if (depth > max_json_depth)
+            throw input_error(file.string() + ": not a model: nested deeper than " + std::to_string(max_json_depth) +
+                              " levels of brackets");
+        return true;
+    };
     try {
-        doc = json::parse(in);
+        return json::parse(in, limit_depth);
     } catch (const json::parse_error& e) {
         throw input_error(file.string() + ": not valid JSON: " + e.what());
+    } catch (const json::out_of_range& e) {
+        // e.g. 1e309: larger than any double
+        throw input_error(file.string() + ": not valid JSON for a model: a number does not fit a double (" +
+                          std::string(e.what()) + ")");
+    } catch (const json::exception& e) {
+        throw input_error(file.string() + ": not valid JSON: " + e.what());
     }
-    return parse_model(doc, file.string(), catalogues);
+}
+
+Model read_model(const std::filesystem::path& file, const RunOverrides& overrides) {
+    return parse_model(read_json_file(file, "model file"), file.string(), overrides);
 }
 
 }  // namespace parnet::io

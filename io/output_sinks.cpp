@@ -14,6 +14,7 @@ public:
         : writer_(comm, std::move(path), std::move(populations)) {}
     void append(std::span<const Spike> local_spikes) override { writer_.append(local_spikes); }
     void finish(bool sort_by_time) override { writer_.finish(sort_by_time); }
+    void flush() override { writer_.flush(); }
     std::uint64_t spikes_written() const noexcept override { return writer_.spikes_written(); }
 
 private:
@@ -26,6 +27,7 @@ public:
     explicit CollectiveReportSink(Args&&... args) : writer_(std::forward<Args>(args)...) {}
     void append(std::span<const float> rows, std::size_t nrows) override { writer_.append(rows, nrows); }
     void finish() override { writer_.finish(); }
+    void flush() override { writer_.flush(); }
     std::uint64_t expected_rows() const noexcept override { return writer_.expected_rows(); }
     std::uint64_t rows_written() const noexcept override { return writer_.rows_written(); }
     std::uint64_t total_elements() const noexcept override { return writer_.total_elements(); }

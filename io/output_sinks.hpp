@@ -28,6 +28,9 @@ public:
     // Collective; see SonataSpikeWriter::finish. For per_rank, the rank files and their manifest
     // are complete afterwards; `consolidate` makes the final file.
     virtual void finish(bool sort_by_time) = 0;
+    // Collective: hands what was appended to the file system, so that a full disk or a quota is
+    // noticed at the first write (the engine flushes after its first write), not at the end.
+    virtual void flush() = 0;
     // Spikes written so far, summed over ranks and populations (the same on every rank).
     virtual std::uint64_t spikes_written() const noexcept = 0;
 };
@@ -39,6 +42,8 @@ public:
     virtual void append(std::span<const float> rows, std::size_t nrows) = 0;
     // Collective; see SonataReportWriter::finish.
     virtual void finish() = 0;
+    // Collective; see SpikeSink::flush.
+    virtual void flush() = 0;
     virtual std::uint64_t expected_rows() const noexcept = 0;
     virtual std::uint64_t rows_written() const noexcept = 0;
     virtual std::uint64_t total_elements() const noexcept = 0;

@@ -77,6 +77,13 @@ public:
         written_ += total;
     }
 
+    void flush() override {
+        collectively(comm_.get(), [&] {
+            H5QuietErrors quiet;
+            if (file_) file_->errors().status(H5Fflush(file_->file(), H5F_SCOPE_LOCAL), "write to the disk (is it full?)");
+        });
+    }
+
     void finish(bool sort_by_time) override {
         if (finished_) throw std::logic_error("per-rank spike sink: finish called twice");
         collectively(comm_.get(), [&] {
@@ -207,6 +214,13 @@ public:
             file_->append_rows(block_, count);
         });
         rows_written_ += count;
+    }
+
+    void flush() override {
+        collectively(comm_.get(), [&] {
+            H5QuietErrors quiet;
+            if (file_) file_->errors().status(H5Fflush(file_->file(), H5F_SCOPE_LOCAL), "write to the disk (is it full?)");
+        });
     }
 
     void finish() override {

@@ -82,6 +82,13 @@ public:
         written_ += total;
     }
 
+    void flush() override {
+        collectively(comm_.get(), [&] {
+            H5QuietErrors quiet;
+            if (file_) file_->errors().status(H5Fflush(file_->file(), H5F_SCOPE_LOCAL), "write to the disk (is it full?)");
+        });
+    }
+
     void finish(bool sort_by_time) override {
         if (finished_) throw std::logic_error("rank0 spike sink: finish called twice");
         collectively(comm_.get(), [&] {
@@ -190,6 +197,13 @@ public:
             file_->append_rows(block, count);
         });
         rows_written_ += count;
+    }
+
+    void flush() override {
+        collectively(comm_.get(), [&] {
+            H5QuietErrors quiet;
+            if (file_) file_->errors().status(H5Fflush(file_->file(), H5F_SCOPE_LOCAL), "write to the disk (is it full?)");
+        });
     }
 
     void finish() override {

@@ -86,8 +86,14 @@ SerialOutputFile::SerialOutputFile(std::filesystem::path final_path)
 SerialOutputFile::~SerialOutputFile() {
     if (!file_) return;
     H5QuietErrors quiet;
+    discard();
     file_.close();
+}
+
+void SerialOutputFile::discard() noexcept {
+    if (!file_) return;
     std::error_code ignored;
+    std::filesystem::resize_file(temporary_path_, 0, ignored);
     std::filesystem::remove(temporary_path_, ignored);
 }
 

@@ -31,6 +31,10 @@ public:
     const std::filesystem::path& temporary_path() const noexcept { return temporary_path_; }
     // Closes the file (every object in it must be closed) and renames it into place.
     void commit();
+    // Unfinished (perhaps because the disk is full): empties and unlinks the ".part" so that what
+    // HDF5 still holds can be written out and its objects close (a failed close leaves them in
+    // HDF5's tables, which then crash at MPI_Finalize). Never throws.
+    void discard() noexcept;
 
 private:
     std::filesystem::path final_path_;
@@ -42,6 +46,9 @@ private:
 class SerialSpikeFile {
 public:
     SerialSpikeFile(std::filesystem::path final_path, const std::vector<SpikePopulation>& populations);
+    ~SerialSpikeFile() { file_.discard(); }
+    SerialSpikeFile(const SerialSpikeFile&) = delete;
+    SerialSpikeFile& operator=(const SerialSpikeFile&) = delete;
 
     // Appends to population p (index into the constructor's populations).
     void append(std::size_t p, std::span<const double> times, std::span<const std::uint64_t> node_ids);
@@ -68,6 +75,9 @@ public:
     SerialReportFile(std::filesystem::path final_path, const std::string& population, const ReportMapping& mapping,
                      std::span<const std::uint32_t> element_ids, double tstart, double tstop, double dt,
                      const std::string& units);
+    ~SerialReportFile() { file_.discard(); }
+    SerialReportFile(const SerialReportFile&) = delete;
+    SerialReportFile& operator=(const SerialReportFile&) = delete;
 
     // nrows full rows (nrows x columns values, time-major).
     void append_rows(std::span<const float> rows, std::uint64_t nrows);

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/step_count.hpp"
 #include "io/hdf5_attributes.hpp"
 #include "io/sonata_layout.hpp"
 
@@ -23,10 +24,7 @@ int as_mpi_count(std::size_t count, const std::string& file) {
 }  // namespace
 
 std::uint64_t SonataReportWriter::rows_for(double tstart, double tstop, double dt) {
-    constexpr double epsilon = 1e-6;   // libsonata's ReportReader
-    std::uint64_t rows = 0;
-    for (double t = tstart; t < tstop - epsilon; t += dt) ++rows;
-    return rows;
+    return sample_rows(tstart, tstop, dt);
 }
 
 SonataReportWriter::SonataReportWriter(MPI_Comm comm, std::filesystem::path path, std::string population,

@@ -46,9 +46,12 @@ public:
     // Collective: checks that all expected_rows() were written, then gives the file its final
     // name. A report that ended early throws and leaves no file.
     void finish();
+    // Collective: what was appended goes to the file system now (CollectiveOutputFile::flush).
+    void flush() const { file_.flush(); }
 
-    // Rows a SONATA reader expects for [tstart, tstop) at step dt, counted as libsonata does:
-    // t = tstart, tstart + dt, ... while t < tstop - 1e-6 (t accumulated by repeated addition).
+    // Rows of [tstart, tstop) at step dt: ceil((tstop - tstart) / dt) by division (engine/step_count.hpp),
+    // so the simulation's sample count and the file agree for any run length. (libsonata counts by
+    // adding dt up, which agrees for runs of fewer than about 1e5 rows.)
     static std::uint64_t rows_for(double tstart, double tstop, double dt);
 
     std::uint64_t expected_rows() const noexcept { return expected_rows_; }

@@ -47,6 +47,8 @@ public:
     // sample sort and marked sorting = by_time, so the file's content is the same for any number
     // of ranks; otherwise it is marked sorting = none. Then the file gets its final name.
     void finish(bool sort_by_time);
+    // Collective: what was appended goes to the file system now (CollectiveOutputFile::flush).
+    void flush() const { file_.flush(); }
 
     // Spikes written so far, summed over ranks and populations (the same on every rank).
     std::uint64_t spikes_written() const noexcept;

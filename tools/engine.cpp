@@ -6,7 +6,10 @@
 #include "engine/mpi_session.hpp"
 #include "engine/network.hpp"
 #include "engine/simulation.hpp"
-#include "io/model_reader.hpp"
+#include "engine/memory_estimate.hpp"
+#include "engine/step_count.hpp"
+#include "engine/watchdog.hpp"
+#include "io/model_check.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
 #include "io/output_sinks.hpp"
@@ -15,9 +18,16 @@
 #include "io/trace_mapping.hpp"
 
 #include <CLI/CLI.hpp>
+#include <hdf5.h>
 #include <omp.h>
+#include <sys/statvfs.h>
 
+#include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -37,9 +47,9 @@ struct Options {
     std::string model;
     std::vector<std::string> catalogues;   // --catalogue (docs/mechanisms.md)
     std::string plan;
-    std::string output;
+    std::optional<std::string> output;
     int threads = 0;
-    double tstop = 0.0;
+    std::optional<double> tstop;
     double progress = 2.0;
     double flush_ms = 100.0;
     bool sort = true;
@@ -49,7 +59,28 @@ struct Options {
     bool overlap = false;
     std::string replay;        // spike file of an earlier run
     std::vector<Gid> gids;     // the cells to replay
+    bool check = false;        // validate only
+    double max_memory_gb = 0;  // per rank; 0: this node's memory shared by its ranks
+    double watchdog_s = 30;    // end the job when no epoch completed for this long; 0: never
 };
+
+// CLI11's PositiveNumber lets nan and inf through; a run length or interval must be a real number.
+const CLI::Validator finite_positive(
+    [](const std::string& text) -> std::string {
+        double x = 0;
+        if (!CLI::detail::lexical_cast(text, x) || !std::isfinite(x) || !(x > 0))
+            return "expected a positive finite number, got " + text;
+        return {};
+    },
+    "POSITIVE");
+const CLI::Validator finite_non_negative(
+    [](const std::string& text) -> std::string {
+        double x = 0;
+        if (!CLI::detail::lexical_cast(text, x) || !std::isfinite(x) || !(x >= 0))
+            return "expected a finite number >= 0, got " + text;
+        return {};
+    },
+    "NONNEGATIVE");
 
 int default_threads() {
     if (const char* env = std::getenv("OMP_NUM_THREADS")) {
@@ -83,13 +114,17 @@ private:
 
 // More ranks x threads than cores on a node, with MPI and OpenMP spinning while they wait, makes a
 // run crawl (100x seen on 2 cores); tell the user how to make waiting ranks and threads yield.
-void warn_if_oversubscribed(const Communicator& comm, int threads) {
+int ranks_on_this_node(const Communicator& comm) {
     MPI_Comm node = MPI_COMM_NULL;
     MPI_Comm_split_type(comm.comm(), MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node);
-    int local_ranks = 1, local_rank = 0;
+    int local_ranks = 1;
     MPI_Comm_size(node, &local_ranks);
-    MPI_Comm_rank(node, &local_rank);
     MPI_Comm_free(&node);
+    return local_ranks;
+}
+
+void warn_if_oversubscribed(const Communicator& comm, int threads) {
+    const int local_ranks = ranks_on_this_node(comm);
     const unsigned cores = std::thread::hardware_concurrency();
     const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
     const char* yield = std::getenv("OMPI_MCA_mpi_yield_when_idle");
@@ -101,9 +136,35 @@ void warn_if_oversubscribed(const Communicator& comm, int threads) {
                      local_ranks, threads, cores);
 }
 
+// SIGTERM/SIGINT (mpirun forwards them to every rank): nothing of this run is complete, and the
+// user should hear so once. The handler may only write a prepared message and exit.
+char interrupted_message[1024] = "";
+
+extern "C" void on_termination(int signal) {
+    if (interrupted_message[0] != '\0') {
+        const char* name = signal == SIGINT ? "engine: interrupted (SIGINT): " : "engine: terminated (SIGTERM): ";
+        [[maybe_unused]] auto a = write(STDERR_FILENO, name, std::strlen(name));
+        [[maybe_unused]] auto b = write(STDERR_FILENO, interrupted_message, std::strlen(interrupted_message));
+    } else {
+        // Let rank 0's message out before mpirun sees ranks end and stops forwarding output.
+        const timespec pause{1, 0};
+        nanosleep(&pause, nullptr);
+    }
+    _exit(128 + signal);
+}
+
+void report_termination_once(int rank, const fs::path& out_dir) {
+    if (rank == 0)
+        std::snprintf(interrupted_message, sizeof interrupted_message,
+                      "no output of this run is complete; %s holds at most unfinished *.part files\n", out_dir.c_str());
+    std::signal(SIGTERM, on_termination);
+    std::signal(SIGINT, on_termination);
+}
+
 // One trace recording of the model: which of this rank's cells it samples and where it is written.
 struct TraceOutput {
     std::size_t trace = 0;  // Simulation::traces() index
+    fs::path file;
     std::unique_ptr<io::ReportSink> writer;
 };
 
@@ -116,12 +177,32 @@ std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& de
     for (const TraceRecording& rec : model.recordings.traces) {
         const Population& pop = model.populations[rec.population];
         const io::TraceMapping mapping = io::trace_mapping(model, rec, local);
+        // A replay may rebuild no cell of a traced population: such a trace has no file (a report
+        // of no cells cannot be written), and the run says so.
+        std::uint64_t mine = mapping.gids.size(), cells = 0;
+        MPI_Allreduce(&mine, &cells, 1, MPI_UINT64_T, MPI_SUM, comm);
+        if (cells == 0) {
+            int rank = 0;
+            MPI_Comm_rank(comm, &rank);
+            if (rank == 0)
+                std::fprintf(stderr, "engine: note: trace %s records no cell of this run (no replayed cell of %s): no file\n",
+                             rec.name.c_str(), pop.name.c_str());
+            continue;
+        }
         const auto stride = static_cast<Step>(std::llround(rec.interval / model.run.dt));
         TraceOutput t;
+        t.file = out_dir / (rec.name + ".h5");
         t.trace = sim.add_trace(mapping.gids, rec.variable, rec.section, rec.x, stride);
-        t.writer = io::make_report_sink(saving, comm, out_dir / (rec.name + ".h5"), pop.name, mapping.node_ids,
-                                        mapping.element_counts, mapping.element_ids, 0.0, model.run.tstop,
-                                        rec.interval, mapping.units);
+        t.writer = io::make_report_sink(saving, comm, t.file, pop.name, mapping.node_ids, mapping.element_counts,
+                                        mapping.element_ids, 0.0, model.run.tstop, rec.interval, mapping.units);
+        // The rows the run will sample must be the rows the file's time range holds: checked now,
+        // not found out after the whole simulation.
+        const std::uint64_t steps = steps_covering(model.run.tstop, model.run.dt);
+        const std::uint64_t rows = (steps + static_cast<std::uint64_t>(stride) - 1) / static_cast<std::uint64_t>(stride);
+        if (t.writer->expected_rows() != rows)
+            throw input_error(t.file.string() + ": the run samples " + std::to_string(rows) + " rows every " +
+                              std::to_string(stride) + " steps but the report's time range holds " +
+                              std::to_string(t.writer->expected_rows()));
         out.push_back(std::move(t));
     }
     return out;
@@ -141,14 +222,23 @@ int run(const Options& opt, Communicator& comm) {
     const bool root = comm.rank() == 0;
     const std::string program = "engine";
 
-    Model model = agreed(comm, program, [&] { return io::read_model(opt.model, opt.catalogues); });
+    // Size sanity before anything is built: the model's estimate against the memory of a rank. A
+    // replay builds only the named cells, so the whole model's size does not matter there.
+    const int ranks_here = ranks_on_this_node(comm);
+    const double memory_limit = !opt.replay.empty() ? infinite_time : opt.max_memory_gb * 1e9;
+    io::CheckedModel checked = agreed(comm, program, [&] {
+        return io::check_model(opt.model, {opt.tstop, opt.output, opt.catalogues}, opt.flush_ms, comm.size(), ranks_here, memory_limit);
+    });
+    Model& model = checked.model;
+    const MemoryEstimate& estimate = checked.estimate;
     const io::SavingStrategy saving = agreed(comm, program, [&] { return io::parse_saving_strategy(opt.saving); });
-    if (opt.tstop > 0) model.run.tstop = opt.tstop;
-    if (!opt.output.empty()) model.run.output = opt.output;
     const Network network(model);
     const int threads = opt.threads > 0 ? opt.threads : default_threads();
     warn_if_oversubscribed(comm, threads);
 
+    agreed(comm, program, [&] {
+        if (opt.replay.empty() && !opt.gids.empty()) throw input_error("--gids names the cells to replay: it needs --replay");
+    });
     if (!opt.replay.empty()) {
         agreed(comm, program, [&] {
             if (comm.size() != 1) throw input_error("--replay runs on one rank: start it without mpirun or with -n 1");
@@ -167,6 +257,20 @@ int run(const Options& opt, Communicator& comm) {
             io::check_plan(p, opt.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
             return p;
         });
+    }
+    const int job_ranks = comm.size();
+    if (opt.check) {
+        if (root) {
+            double connections = 0;
+            for (const auto& item : estimate.items)
+                if (item.field.rfind("projections", 0) == 0) connections += item.bytes / bytes_per_connection;
+            std::printf("%s: valid: %s cells in %zu populations, about %.4g connections; memory about %s (%s per rank "
+                        "on %d rank%s)\n",
+                        opt.model.c_str(), thousands(network.size()).c_str(), model.populations.size(), connections,
+                        format_bytes(estimate.total_bytes()).c_str(),
+                        format_bytes(estimate.total_bytes() / job_ranks).c_str(), job_ranks, job_ranks == 1 ? "" : "s");
+        }
+        return 0;
     }
     std::vector<Gid> replayed = opt.gids;
     std::sort(replayed.begin(), replayed.end());
@@ -187,16 +291,41 @@ int run(const Options& opt, Communicator& comm) {
         if (ec || !fs::is_directory(out_dir))
             throw input_error(out_dir.string() + ": cannot create the output folder (run.output): " +
                               (ec ? ec.message() : "not a folder"));
+        // A full disk is refused now, not found out after the simulation.
+        struct statvfs disk{};
+        const MemoryItem output = estimate_output_bytes(model);
+        if (statvfs(out_dir.c_str(), &disk) == 0) {
+            const double free = static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize);
+            if (output.bytes > free)
+                throw input_error(out_dir.string() + ": the run writes at least " + format_bytes(output.bytes) + " (" +
+                                  output.what + ") but the disk of the output folder has " + format_bytes(free) +
+                                  " free");
+        }
         // A result of an earlier run must not pass for this run's if this one fails.
         fs::remove(spike_file, ec);
         fs::remove(report_file, ec);
+        for (const auto& rec : model.recordings.traces) fs::remove(out_dir / (rec.name + ".h5"), ec);
+        // Per-rank parts of an earlier run would let `consolidate` put that run's spikes over this
+        // run's files: a run that does not save per rank removes them, and says so (a per-rank run
+        // replaces them itself).
+        const fs::path parts = out_dir / "ranks";
+        if (saving != io::SavingStrategy::per_rank && fs::exists(parts)) {
+            fs::remove_all(parts, ec);
+            if (ec) throw input_error(parts.string() + ": cannot remove the per-rank parts of an earlier run: " + ec.message());
+            std::fprintf(stderr, "engine: note: removed %s, the per-rank parts of an earlier run into this folder\n",
+                         parts.c_str());
+        }
     });
 
+    report_termination_once(comm.rank(), out_dir);
     auto simulation = agreed(comm, program, [&] {
         return std::make_unique<Simulation>(network, decomposition, comm);
     });
     agreed(comm, program, [&] {
         simulation->agree_epoch({parse_exchange_method(opt.exchange, "--exchange"), opt.overlap});
+    });
+    agreed(comm, program, [&] {
+        if (opt.replay.empty() && !opt.gids.empty()) throw input_error("--gids names the cells to replay: it needs --replay");
     });
     if (!opt.replay.empty()) {
         agreed(comm, program, [&] {
@@ -232,29 +361,47 @@ int run(const Options& opt, Communicator& comm) {
     std::vector<Spike> buffer;
     std::vector<std::uint64_t> population_spikes(model.populations.size(), 0);
     const double epoch_ms = static_cast<double>(simulation->epoch_steps()) * model.run.dt;
-    const long flush_every = std::max(1L, static_cast<long>(opt.flush_ms / epoch_ms));
+    const long flush_every = static_cast<long>(std::clamp(std::floor(opt.flush_ms / epoch_ms), 1.0, 1e15));
     long epochs = 0;
+    bool flushed_once = false;
     std::uint64_t spikes_so_far = 0;
     Progress progress(root && !opt.quiet ? opt.progress : 0.0, model.run.tstop);
-    const Step total_steps = static_cast<Step>(std::ceil(model.run.tstop / model.run.dt - 1e-9));
+    const Step total_steps = static_cast<Step>(steps_covering(model.run.tstop, model.run.dt));
 
+    // Watches the epoch loop only: set-up and the final sort may take long on one rank.
+    std::optional<Watchdog> watchdog(std::in_place, opt.watchdog_s, comm.rank());
     simulation->run(model.run.tstop, [&](const Epoch& epoch, std::span<const Spike> spikes) {
         for (const Spike& s : spikes) ++population_spikes[model.population_index(s.source)];
         buffer.insert(buffer.end(), spikes.begin(), spikes.end());
         spikes_so_far += spikes.size();
         if (++epochs % flush_every == 0 || epoch.end >= total_steps) {
-            writer->append(buffer);
-            buffer.clear();
-            for (auto& t : traces) {
-                TraceBuffer& rows = simulation->traces()[t.trace];
-                const std::size_t nrows = rows.row_count();
-                t.writer->append(rows.take_rows(), nrows);
-            }
+            // A write error (a full disk, a quota) ends the run on every rank, printed once; the
+            // first write goes to the file system at once so that it is noticed now.
+            agreed(comm, program, [&] {
+                writer->append(buffer);
+                buffer.clear();
+                for (auto& t : traces) {
+                    TraceBuffer& rows = simulation->traces()[t.trace];
+                    const std::size_t nrows = rows.row_count();
+                    t.writer->append(rows.take_rows(), nrows);
+                }
+                if (!flushed_once) {
+                    writer->flush();
+                    for (auto& t : traces) t.writer->flush();
+                    flushed_once = true;
+                }
+            });
         }
         progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
+        watchdog->beat(epochs);
     });
-    writer->finish(opt.sort);
-    for (auto& t : traces) t.writer->finish();
+    watchdog.reset();
+    agreed(comm, program, [&] {
+        writer->finish(opt.sort);
+        for (auto& t : traces) t.writer->finish();
+    });
+    if (root) std::snprintf(interrupted_message, sizeof interrupted_message,
+                            "the spike and trace outputs in %s are complete; report.json may be missing\n", out_dir.c_str());
 
     // Run report and summary.
     io::RunReport report;
@@ -280,7 +427,7 @@ int run(const Options& opt, Communicator& comm) {
         report.predicted_load = plan->predicted_load;
     }
     report.outputs = {spike_file.string(), report_file.string()};
-    for (const auto& rec : model.recordings.traces) report.outputs.push_back((out_dir / (rec.name + ".h5")).string());
+    for (const auto& t : traces) report.outputs.push_back(t.file.string());
     report.wall = omp_get_wtime() - wall_start;
     if (root) {
         io::write_run_report(report_file, report);
@@ -336,7 +483,13 @@ int run(const Options& opt, Communicator& comm) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A file-size limit (ulimit -f) must end in a write error we report, not a core dump.
+    std::signal(SIGXFSZ, SIG_IGN);
     MpiSession mpi(argc, argv);
+    // Every HDF5 failure is reported by parnet with the file named; HDF5's own stack dumps (also
+    // from objects closed while a failed run unwinds) would only bury that message. (After
+    // MPI_Init: HDF5 then ties its clean-up to MPI_Finalize.)
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     Communicator comm(MPI_COMM_WORLD);
     Options opt;
     CLI::App app{"parnet engine: simulates a spiking network model on MPI ranks x OpenMP threads.\n"
@@ -348,11 +501,11 @@ int main(int argc, char** argv) {
     app.add_option("-t,--threads", opt.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS or 1)")
         ->check(CLI::PositiveNumber);
     app.add_option("-o,--output", opt.output, "Output folder (overrides run.output of the model)");
-    app.add_option("--tstop", opt.tstop, "Simulated time in ms (overrides run.tstop)")->check(CLI::PositiveNumber);
+    app.add_option("--tstop", opt.tstop, "Simulated time in ms (overrides run.tstop)")->check(finite_positive);
     app.add_option("--progress", opt.progress, "Seconds between progress lines; 0 turns them off")
-        ->check(CLI::NonNegativeNumber);
+        ->check(finite_non_negative);
     app.add_option("--flush-interval", opt.flush_ms, "Simulated ms between writes of buffered spikes")
-        ->check(CLI::PositiveNumber);
+        ->check(finite_positive);
     app.add_flag("!--no-sort", opt.sort, "Leave the spike file in write order (sorting=none) instead of by time");
     app.add_flag("-q,--quiet", opt.quiet, "No summary or progress on standard output");
     app.add_option("--saving", opt.saving,
@@ -372,17 +525,32 @@ int main(int argc, char** argv) {
                    "to the output folder")
         ->check(CLI::ExistingFile);
     app.add_option("--gids", opt.gids, "Cells to replay (with --replay), e.g. --gids 3,17,250")->delimiter(',');
+    app.add_flag("--check", opt.check,
+                 "Validate the model and the options (plan, replay, output names, size against memory) and exit: "
+                 "0 when a run would start, 1 with the message otherwise; builds and writes nothing");
+    app.add_option("--watchdog", opt.watchdog_s,
+                   "Seconds without a finished epoch (at least 10 times the longest epoch so far) after which a "
+                   "rank ends the job: a rank that stopped (SIGSTOP, a hung node) would hold it for ever; 0 turns it off")
+        ->check(finite_non_negative);
+    app.add_option("--max-memory", opt.max_memory_gb,
+                   "GB a rank may use; a model whose estimated memory per rank is larger is refused before set-up "
+                   "(default: this node's memory shared by its ranks)")
+        ->check(finite_positive);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        // Every rank parsed the same command line; one prints.
-        if (comm.rank() != 0) return e.get_exit_code();
-        return app.exit(e);
+        // Every rank parsed the same command line; one prints. A bad option exits 1 like bad input.
+        const int code = comm.rank() == 0 ? app.exit(e) : e.get_exit_code();
+        return code == 0 ? 0 : 1;
     }
     try {
         return run(opt, comm);
     } catch (const job_failed&) {
-        return 1;
+        // Every rank failed together and has removed its unfinished files while unwinding. End
+        // without MPI_Finalize: after a failed write (a full disk) HDF5 may still hold a file it
+        // could not close, and its clean-up at MPI_Finalize would crash on it.
+        std::fflush(nullptr);
+        std::_Exit(1);
     } catch (const std::exception& e) {
         // Inside the run other ranks may be waiting in a collective: end the whole job now.
         std::cerr << "engine: error on rank " << comm.rank() << ": " << e.what() << std::endl;

@@ -15,7 +15,7 @@
 #include "balance/traffic_graph.hpp"
 #include "engine/errors.hpp"
 #include "engine/network.hpp"
-#include "io/model_reader.hpp"
+#include "io/model_check.hpp"
 #include "io/plan_file.hpp"
 
 #include <CLI/CLI.hpp>
@@ -139,7 +139,11 @@ int run(const Options& opt) {
     if (opt.static_costs && !opt.save_calibration.empty())
         throw input_error("--save-calibration: nothing is measured with --static-costs");
 
-    const Model model = io::read_model(opt.model);
+    // The planner holds the whole connection graph in one process: refuse a model too large for
+    // this node up front, naming the field (docs/model-format.md, "Limits and refusals").
+    const Model model =
+        io::check_model(opt.model, {}, 100.0, 1, 1, 0.0, "The planner holds the whole graph in one process: plan a smaller model")
+            .model;
     const Network network(model);
     const Gid cells = network.size();
     if (talk)

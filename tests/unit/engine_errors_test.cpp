@@ -109,6 +109,7 @@ TEST(EngineErrors, HelpDocumentsEveryOption) {
     const fs::path dir = scratch("help");
     const Outcome r = run_engine(1, "", dir, "--help");
     EXPECT_EQ(r.status, 0) << r.output;
-    for (const char* opt : {"--plan", "--threads", "--output", "--tstop", "--progress", "--flush-interval", "--no-sort", "--quiet"})
+    for (const char* opt : {"--plan", "--threads", "--output", "--tstop", "--progress", "--flush-interval", "--no-sort", "--quiet",
+                            "--check", "--max-memory", "--watchdog"})
         EXPECT_NE(r.output.find(opt), std::string::npos) << opt << " missing from --help:\n" << r.output;
 }
