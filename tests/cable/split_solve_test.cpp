@@ -113,11 +113,18 @@ void check_cell(const std::string& name, const CableCellDescription& cell) {
         const SplitSolver solver(layout.parent, layout.a, layout.b, split);
         std::vector<std::size_t> order(solver.piece_count());
         std::iota(order.begin(), order.end(), 0);
+        // Per step a piece sends its block and right-hand sides and receives its boundary values.
+        std::size_t exchanged = 0;
+        for (std::size_t p = 0; p < solver.piece_count(); ++p) {
+            const std::size_t nb = solver.piece_boundary(p).size();
+            exchanged += sizeof(double) * (nb * nb + 2 * nb);
+        }
         std::printf("[ split    ] %s: %u nodes, %u pieces (largest %g nodes), %zu boundary nodes; %llu operations "
-                    "per solve vs %llu unsplit\n",
+                    "per solve vs %llu unsplit; %zu bytes exchanged per step (%.0f per cut)\n",
                     name.c_str(), layout.node_count(), pieces, *std::max_element(costs.begin(), costs.end()),
                     solver.boundary_count(), static_cast<unsigned long long>(solver.operation_count()),
-                    static_cast<unsigned long long>(solver.unsplit_operation_count()));
+                    static_cast<unsigned long long>(solver.unsplit_operation_count()), exchanged,
+                    static_cast<double>(exchanged) / static_cast<double>(pieces - 1));
         std::mt19937 shuffle(pieces);
         for (unsigned seed = 1; seed <= 5; ++seed) {
             const System s = step_system(layout, seed);
