@@ -50,6 +50,13 @@ std::string configuration_key(const Population& population, double dt, std::size
             << " exp2syn=" << exp2syn << (cell.hh_rates == RateEvaluation::table ? " table" : " exact");
         // Reaction-diffusion cells: species (calcium and buffers) and the calcium mechanisms.
         if (cell.species_count() > 0) key << " species=" << cell.species_count() << " cahva=" << cahva << " sk=" << sk;
+        // Catalogue mechanisms (docs/mechanisms.md): instances per mechanism, whatever they are.
+        std::map<std::string, std::uint64_t> catalogue;
+        for (const auto& s : cell.sections)
+            for (const auto& p : s.mechanisms) catalogue[std::string(p.mechanism->name())] += s.ncomp;
+        for (const auto& s : cell.synapses)
+            if (s.point_process) catalogue[std::string(s.point_process->mechanism->name())] += 1;
+        for (const auto& [name, count] : catalogue) key << ' ' << name << '=' << count;
     }
     key << " dt=" << dt;
     return key.str();

@@ -4,6 +4,7 @@
 #include "io/morphology_reader.hpp"
 #include "io/placement_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -31,8 +32,28 @@ std::uint32_t section_named(const JsonObject& obj, std::string_view key,
                            : "the name of a section (") + list + ")");
 }
 
-void read_mechanisms(const JsonObject& mechanisms, CableSection& section) {
-    mechanisms.allow_only({"hh", "pas", "cahva", "sk"});
+// A catalogue mechanism: its RANGE parameters and GLOBALs by name, numbers.
+MechanismPlacement read_placement(const JsonObject& obj, std::shared_ptr<const Mechanism> mechanism) {
+    MechanismPlacement p;
+    p.mechanism = std::move(mechanism);
+    for (const auto& [name, value] : obj.value().items()) {
+        const bool parameter = p.mechanism->parameter_index(name).has_value();
+        if (!parameter && !p.mechanism->global_index(name))
+            obj.fail(name, "a parameter of " + std::string(p.mechanism->name()) + " (" + p.mechanism->parameter_names() +
+                               ") or one of its GLOBALs (" + p.mechanism->global_names() + ")");
+        (parameter ? p.parameters : p.globals).emplace_back(name, obj.number(name));
+    }
+    return p;
+}
+
+void read_mechanisms(const JsonObject& mechanisms, CableSection& section, const MechanismCatalogues& catalogues) {
+    for (const auto& [name, value] : mechanisms.value().items()) {
+        if (name == "hh" || name == "pas" || name == "cahva" || name == "sk") continue;
+        const auto mechanism = catalogues.find(name);
+        if (!mechanism || mechanism->point_process())
+            mechanisms.fail(name, "hh, pas, cahva, sk or a density mechanism of the catalogues (" + catalogues.names(false) + ")");
+        section.mechanisms.push_back(read_placement(mechanisms.object(name), mechanism));
+    }
     if (mechanisms.has("cahva")) {
         const JsonObject o = mechanisms.object("cahva");
         o.allow_only({"gbar", "vhalf", "k", "tau"});
@@ -98,7 +119,7 @@ std::vector<Point3> read_points(const JsonObject& obj) {
 }
 
 CableSection read_section(const JsonObject& obj, const std::vector<CableSection>& earlier,
-                          double cm, double Ra) {
+                          double cm, double Ra, const MechanismCatalogues& catalogues) {
     obj.allow_only({"name", "type", "parent", "parent_x", "length", "diam", "points", "ncomp", "cm", "Ra",
                     "mechanisms"});
     CableSection s;
@@ -123,17 +144,26 @@ CableSection read_section(const JsonObject& obj, const std::vector<CableSection>
     s.ncomp = static_cast<std::uint32_t>(obj.has("ncomp") ? obj.positive_integer("ncomp") : 1);
     s.cm = obj.non_negative("cm", cm);
     s.Ra = obj.positive("Ra", Ra);
-    if (obj.has("mechanisms")) read_mechanisms(obj.object("mechanisms"), s);
+    if (obj.has("mechanisms")) read_mechanisms(obj.object("mechanisms"), s, catalogues);
     return s;
 }
 
-CableSynapse read_synapse(const JsonObject& obj, const CableCellDescription& cell, std::size_t index) {
+CableSynapse read_synapse(const JsonObject& obj, const CableCellDescription& cell, std::size_t index,
+                          const MechanismCatalogues& catalogues) {
     CableSynapse syn;
     syn.name = obj.string("name");
     for (std::size_t i = 0; i < index; ++i)
         if (cell.synapses[i].name == syn.name) obj.fail("name", "a name no other synapse has");
-    const auto type = obj.choice("type", {"expsyn", "exp2syn"});
-    if (type == "expsyn") {
+    const auto point_process = obj.has("type") ? catalogues.find(obj.string("type")) : nullptr;
+    const auto type = point_process && point_process->point_process()
+                          ? std::string("catalogue")
+                          : obj.choice("type", {"expsyn", "exp2syn"});
+    if (type == "catalogue") {
+        // A catalogue point process (e.g. "ExpSyn", "Exp2Syn"), its parameters in "params".
+        obj.allow_only({"name", "type", "section", "x", "params"});
+        syn.point_process = obj.has("params") ? read_placement(obj.object("params"), point_process)
+                                              : MechanismPlacement{point_process, {}, {}};
+    } else if (type == "expsyn") {
         obj.allow_only({"name", "type", "section", "x", "tau", "e"});
         syn.kind = SynapseKind::expsyn;
         syn.tau = obj.positive("tau", syn.tau);
@@ -143,7 +173,7 @@ CableSynapse read_synapse(const JsonObject& obj, const CableCellDescription& cel
         syn.tau1 = obj.positive("tau1", syn.tau1);
         syn.tau2 = obj.positive("tau2", syn.tau2);
     }
-    syn.e = obj.number("e", syn.e);
+    if (!syn.point_process) syn.e = obj.number("e", syn.e);
     syn.section = section_named(obj, "section", cell.sections);
     syn.x = obj.fraction("x", 0.5);
     return syn;
@@ -215,6 +245,11 @@ void read_morphology_sections(const JsonObject& cell, CableCellDescription& out,
 }  // namespace
 
 std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell) {
+    return read_cable_cell(cell, MechanismCatalogues{});
+}
+
+std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell,
+                                                            const MechanismCatalogues& catalogues) {
     cell.allow_only({"sections", "morphology", "axon", "regions", "biophysics", "nseg", "distance_origin", "synapses",
                      "detector", "v_init", "celsius", "hh_rates", "cm", "Ra", "calcium"});
     auto out = std::make_shared<CableCellDescription>();
@@ -231,7 +266,7 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
         if (sections.empty()) cell.fail("sections", "a non-empty array of sections");
         for (std::size_t i = 0; i < sections.size(); ++i) {
             const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
-            out->sections.push_back(read_section(obj, out->sections, cm, Ra));
+            out->sections.push_back(read_section(obj, out->sections, cm, Ra, catalogues));
             types.push_back(obj.has("type") ? read_section_type(obj, "type") : type_from_name(out->sections.back().name));
         }
     } else {
@@ -272,11 +307,28 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
         }
     }
 
+    // A GLOBAL is one value per cell: the placements that set it must agree.
+    std::vector<std::pair<std::string, double>> globals_set;   // "name_SUFFIX" -> value
+    for (std::size_t i = 0; i < out->sections.size(); ++i)
+        for (const auto& placement : out->sections[i].mechanisms)
+            for (const auto& [name, value] : placement.globals) {
+                const std::string key = name + "_" + std::string(placement.mechanism->name());
+                auto it = std::find_if(globals_set.begin(), globals_set.end(), [&](const auto& g) { return g.first == key; });
+                if (it == globals_set.end()) {
+                    globals_set.emplace_back(key, value);
+                } else if (it->second != value) {
+                    const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
+                    obj.object("mechanisms").object(std::string(placement.mechanism->name()))
+                        .fail(name, "the value another section gives this GLOBAL (" + std::to_string(it->second) +
+                                        "): a GLOBAL is one value per cell");
+                }
+            }
+
     if (cell.has("synapses")) {
         const json& synapses = cell.array("synapses");
         for (std::size_t i = 0; i < synapses.size(); ++i) {
             const JsonObject obj(synapses[i], element_path(cell, "synapses", i), cell.file());
-            out->synapses.push_back(read_synapse(obj, *out, i));
+            out->synapses.push_back(read_synapse(obj, *out, i, catalogues));
         }
     }
 

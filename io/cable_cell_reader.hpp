@@ -8,6 +8,10 @@
 
 namespace parnet::io {
 
+// Mechanisms other than the hand-written hh, pas, cahva and sk are looked up in `catalogues`
+// (the built-in catalogue when none are given; docs/mechanisms.md).
 std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell);
+std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell,
+                                                            const MechanismCatalogues& catalogues);
 
 }  // namespace parnet::io

@@ -37,13 +37,16 @@ bool valid_name(const std::string& s) {
 
 class ModelParser {
 public:
-    ModelParser(const json& doc, const std::string& file) : doc_(doc), file_(file) {}
+    ModelParser(const json& doc, const std::string& file, const std::vector<std::string>& catalogues)
+        : doc_(doc), file_(file), command_line_catalogues_(catalogues) {}
 
     Model parse() {
         JsonObject top(doc_, "", file_);
         top.allow_only({"name", "description", "run", "populations", "projections", "stimuli",
-                        "recordings", "cell_templates"});
+                        "recordings", "cell_templates", "catalogues"});
         model_.file = file_;
+        for (const auto& path : command_line_catalogues_) catalogues_.add(MechanismCatalogue::load(path));
+        if (top.has("catalogues")) parse_catalogues(top);
         model_.fingerprint = fnv1a(doc_.dump());
         parse_run(top.object("run"));
         if (top.has("cell_templates")) parse_templates(top.object("cell_templates"));
@@ -80,10 +83,26 @@ private:
         model_.run.output = run.string("output", "out/" + (stem.empty() ? "run" : stem));
     }
 
+    // Mechanism catalogues made by parnet-modcc (paths relative to the model file), searched
+    // before the built-in one (docs/mechanisms.md).
+    void parse_catalogues(const JsonObject& top) {
+        const json& list = top.array("catalogues");
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (!list[i].is_string()) top.fail("catalogues", "an array of catalogue library paths (strings)");
+            std::filesystem::path path = list[i].get<std::string>();
+            if (path.is_relative()) path = std::filesystem::path(file_).parent_path() / path;
+            try {
+                catalogues_.add(MechanismCatalogue::load(path.string()));
+            } catch (const input_error& e) {
+                throw input_error(file_ + ": " + indexed("catalogues", i) + ": " + e.what());
+            }
+        }
+    }
+
     void parse_templates(const JsonObject& templates) {
         for (const auto& [name, value] : templates.value().items()) {
             JsonObject cell(value, templates.field_path(name), file_);
-            templates_[name] = read_cable_cell(cell);
+            templates_[name] = read_cable_cell(cell, catalogues_);
             template_json_.emplace(name, std::make_pair(&value, templates.field_path(name)));
         }
     }
@@ -170,7 +189,7 @@ private:
             pop.cable = it->second;
             std::tie(cell_json, cell_path) = template_json_.at(cell.get<std::string>());
         } else {
-            pop.cable = read_cable_cell(obj.object("cell"));
+            pop.cable = read_cable_cell(obj.object("cell"), catalogues_);
         }
         if (!obj.has("morphologies")) return;
         // One description per listed file: the cell with its "morphology" replaced; cell i of the
@@ -185,7 +204,7 @@ private:
             json variant = *cell_json;
             variant["morphology"] = list[i];
             try {
-                pop.cable_variants.push_back(read_cable_cell(JsonObject(variant, cell_path, file_)));
+                pop.cable_variants.push_back(read_cable_cell(JsonObject(variant, cell_path, file_), catalogues_));
             } catch (const input_error& e) {
                 throw input_error(std::string(e.what()) + " (with " + path + " = " + list[i].dump() + ")");
             }
@@ -483,15 +502,17 @@ private:
     Model model_;
     std::map<std::string, std::shared_ptr<const CableCellDescription>> templates_;
     std::map<std::string, std::pair<const json*, std::string>> template_json_;   // value and path
+    MechanismCatalogues catalogues_;
+    const std::vector<std::string>& command_line_catalogues_;
 };
 
 }  // namespace
 
-Model parse_model(const json& document, const std::string& file) {
-    return ModelParser(document, file).parse();
+Model parse_model(const json& document, const std::string& file, const std::vector<std::string>& catalogues) {
+    return ModelParser(document, file, catalogues).parse();
 }
 
-Model read_model(const std::filesystem::path& file) {
+Model read_model(const std::filesystem::path& file, const std::vector<std::string>& catalogues) {
     std::ifstream in(file);
     if (!in) throw input_error(file.string() + ": cannot open the model file for reading");
     json doc;
@@ -500,7 +521,7 @@ Model read_model(const std::filesystem::path& file) {
     } catch (const json::parse_error& e) {
         throw input_error(file.string() + ": not valid JSON: " + e.what());
     }
-    return parse_model(doc, file.string());
+    return parse_model(doc, file.string(), catalogues);
 }
 
 }  // namespace parnet::io

@@ -9,6 +9,7 @@
 #include "io/output_sinks.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
+#include "io/trace_mapping.hpp"
 #include "io/saving_strategy.hpp"
 #include "tools/number_format.hpp"
 
@@ -100,17 +101,6 @@ struct LocalTrace {
     std::unique_ptr<io::ReportSink> writer;
 };
 
-// The cells of this rank a recording samples, ascending (as tools/engine.cpp selects them).
-std::vector<Gid> traced_gids(const Model& model, const TraceRecording& rec, const std::vector<Gid>& local) {
-    const Population& pop = model.populations[rec.population];
-    std::vector<Gid> gids;
-    for (Gid g : local)
-        if (pop.contains(g) &&
-            (rec.cells.empty() || std::binary_search(rec.cells.begin(), rec.cells.end(), g - pop.first)))
-            gids.push_back(g);
-    return gids;
-}
-
 std::vector<LocalTrace> open_traces(const Model& model, const Decomposition& decomposition, Simulation& sim,
                                     std::optional<io::SavingStrategy> saving, MPI_Comm comm, const fs::path& out_dir) {
     std::vector<Gid> local;
@@ -120,17 +110,14 @@ std::vector<LocalTrace> open_traces(const Model& model, const Decomposition& dec
     for (const TraceRecording& rec : model.recordings.traces) {
         const Population& pop = model.populations[rec.population];
         LocalTrace t;
-        t.gids = traced_gids(model, rec, local);
+        const io::TraceMapping mapping = io::trace_mapping(model, rec, local);
+        t.gids = mapping.gids;
         t.stride = static_cast<Step>(std::llround(rec.interval / model.run.dt));
         t.trace = sim.add_trace(t.gids, rec.variable, rec.section, rec.x, t.stride);
-        if (saving) {
-            std::vector<std::uint64_t> node_ids;
-            for (Gid g : t.gids) node_ids.push_back(g - pop.first);
-            const std::vector<std::uint32_t> counts(t.gids.size(), 1u), element_ids(t.gids.size(), 0u);
-            t.writer = io::make_report_sink(*saving, comm, out_dir / (rec.name + ".h5"), pop.name, node_ids, counts,
-                                            element_ids, 0.0, model.run.tstop, rec.interval,
-                                            rec.variable == "v" ? "mV" : rec.variable == "cai" ? "mM" : "1");
-        }
+        if (saving)
+            t.writer = io::make_report_sink(*saving, comm, out_dir / (rec.name + ".h5"), pop.name, mapping.node_ids,
+                                            mapping.element_counts, mapping.element_ids, 0.0, model.run.tstop,
+                                            rec.interval, mapping.units);
         out.push_back(std::move(t));
     }
     return out;

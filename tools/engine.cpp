@@ -1,6 +1,5 @@
 // engine: runs a parnet model under MPI. Usage: mpirun -n N engine [options] model.json
 #include "number_format.hpp"
-#include "engine/cable/cable_cell.hpp"
 #include "engine/collective_errors.hpp"
 #include "engine/communicator.hpp"
 #include "engine/decomposition.hpp"
@@ -13,6 +12,7 @@
 #include "io/output_sinks.hpp"
 #include "io/saving_strategy.hpp"
 #include "io/spike_reader.hpp"
+#include "io/trace_mapping.hpp"
 
 #include <CLI/CLI.hpp>
 #include <omp.h>
@@ -24,6 +24,7 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace parnet;
@@ -34,6 +35,7 @@ namespace {
 
 struct Options {
     std::string model;
+    std::vector<std::string> catalogues;   // --catalogue (docs/mechanisms.md)
     std::string plan;
     std::string output;
     int threads = 0;
@@ -113,29 +115,13 @@ std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& de
     std::vector<TraceOutput> out;
     for (const TraceRecording& rec : model.recordings.traces) {
         const Population& pop = model.populations[rec.population];
-        std::vector<Gid> gids;
-        for (Gid g : local)
-            if (pop.contains(g) &&
-                (rec.cells.empty() || std::binary_search(rec.cells.begin(), rec.cells.end(), g - pop.first)))
-                gids.push_back(g);
+        const io::TraceMapping mapping = io::trace_mapping(model, rec, local);
         const auto stride = static_cast<Step>(std::llround(rec.interval / model.run.dt));
         TraceOutput t;
-        t.trace = sim.add_trace(gids, rec.variable, rec.section, rec.x, stride);
-        std::vector<std::uint64_t> node_ids;
-        for (Gid g : gids) node_ids.push_back(g - pop.first);
-        // Element ids: the compartment a cable cell's value is read at (0 for point cells).
-        const std::vector<std::uint32_t> counts(gids.size(), 1u);
-        std::vector<std::uint32_t> element_ids(gids.size(), 0u);
-        if (pop.kind == CellKind::cable)
-            for (std::size_t i = 0; i < gids.size(); ++i) {
-                const CableCellDescription& cell = *pop.cable_variant(pop.variant_of(gids[i]));
-                const std::optional<std::uint32_t> section =
-                    rec.section.empty() ? std::optional<std::uint32_t>(0) : cell.section_index(rec.section);
-                if (section) element_ids[i] = cell.compartment_id(*section, rec.x);
-            }
-        t.writer = io::make_report_sink(saving, comm, out_dir / (rec.name + ".h5"), pop.name, node_ids, counts,
-                                        element_ids, 0.0, model.run.tstop, rec.interval,
-                                        rec.variable == "v" ? "mV" : rec.variable == "cai" ? "mM" : "1");
+        t.trace = sim.add_trace(mapping.gids, rec.variable, rec.section, rec.x, stride);
+        t.writer = io::make_report_sink(saving, comm, out_dir / (rec.name + ".h5"), pop.name, mapping.node_ids,
+                                        mapping.element_counts, mapping.element_ids, 0.0, model.run.tstop,
+                                        rec.interval, mapping.units);
         out.push_back(std::move(t));
     }
     return out;
@@ -155,7 +141,7 @@ int run(const Options& opt, Communicator& comm) {
     const bool root = comm.rank() == 0;
     const std::string program = "engine";
 
-    Model model = agreed(comm, program, [&] { return io::read_model(opt.model); });
+    Model model = agreed(comm, program, [&] { return io::read_model(opt.model, opt.catalogues); });
     const io::SavingStrategy saving = agreed(comm, program, [&] { return io::parse_saving_strategy(opt.saving); });
     if (opt.tstop > 0) model.run.tstop = opt.tstop;
     if (!opt.output.empty()) model.run.output = opt.output;
@@ -356,6 +342,8 @@ int main(int argc, char** argv) {
     CLI::App app{"parnet engine: simulates a spiking network model on MPI ranks x OpenMP threads.\n"
                  "Usage: mpirun -n N engine [options] model.json"};
     app.add_option("model", opt.model, "Model file (JSON, see docs/model-format.md)")->required();
+    app.add_option("--catalogue", opt.catalogues,
+                   "Mechanism catalogue from parnet-modcc (repeatable), searched before the model's \"catalogues\"");
     app.add_option("--plan", opt.plan, "Plan file from `plan` (gid -> rank/thread); default round-robin gid % ranks");
     app.add_option("-t,--threads", opt.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS or 1)")
         ->check(CLI::PositiveNumber);

@@ -7,10 +7,12 @@ PARNET_BUILD="${PARNET_BUILD:-$PARNET_ROOT/build}"
 
 packages=(build-essential cmake openmpi-bin libopenmpi-dev libhdf5-openmpi-dev libmetis-dev
           librandom123-dev libbenchmark-dev libgtest-dev googletest nlohmann-json3-dev libcli11-dev
-          python3 python3-h5py python3-numpy python3-matplotlib
-          pybind11-dev python3-dev python3-mpi4py python3-pytest)  # the last line: the Python module
-# NEURON is only the reference for comparisons (bench/, tools/neuron_reference/), never a dependency.
-if [[ "${PARNET_WITH_NEURON:-0}" == 1 ]]; then packages+=(neuron python3-neuron); fi
+          python3 python3-h5py python3-numpy python3-matplotlib python3-nmodl python3-sympy
+          pybind11-dev python3-dev python3-mpi4py python3-pytest  # the Python module
+          neuron)  # only for its demo .mod files, test inputs of the mechanism compiler
+# NEURON's Python is only for making the stored references and timing comparisons (bench/,
+# tools/neuron_reference/), never a dependency of the engine.
+if [[ "${PARNET_WITH_NEURON:-0}" == 1 ]]; then packages+=(python3-neuron neuron-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,7 @@
 // One description is shared by every cell of a population (see docs/cable-cells.md).
 #include "calcium.hpp"
 #include "morphology.hpp"
+#include "mechanism_catalogue.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -51,6 +52,8 @@ struct CableSection {
     // functions of distance); empty: hh / pas above hold on every segment.
     std::vector<HodgkinHuxley> hh_segments;
     std::vector<PassiveLeak> pas_segments;
+    // Catalogue mechanisms (docs/mechanisms.md), run after the built-in ones above.
+    std::vector<MechanismPlacement> mechanisms;
 };
 
 enum class SynapseKind { expsyn, exp2syn };
@@ -65,6 +68,8 @@ struct CableSynapse {
     double e = 0.0;        // mV reversal potential
     std::uint32_t section = 0;
     double x = 0.5;
+    // A catalogue point process instead of the built-in kind (its NET_RECEIVE takes the events).
+    std::optional<MechanismPlacement> point_process;
 };
 
 // Where and how spikes are detected (NEURON's NetCon threshold on v).

@@ -1,6 +1,7 @@
 #include "cable_group.hpp"
 
 #include "calcium_kernels.hpp"
+#include "catalogue_mechanisms.hpp"
 #include "fast_exp.hpp"
 #include "engine/errors.hpp"
 #include "engine/network.hpp"
@@ -208,10 +209,12 @@ struct CableGroup::Kind {
         double tau_a = 0.0, tau_b = 0.0;
         double decay_a = 0.0, decay_b = 0.0;  // 1 - exp(-dt/tau)
         double factor = 1.0;      // Exp2Syn peak normalisation
+        bool catalogue = false;   // a catalogue point process (CatalogueKind runs it)
     };
 
     explicit Kind(std::shared_ptr<const CableCellDescription> cell)
-        : description(std::move(cell)), layout(*description), q10(cable::hh_q10(description->celsius)) {
+        : description(std::move(cell)), layout(*description), catalogue(*description, layout),
+          q10(cable::hh_q10(description->celsius)) {
         ktf2 = 1e3 * gas_constant * (description->celsius + 273.15) / faraday / 2.0;
         if (description->hh_rates == RateEvaluation::table && !layout.hh.empty())
             table = std::make_unique<cable::HHRateTable>(description->celsius);
@@ -221,7 +224,10 @@ struct CableGroup::Kind {
             out.node = layout.synapse_node[s];
             out.e = syn.e;
             out.scale = 1.e2 / layout.area[out.node];
-            if (syn.kind == SynapseKind::expsyn) {
+            if (syn.point_process) {
+                out.catalogue = true;
+                out.tau_a = out.tau_b = 1.0;
+            } else if (syn.kind == SynapseKind::expsyn) {
                 out.tau_a = syn.tau;
             } else {
                 // exp2syn.mod INITIAL: keeps tau1 < tau2 and normalises the peak to the weight.
@@ -299,6 +305,7 @@ struct CableGroup::Kind {
 
     std::shared_ptr<const CableCellDescription> description;
     cable::CableLayout layout;
+    cable::CatalogueKind catalogue;
     double q10 = 1.0;
     std::unique_ptr<cable::HHRateTable> table;
     std::vector<Synapse> synapses;
@@ -337,6 +344,7 @@ struct CableGroup::Block {
     std::vector<std::uint32_t> clamp_nodes;
     cable::aligned_vector<double> injected;   // clamp_nodes.size() * W
     Step next_clamp_change = 0;               // the next step at which a clamp switches
+    std::unique_ptr<cable::CatalogueBlock> mechanisms;   // catalogue mechanisms and ions, if any
 };
 
 namespace {
@@ -484,6 +492,10 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
                         (run.end - run.begin) * W, c4 / (c4 + kd4));
         }
     }
+    for (Block& block : blocks_)
+        if (!block.kind->catalogue.empty())
+            block.mechanisms = std::make_unique<cable::CatalogueBlock>(
+                block.kind->catalogue, block.kind->layout.node_count(), v_.data() + block.node_base, dt);
     ica_.assign(max_comps * W, 0.0);
     crhs_.assign(max_comps * W, 0.0);
     d_.assign(max_nodes * W, 0.0);
@@ -571,6 +583,7 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
             next_any = std::min(next_any, next_step[l]);
         }
     }
+    Step step_now = epoch.begin;   // the step whose events are delivered (NET_RECEIVE's t)
     auto deliver = [&](std::size_t l, const Event& e) {
         if (e.synapse >= kind.synapses.size())
             throw std::out_of_range("cable cell gid " +
@@ -578,7 +591,10 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
                                     " has no synapse with index " + std::to_string(e.synapse));
         const auto& syn = kind.synapses[e.synapse];
         const std::size_t k = e.synapse * W + l;
-        if (syn.two_state) {
+        if (syn.catalogue) {
+            block.mechanisms->net_receive(kind.catalogue, e.synapse, static_cast<std::uint32_t>(l), e.weight,
+                                          v, static_cast<double>(step_now) * dt, dt);
+        } else if (syn.two_state) {
             // exp2syn.mod NET_RECEIVE
             sa[k] += e.weight * syn.factor;
             sb[k] += e.weight * syn.factor;
@@ -591,6 +607,7 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
     const double threshold = desc.detector.threshold;
 
     for (Step n = epoch.begin; n < epoch.end; ++n) {
+        step_now = n;
         if (next_any <= n) {
             next_any = no_event;
             for (std::size_t l = 0; l < W; ++l) {
@@ -619,6 +636,7 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
                        d + run.begin * W, layout.hh_parameters.data() + run.state);
         for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
             const auto& syn = kind.synapses[s];
+            if (syn.catalogue) continue;
             const std::size_t node = syn.node * W;
             // expsyn: g = A; exp2syn: g = B - A
             const Lanes g = syn.two_state ? load(sb + s * W) - load(sa + s * W) : load(sa + s * W);
@@ -629,6 +647,9 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
             store(d + node, load(d + node) + (i1 - i0) * inv_slope_dv * syn.scale);
         }
         if (desc.calcium) calcium_currents(block, v, d, rhs);
+        // Catalogue mechanisms at NEURON's mid-step time of nrn_cur.
+        if (block.mechanisms)
+            block.mechanisms->currents(kind.catalogue, v, rhs, d, (static_cast<double>(n) + 0.5) * dt, dt);
         if (!block.clamps.empty()) {
             double* __restrict injected = block.injected.data();
             if (n >= block.next_clamp_change) {
@@ -655,8 +676,10 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
                                 gn + run.state * W, q10, dt);
         }
         if (desc.calcium) calcium_states(block, v);
+        if (block.mechanisms) block.mechanisms->states(kind.catalogue, v, static_cast<double>(n + 1) * dt, dt);
         for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
             const auto& syn = kind.synapses[s];
+            if (syn.catalogue) continue;
             const Lanes ga = load(sa + s * W);
             store(sa + s * W, ga + syn.decay_a * (-ga));
             if (syn.two_state) {
@@ -779,14 +802,46 @@ double CableGroup::synapse_conductance(std::size_t cell, std::uint32_t synapse) 
     const Block& block = blocks_[cell_block_[cell]];
     if (synapse >= block.kind->synapses.size())
         throw std::out_of_range("cable group: no synapse " + std::to_string(synapse));
+    if (block.kind->synapses[synapse].catalogue) {
+        // A catalogue point process: its conductance state g, or B - A (Exp2Syn's form).
+        const auto [m, instance] = *block.kind->catalogue.synapse[synapse];
+        const Mechanism& mech = *block.kind->catalogue.mechanisms[m].mechanism;
+        auto field = [&](const char* name) {
+            const auto f = mech.field_index(name);
+            return f ? *block.mechanisms->field(m, *f, instance, cell_lane_[cell]) : 0.0;
+        };
+        if (mech.field_index("A") && mech.field_index("B")) return field("B") - field("A");
+        return field("g");
+    }
     const std::size_t k = block.syn_base + synapse * W + cell_lane_[cell];
     return block.kind->synapses[synapse].two_state ? syn_b_[k] - syn_a_[k] : syn_a_[k];
 }
 
 std::size_t CableGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section,
                                   double x) {
-    if (variable != "v" && variable != "cai") return CellGroup::add_probe(cell, variable, section, x);
     const Block& block = blocks_[cell_block_[cell]];
+    if (variable != "v" && !(variable == "cai" && block.kind->description->calcium)) {
+        const auto found = block.kind->catalogue.variable(variable);
+        if (!found) return CellGroup::add_probe(cell, variable, section, x);
+        std::uint32_t node = 0;
+        try {
+            node = compartment_index(cell, section, x);
+        } catch (const std::out_of_range&) {
+            throw input_error("no section \"" + section + "\" in the cell of gid " + std::to_string(gids_[cell]));
+        }
+        const auto lane = cell_lane_[cell];
+        if (found->ion) {
+            probe_sources_.push_back(block.mechanisms->ion(found->index, static_cast<cable::IonQuantity>(found->field),
+                                                           node, lane));
+        } else {
+            const auto instance = block.kind->catalogue.instance_at(found->index, node);
+            if (!instance)
+                throw input_error("variable \"" + variable + "\": the mechanism is not on " + section + "(" +
+                                  std::to_string(x) + ") in the cell of gid " + std::to_string(gids_[cell]));
+            probe_sources_.push_back(block.mechanisms->field(found->index, found->field, *instance, lane));
+        }
+        return probe_sources_.size() - 1;
+    }
     if (variable == "cai" && !block.kind->description->calcium)
         throw input_error("variable \"cai\" needs calcium in the cell of gid " + std::to_string(gids_[cell]));
     try {

@@ -45,9 +45,9 @@ std::shared_ptr<CableCellDescription> branched_cell() {
     auto dendC = section("dendC", 2, 0.5, 60, 0.7, 6);
     dendC.pas = PassiveLeak{0.0002, -65};
     cell->sections = {soma, axon, dendA, dendB1, dendB2, dendC};
-    CableSynapse ampa{"ampa", SynapseKind::expsyn, 2, 0, 0, 0.0, 3, 0.8};
-    CableSynapse nmda{"nmda_like", SynapseKind::exp2syn, 0, 0.5, 5, 0.0, 5, 1.0};
-    CableSynapse gaba{"gaba", SynapseKind::expsyn, 5, 0, 0, -80.0, 0, 0.5};
+    CableSynapse ampa{"ampa", SynapseKind::expsyn, 2, 0, 0, 0.0, 3, 0.8, {}};
+    CableSynapse nmda{"nmda_like", SynapseKind::exp2syn, 0, 0.5, 5, 0.0, 5, 1.0, {}};
+    CableSynapse gaba{"gaba", SynapseKind::expsyn, 5, 0, 0, -80.0, 0, 0.5, {}};
     cell->synapses = {ampa, nmda, gaba};
     cell->detector = {1, 1.0, 0.0, false};
     cell->v_init = -62;

@@ -1,0 +1,243 @@
+#include "catalogue_mechanisms.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace parnet::cable {
+
+namespace {
+std::uint32_t ion_of(std::vector<IonKind>& ions, const parnet_ion_use& use) {
+    for (std::size_t i = 0; i < ions.size(); ++i)
+        if (ions[i].name == use.name) {
+            if (ions[i].valence != use.valence)
+                throw std::invalid_argument(std::string("ion ") + use.name + " used with valences " +
+                                            std::to_string(ions[i].valence) + " and " +
+                                            std::to_string(use.valence));
+            return static_cast<std::uint32_t>(i);
+        }
+    ions.push_back({use.name, use.valence, {}, ion_defaults(use.name)});
+    return static_cast<std::uint32_t>(ions.size() - 1);
+}
+
+void set_values(MechanismKind& kind, const MechanismPlacement& placement) {
+    const Mechanism& m = *kind.mechanism;
+    for (std::uint32_t f = 0; f < m.field_count(); ++f) kind.values[f].push_back(m.abi().fields[f].default_value);
+    for (const auto& [name, value] : placement.parameters) {
+        const auto f = m.parameter_index(name);
+        if (!f)
+            throw std::invalid_argument(std::string(m.name()) + " has no parameter " + name +
+                                        " (parameters: " + m.parameter_names() + ")");
+        kind.values[*f].back() = value;
+    }
+}
+}  // namespace
+
+CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout& layout)
+    : synapse(cell.synapses.size()), celsius(cell.celsius) {
+    auto kind_of = [&](const MechanismPlacement& placement) -> MechanismKind& {
+        for (auto& k : mechanisms)
+            if (k.mechanism == placement.mechanism) return k;
+        MechanismKind k;
+        k.mechanism = placement.mechanism;
+        const parnet_mechanism& abi = placement.mechanism->abi();
+        k.values.resize(placement.mechanism->field_count());
+        for (std::uint32_t g = 0; g < abi.global_count; ++g) k.globals.push_back(abi.globals[g].default_value);
+        for (const auto& [name, value] : placement.globals) {
+            const auto g = placement.mechanism->global_index(name);
+            if (!g)
+                throw std::invalid_argument(std::string(abi.name) + " has no GLOBAL " + name +
+                                            " (globals: " + placement.mechanism->global_names() + ")");
+            k.globals[*g] = value;
+        }
+        mechanisms.push_back(std::move(k));
+        return mechanisms.back();
+    };
+    for (std::size_t s = 0; s < cell.sections.size(); ++s) {
+        const CableSection& section = cell.sections[s];
+        for (const MechanismPlacement& placement : section.mechanisms) {
+            if (!placement.mechanism || placement.mechanism->point_process())
+                throw std::invalid_argument("section " + section.name + ": a density mechanism is needed");
+            MechanismKind& k = kind_of(placement);
+            for (std::uint32_t j = 0; j < section.ncomp; ++j) {
+                const double x = (j + 0.5) / section.ncomp;
+                const std::uint32_t node = layout.node_at(static_cast<std::uint32_t>(s), x);
+                k.node.push_back(node);
+                k.area.push_back(layout.area[node]);
+                k.diam.push_back(section.diam);
+                set_values(k, placement);
+            }
+        }
+    }
+    for (std::size_t s = 0; s < cell.synapses.size(); ++s) {
+        const auto& placement = cell.synapses[s].point_process;
+        if (!placement) continue;
+        if (!placement->mechanism || !placement->mechanism->point_process())
+            throw std::invalid_argument("synapse " + cell.synapses[s].name + ": a point process is needed");
+        MechanismKind& k = kind_of(*placement);
+        const std::uint32_t node = layout.synapse_node[s];
+        synapse[s] = std::pair{static_cast<std::uint32_t>(&k - mechanisms.data()),
+                               static_cast<std::uint32_t>(k.node.size())};
+        k.node.push_back(node);
+        k.area.push_back(layout.area[node]);
+        k.diam.push_back(cell.sections[cell.synapses[s].section].diam);
+        set_values(k, *placement);
+    }
+    // Run order (see Mechanism::run_order); synapses follow their mechanism.
+    std::vector<std::uint32_t> order(mechanisms.size()), moved_to(mechanisms.size());
+    for (std::uint32_t m = 0; m < order.size(); ++m) order[m] = m;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return mechanisms[a].mechanism->run_order() < mechanisms[b].mechanism->run_order();
+    });
+    std::vector<MechanismKind> sorted;
+    for (std::uint32_t m : order) {
+        moved_to[m] = static_cast<std::uint32_t>(sorted.size());
+        sorted.push_back(std::move(mechanisms[m]));
+    }
+    mechanisms = std::move(sorted);
+    for (auto& s : synapse)
+        if (s) s->first = moved_to[s->first];
+    // Ions and NEURON's ion_style over the cell's mechanisms (eion.cpp's nrn_promote).
+    std::vector<int> conc, rev;
+    for (auto& k : mechanisms) {
+        const parnet_mechanism& abi = k.mechanism->abi();
+        for (std::uint32_t u = 0; u < abi.ion_count; ++u) {
+            const parnet_ion_use& use = abi.ions[u];
+            const std::uint32_t i = ion_of(ions, use);
+            k.ion.push_back(i);
+            conc.resize(ions.size(), 0);
+            rev.resize(ions.size(), 0);
+            const int c = (use.writes_inside || use.writes_outside) ? 3 : (use.reads_inside || use.reads_outside) ? 1 : 0;
+            conc[i] = std::max(conc[i], c);
+            rev[i] = std::max(rev[i], use.reads_reversal ? 1 : 0);
+        }
+        if (abi.prepare) {
+            k.prepared.assign(abi.prepared_size, 0.0);
+            abi.prepare(k.globals.data(), celsius, k.prepared.data());
+        }
+    }
+    for (std::size_t i = 0; i < ions.size(); ++i) {
+        ions[i].style.init_concentrations = conc[i] == 3;
+        ions[i].style.init_reversal = conc[i] > 0;
+        ions[i].style.advance_reversal = conc[i] == 3;
+    }
+}
+
+std::optional<CatalogueKind::Variable> CatalogueKind::variable(const std::string& name) const {
+    for (std::size_t i = 0; i < ions.size(); ++i) {
+        const std::string& x = ions[i].name;
+        const std::pair<std::string, IonQuantity> quantities[] = {
+            {"e" + x, IonQuantity::reversal}, {"i" + x, IonQuantity::current},
+            {x + "i", IonQuantity::inside}, {x + "o", IonQuantity::outside}};
+        for (const auto& [n, q] : quantities)
+            if (n == name) return Variable{true, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(q)};
+    }
+    const auto cut = name.rfind('_');
+    if (cut == std::string::npos) return std::nullopt;
+    const std::string field = name.substr(0, cut), suffix = name.substr(cut + 1);
+    for (std::size_t m = 0; m < mechanisms.size(); ++m) {
+        const Mechanism& mech = *mechanisms[m].mechanism;
+        if (mech.point_process() || mech.name() != suffix) continue;
+        if (auto f = mech.field_index(field)) return Variable{false, static_cast<std::uint32_t>(m), *f};
+    }
+    return std::nullopt;
+}
+
+std::optional<std::uint32_t> CatalogueKind::instance_at(std::uint32_t m, std::uint32_t node) const {
+    const auto& nodes = mechanisms[m].node;
+    const auto it = std::find(nodes.begin(), nodes.end(), node);
+    if (it == nodes.end()) return std::nullopt;
+    return static_cast<std::uint32_t>(it - nodes.begin());
+}
+
+CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, const double* v, double dt) {
+    ions_.resize(kind.ions.size());
+    for (std::size_t i = 0; i < kind.ions.size(); ++i) {
+        const IonKind& ion = kind.ions[i];
+        auto& q = ions_[i];
+        const double inside = ion.defaults.inside, outside = ion.defaults.outside;
+        const double e = ion.style.init_reversal ? nernst(inside, outside, ion.valence, kind.celsius)
+                                                 : ion.defaults.reversal;
+        q[static_cast<std::size_t>(IonQuantity::reversal)].assign(nodes * W, e);
+        q[static_cast<std::size_t>(IonQuantity::current)].assign(nodes * W, 0.0);
+        q[static_cast<std::size_t>(IonQuantity::inside)].assign(nodes * W, inside);
+        q[static_cast<std::size_t>(IonQuantity::outside)].assign(nodes * W, outside);
+    }
+    fields_.resize(kind.mechanisms.size());
+    field_pointers_.resize(kind.mechanisms.size());
+    ion_views_.resize(kind.mechanisms.size());
+    for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) {
+        const MechanismKind& k = kind.mechanisms[m];
+        const std::size_t count = k.node.size();
+        for (const auto& values : k.values) {
+            aligned_vector<double> field(count * W);
+            for (std::size_t i = 0; i < count; ++i) std::fill_n(field.begin() + static_cast<std::ptrdiff_t>(i * W), W, values[i]);
+            fields_[m].push_back(std::move(field));
+        }
+        for (auto& f : fields_[m]) field_pointers_[m].push_back(f.data());
+        for (std::uint32_t i : k.ion) {
+            auto& q = ions_[i];
+            ion_views_[m].push_back({q[0].data(), q[1].data(), q[2].data(), q[3].data()});
+        }
+    }
+    for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) {
+        const parnet_mechanism_block b = view(kind, m, v, nullptr, nullptr, 0.0, dt);
+        kind.mechanisms[m].mechanism->abi().init(&b);
+    }
+    // finitialize ends by evaluating the currents once (setup_tree_matrix): reversal
+    // potentials, ion currents and assigned variables hold their values at t = 0.
+    std::vector<double> rhs(nodes * W, 0.0), d(nodes * W, 0.0);
+    currents(kind, v, rhs.data(), d.data(), 0.0, dt);
+}
+
+parnet_mechanism_block CatalogueBlock::view(const CatalogueKind& kind, std::size_t m, const double* v,
+                                            double* rhs, double* d, double t, double dt) const {
+    const MechanismKind& k = kind.mechanisms[m];
+    parnet_mechanism_block b{};
+    b.count = static_cast<std::uint32_t>(k.node.size());
+    b.node = k.node.data();
+    b.area = k.area.data();
+    b.diam = k.diam.data();
+    b.t = t;
+    b.dt = dt;
+    b.celsius = kind.celsius;
+    b.v = v;
+    b.rhs = rhs;
+    b.d = d;
+    b.fields = field_pointers_[m].data();
+    b.globals = k.globals.data();
+    b.ions = ion_views_[m].data();
+    b.prepared = k.prepared.data();
+    return b;
+}
+
+void CatalogueBlock::currents(const CatalogueKind& kind, const double* v, double* rhs, double* d, double t,
+                              double dt) {
+    for (std::size_t i = 0; i < kind.ions.size(); ++i) {
+        auto& q = ions_[i];
+        std::fill(q[1].begin(), q[1].end(), 0.0);
+        if (kind.ions[i].style.advance_reversal) {
+            const int z = kind.ions[i].valence;
+            for (std::size_t k = 0; k < q[0].size(); ++k) q[0][k] = nernst(q[2][k], q[3][k], z, kind.celsius);
+        }
+    }
+    for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) {
+        const parnet_mechanism_block b = view(kind, m, v, rhs, d, t, dt);
+        kind.mechanisms[m].mechanism->abi().current(&b);
+    }
+}
+
+void CatalogueBlock::states(const CatalogueKind& kind, const double* v, double t, double dt) {
+    for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) {
+        const parnet_mechanism_block b = view(kind, m, v, nullptr, nullptr, t, dt);
+        kind.mechanisms[m].mechanism->abi().state(&b);
+    }
+}
+
+void CatalogueBlock::net_receive(const CatalogueKind& kind, std::uint32_t synapse, std::uint32_t lane,
+                                 double weight, const double* v, double t, double dt) {
+    const auto [m, instance] = *kind.synapse[synapse];
+    const parnet_mechanism_block b = view(kind, m, v, nullptr, nullptr, t, dt);
+    if (auto receive = kind.mechanisms[m].mechanism->abi().net_receive) receive(&b, instance, lane, weight);
+}
+
+}  // namespace parnet::cable

@@ -1,0 +1,104 @@
+/* The interface between the cable group and a compiled membrane mechanism (docs/mechanisms.md).
+ *
+ * A plain C interface so that a catalogue compiled on its own (parnet-modcc DIR -o NAME.so) can be
+ * loaded into any engine built against the same PARNET_MECHANISM_ABI_VERSION. Modelled on Arbor's
+ * arbor_mechanism_interface, sized for parnet: every array a kernel sees belongs to one SIMD block
+ * of PARNET_LANES cells of one description, stored lane-minor like the rest of the cable group:
+ *   per node      v[node * PARNET_LANES + lane]     (v, rhs, d, ion arrays)
+ *   per instance  field[instance * PARNET_LANES + lane]
+ * A kernel computes lane l only from lane l's values, so a cell's bits never depend on the cells
+ * that share its block. */
+#ifndef PARNET_MECHANISM_ABI_H
+#define PARNET_MECHANISM_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PARNET_MECHANISM_ABI_VERSION 1
+#define PARNET_LANES 8
+
+typedef enum { parnet_density = 0, parnet_point_process = 1 } parnet_mechanism_kind;
+
+/* A named value with its units and default: a field (per instance and lane) or a global. */
+typedef struct {
+    const char* name;
+    const char* units;
+    double default_value;
+} parnet_variable;
+
+/* How a mechanism uses an ion (USEION name READ ... WRITE ... VALENCE z). */
+typedef struct {
+    const char* name;
+    int valence;
+    int reads_reversal;      /* READ eX */
+    int reads_inside;        /* READ Xi */
+    int reads_outside;       /* READ Xo */
+    int writes_current;      /* WRITE iX */
+    int writes_inside;       /* WRITE Xi */
+    int writes_outside;      /* WRITE Xo */
+} parnet_ion_use;
+
+/* One ion's state at the block's nodes, per node and lane. */
+typedef struct {
+    double* reversal;        /* mV */
+    double* current;         /* summed over mechanisms: mA/cm2 */
+    double* inside;          /* mM */
+    double* outside;         /* mM */
+} parnet_ion_state;
+
+/* What a kernel operates on: the instances of one mechanism in one block. */
+typedef struct {
+    uint32_t count;                 /* instances */
+    const uint32_t* node;           /* per instance: its node in the block */
+    const double* area;             /* per instance: the node's area, um2 */
+    const double* diam;             /* per instance: the section's diameter, um */
+    double t, dt, celsius;
+    const double* v;                /* per node and lane, mV */
+    double* rhs;                    /* per node and lane: the matrix right-hand side, mA/cm2 */
+    double* d;                      /* per node and lane: the matrix diagonal, S/cm2 */
+    double* const* fields;          /* [field][instance * PARNET_LANES + lane] */
+    const double* globals;          /* [global] */
+    const parnet_ion_state* ions;   /* [ion use] */
+    const double* prepared;         /* what prepare() computed (rate tables) */
+} parnet_mechanism_block;
+
+typedef struct {
+    const char* name;               /* SUFFIX or POINT_PROCESS name */
+    parnet_mechanism_kind kind;
+    /* Fields, in this order: parameters (RANGE PARAMETERs), assigned, states. */
+    const parnet_variable* fields;
+    uint32_t parameter_count, assigned_count, state_count;
+    const parnet_variable* globals; /* GLOBAL and non-RANGE PARAMETERs */
+    uint32_t global_count;
+    const parnet_ion_use* ions;
+    uint32_t ion_count;
+    /* Doubles prepare() fills from the globals and celsius (0: no prepare). */
+    size_t prepared_size;
+    void (*prepare)(const double* globals, double celsius, double* prepared);
+    void (*init)(const parnet_mechanism_block*);          /* INITIAL */
+    void (*current)(const parnet_mechanism_block*);       /* BREAKPOINT currents into rhs, d, ions */
+    void (*state)(const parnet_mechanism_block*);         /* SOLVE: states at the new v */
+    /* NET_RECEIVE of one instance and lane (point processes; null otherwise). */
+    void (*net_receive)(const parnet_mechanism_block*, uint32_t instance, uint32_t lane, double weight);
+} parnet_mechanism;
+
+typedef struct {
+    int abi_version;                /* PARNET_MECHANISM_ABI_VERSION */
+    const char* name;
+    uint32_t count;
+    const parnet_mechanism* const* mechanisms;
+} parnet_catalogue;
+
+/* The entry point a catalogue shared library exports. */
+typedef const parnet_catalogue* (*parnet_catalogue_entry)(void);
+#define PARNET_CATALOGUE_ENTRY "parnet_get_catalogue"
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

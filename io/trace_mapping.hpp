@@ -1,0 +1,26 @@
+#pragma once
+// What a trace recording of the model samples on this rank and how its SONATA report names it:
+// the cells (ascending gids), their node ids within the population, the element id of each value
+// (the compartment a cable cell's value is read at; 0 for point cells) and the units. The engine
+// program and the Python module open their reports from this one description.
+#include "engine/model.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace parnet::io {
+
+struct TraceMapping {
+    std::vector<Gid> gids;                  // this rank's sampled cells, ascending
+    std::vector<std::uint64_t> node_ids;    // gid - population's first gid
+    std::vector<std::uint32_t> element_counts;  // one value per cell
+    std::vector<std::uint32_t> element_ids;
+    std::string units;
+};
+
+// local: this rank's gids, ascending.
+TraceMapping trace_mapping(const Model& model, const TraceRecording& recording, std::span<const Gid> local);
+
+}  // namespace parnet::io

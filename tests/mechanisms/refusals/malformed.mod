@@ -1,0 +1,4 @@
+: expect: 4 malformed NMODL
+NEURON { SUFFIX bad }
+PARAMETER {
+    a = }

@@ -1,0 +1,6 @@
+: expect: 4 POINTER is not supported
+NEURON {
+    SUFFIX ptr
+    POINTER stim
+}
+ASSIGNED { stim }
