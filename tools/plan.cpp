@@ -5,6 +5,7 @@
 #include "balance/calibration.hpp"
 #include "balance/cell_configuration.hpp"
 #include "balance/cell_costs.hpp"
+#include "balance/cell_splitting.hpp"
 #include "balance/cost_measurement.hpp"
 #include "balance/firing_rates.hpp"
 #include "balance/incoming_graph.hpp"
@@ -61,6 +62,7 @@ struct Options {
     double max_mean_degree = 32.0;
     bool compare = true;
     std::string report_json;
+    double split_above = 0.0;  // fraction of a rank's share; 0 = cells stay whole
     double progress = 2.0;
     bool quiet = false;
 };
@@ -265,6 +267,9 @@ int run(const Options& opt) {
     const double memory = peak_memory_mb();
 
     const auto heavy = cells_above_fair_share(cost, opt.ranks);
+    // Splitting is predicted only: the plan file keeps whole cells (the engine cannot run pieces).
+    const SplitDecision split = split_heavy_cells(network, cost, opt.ranks, opt.split_above);
+    const SplitPrediction split_lpt = predict_split_lpt(split, opt.ranks);
     if (talk) {
         std::printf("  model      %s cells in %zu populations, %s connections\n", thousands(cells).c_str(),
                     model.populations.size(), thousands(incoming.connection_count()).c_str());
@@ -302,6 +307,16 @@ int run(const Options& opt) {
             std::printf("    %-12s %10.4g %10.4g %9.3f %9.1f%% %14.4g %20s%s\n", method_name(r.method), max, mean,
                         r.quality.imbalance, 100.0 * r.quality.cut_fraction, r.quality.cut_traffic, remote,
                         &r == &chosen ? "   <- written" : "");
+        }
+        if (opt.split_above > 0) {
+            std::size_t pieces = 0;
+            for (const SplitCell& c : split.cells) pieces += c.piece_cost.size();
+            std::printf("  split      predicted only (not in the plan file): %s cells above %g of a rank's share "
+                        "(%.4g s/s) would be cut into %s pieces (%s boundary nodes); lpt over cells and pieces: "
+                        "imbalance %.3f, heaviest unit %.4g s/s\n",
+                        thousands(split.cells.size()).c_str(), opt.split_above, split.threshold,
+                        thousands(pieces).c_str(), thousands(split.boundary_nodes).c_str(), split_lpt.imbalance,
+                        split_lpt.heaviest_unit);
         }
         if (graph_vertices > 0)
             std::printf("  graph      %s vertices (blocks of up to %zu cells), %s adjacency entries%s\n",
@@ -360,7 +375,7 @@ int run(const Options& opt) {
                                     {"predicted_load", r.quality.load.size() <= 64 ? nlohmann::json(r.quality.load)
                                                                                    : nlohmann::json(nullptr)}});
         }
-        const nlohmann::json doc{{"model", opt.model},
+        nlohmann::json doc{{"model", opt.model},
                                  {"cells", cells},
                                  {"connections", incoming.connection_count()},
                                  {"ranks", opt.ranks},
@@ -374,6 +389,15 @@ int run(const Options& opt) {
                                               {"connections", list_seconds}, {"graph", graph_seconds}}},
                                  {"peak_memory_mb", memory},
                                  {"methods", methods_json}};
+        if (opt.split_above > 0) {
+            std::size_t pieces = 0;
+            for (const SplitCell& c : split.cells) pieces += c.piece_cost.size();
+            doc["split"] = {{"split_above", opt.split_above},  {"threshold", split.threshold},
+                            {"cells_split", split.cells.size()}, {"pieces", pieces},
+                            {"boundary_nodes", split.boundary_nodes}, {"method", "lpt"},
+                            {"imbalance", split_lpt.imbalance}, {"heaviest_unit", split_lpt.heaviest_unit},
+                            {"in_plan_file", false}};
+        }
         std::ofstream out(opt.report_json);
         if (!(out << doc.dump(2) << '\n')) throw input_error(opt.report_json + ": cannot write the planning report");
     }
@@ -430,6 +454,10 @@ int main(int argc, char** argv) {
                    "Cells per METIS vertex (consecutive cells of one population); 0 chooses by model size")
         ->capture_default_str();
     app.add_flag("!--no-compare", opt.compare, "Evaluate only the chosen method (by default all three are compared)");
+    app.add_option("--split-above", opt.split_above,
+                   "Predict splitting cable cells costing more than this fraction of a rank's share (e.g. 0.5) "
+                   "into pieces placed by LPT; printed and in --report-json only, the plan keeps whole cells")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--report-json", opt.report_json, "Also write the printed figures as JSON");
     app.add_option("--progress", opt.progress, "Seconds between progress lines of long steps; 0 turns them off")
         ->check(CLI::NonNegativeNumber)

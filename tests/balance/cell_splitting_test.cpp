@@ -1,0 +1,79 @@
+// The planner's split decision (balance/cell_splitting.hpp): heavy cable cells are cut into
+// pieces of balanced cost, other cells stay whole, and LPT over the pieces beats whole cells.
+#include "balance/cell_splitting.hpp"
+#include "balance/lpt.hpp"
+#include "balance/partition_quality.hpp"
+#include "balance_test_support.hpp"
+#include "engine/network.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace parnet::balance {
+namespace {
+
+using testing::cable_cell_json;
+using testing::model_from;
+
+// 4 cable cells of 200 compartments (gids 0-3) and 100 lif cells (gids 4-103).
+Model heavy_model() {
+    return model_from(R"({"run": {"tstop": 100, "dt": 0.025},
+      "cell_templates": {"big": )" + cable_cell_json(199) + R"(},
+      "populations": [{"name": "big", "count": 4, "kind": "cable", "cell": "big"},
+                      {"name": "exc", "count": 100, "kind": "lif"}]})");
+}
+
+std::vector<double> costs() {
+    std::vector<double> cost(104, 0.1);
+    std::fill(cost.begin(), cost.begin() + 4, 10.0);
+    cost[50] = 5.0;   // a heavy lif cell: it cannot be split
+    return cost;
+}
+
+TEST(CellSplitting, HeavyCableCellsBecomeBalancedPieces) {
+    const Model model = heavy_model();
+    const Network network(model);
+    const auto cost = costs();
+    const std::uint32_t ranks = 16;
+    const double total = std::accumulate(cost.begin(), cost.end(), 0.0);   // 54.9
+    const SplitDecision decision = split_heavy_cells(network, cost, ranks, 0.5);
+    EXPECT_DOUBLE_EQ(decision.threshold, 0.5 * total / ranks);
+    ASSERT_EQ(decision.cells.size(), 4u);
+    for (const SplitCell& cell : decision.cells) {
+        // ceil(10 / 1.7156) = 6 pieces, each near a sixth of the cell.
+        EXPECT_EQ(cell.piece_cost.size(), 6u);
+        EXPECT_NEAR(std::accumulate(cell.piece_cost.begin(), cell.piece_cost.end(), 0.0), 10.0, 1e-12);
+        EXPECT_LT(*std::max_element(cell.piece_cost.begin(), cell.piece_cost.end()), 1.3 * 10.0 / 6);
+    }
+    EXPECT_EQ(decision.boundary_nodes, 4u * 5u);
+    // Every gid appears: whole once, or as its pieces; the units' costs sum to the total.
+    EXPECT_EQ(decision.unit_cost.size(), 100u + 4u * 6u);
+    EXPECT_NEAR(std::accumulate(decision.unit_cost.begin(), decision.unit_cost.end(), 0.0), total, 1e-9);
+    EXPECT_EQ(std::count(decision.unit_gid.begin(), decision.unit_gid.end(), 50u), 1);
+    EXPECT_EQ(std::count(decision.unit_gid.begin(), decision.unit_gid.end(), 2u), 6);
+
+    const auto whole = bin_loads(cost, lpt_assign(cost, ranks), ranks);
+    const SplitPrediction split = predict_split_lpt(decision, ranks);
+    EXPECT_NEAR(imbalance_of(whole), 10.0 / (total / ranks), 1e-9);   // 2.91: one cell per rank at most
+    EXPECT_NEAR(split.imbalance, 5.0 / (total / ranks), 1e-9);         // now the unsplittable lif cell
+    EXPECT_LT(split.imbalance, imbalance_of(whole));
+}
+
+TEST(CellSplitting, OffByDefaultAndDeterministic) {
+    const Model model = heavy_model();
+    const Network network(model);
+    const auto cost = costs();
+    const SplitDecision none = split_heavy_cells(network, cost, 16, 0.0);
+    EXPECT_TRUE(none.cells.empty());
+    EXPECT_EQ(none.unit_cost, cost);
+    const SplitDecision a = split_heavy_cells(network, cost, 64, 0.5);
+    const SplitDecision b = split_heavy_cells(network, cost, 64, 0.5);
+    ASSERT_EQ(a.cells.size(), b.cells.size());
+    for (std::size_t i = 0; i < a.cells.size(); ++i) EXPECT_EQ(a.cells[i].split.cuts, b.cells[i].split.cuts);
+    EXPECT_EQ(a.unit_cost, b.unit_cost);
+}
+
+}  // namespace
+}  // namespace parnet::balance
