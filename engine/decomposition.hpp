@@ -1,6 +1,6 @@
 #pragma once
 // Which cells this rank owns and how they are split over its threads. A cell stays on its thread
-// for the whole run (design.md item 7).
+// for the whole run (docs/ARCHITECTURE.md, Determinism).
 #include "network.hpp"
 
 #include <cstdint>

@@ -10,7 +10,7 @@
 
 namespace parnet {
 
-// Random-stream purposes (design.md item 3: id1 = id32(purpose), id2 = gid, id3 = sub-stream).
+// Random-stream purposes (docs/model-format.md, random streams: id1 = id32(purpose), id2 = gid, id3 = sub-stream).
 namespace purpose {
 inline constexpr std::string_view connections = "conn";   // id3 = projection index
 inline constexpr std::string_view weights = "weight";     // id3 = projection index

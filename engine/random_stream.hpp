@@ -1,5 +1,5 @@
 #pragma once
-// Counter-based random streams laid out exactly as NEURON's Random123 (design.md item 3):
+// Counter-based random streams laid out exactly as NEURON's Random123 (docs/model-format.md):
 // Philox4x32-10, key = (runid, 0), counter = (seq, id3, id1, id2); draw k is word k % 4 of
 // counter seq = k / 4. A stream is a pure function of (id1, id2, id3, runid), so a gid's numbers
 // never depend on which rank or thread draws them or on what else was drawn before.

@@ -13,7 +13,7 @@
 
 namespace parnet {
 
-// Wall-clock seconds by phase, and counts, for this rank (the run report, design.md item 10).
+// Wall-clock seconds by phase, and counts, for this rank (the run report, io/run_report.hpp).
 struct RankStats {
     double setup = 0.0;
     double compute = 0.0;   // threads integrating and delivering events

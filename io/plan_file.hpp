@@ -1,5 +1,5 @@
 #pragma once
-// Plan files (design.md item 9): which rank and thread own each gid, for which model, made how,
+// Plan files: which rank and thread own each gid, for which model, made how,
 // and the load each rank was predicted to carry. An HDF5 file written by one process (`plan`)
 // and read by every rank of `engine`. Layout: docs/file-formats.md.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The run report (design.md item 10): a small JSON with per-rank wall times by phase, counts and
+// The run report: a small JSON with per-rank wall times by phase, counts and
 // the measured imbalance, so a plan's prediction can be checked against what happened.
 #include "engine/simulation.hpp"
 

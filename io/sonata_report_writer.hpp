@@ -1,5 +1,5 @@
 #pragma once
-// SONATA reports (traces) written by all ranks together with parallel HDF5 (design.md item 8):
+// SONATA reports (traces) written by all ranks together with parallel HDF5:
 //   /report/<population>/data                    float32 [time, element], attribute units
 //   /report/<population>/mapping/node_ids        uint64 [nodes], ascending, attribute sorted = 1
 //   /report/<population>/mapping/index_pointers  uint64 [nodes + 1]

@@ -1,5 +1,5 @@
 #pragma once
-// SONATA spike files written by all ranks together with parallel HDF5 (design.md item 8):
+// SONATA spike files written by all ranks together with parallel HDF5:
 //   /spikes/<population>/timestamps  float64, attribute units = "ms"
 //   /spikes/<population>/node_ids    uint64, population-local ids (gid - first)
 //   /spikes/<population> attribute `sorting`: HDF5 enum on uint8 {none=0, by_id=1, by_time=2}
