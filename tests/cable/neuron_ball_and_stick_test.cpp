@@ -49,8 +49,10 @@ void compare_with_neuron(RateEvaluation rates, const char* variant, bool at_tip 
         if (!at_tip)
             worst_dend = std::max(worst_dend, std::fabs(v_end[i] - samples["dend_end"][i].get<double>()));
     }
-    EXPECT_LT(worst_soma, 1.0) << "largest soma difference (mV)";
-    EXPECT_LT(worst_dend, 1.0) << "largest dendrite difference (mV)";
+    // The reference is stored rounded to 1e-9 mV (tools/neuron_reference/common.py): the 5e-10 mV
+    // achieved is that rounding; anything above 1e-9 mV is a real departure from NEURON.
+    EXPECT_LT(worst_soma, 1e-9) << "largest soma difference (mV)";
+    EXPECT_LT(worst_dend, 1e-9) << "largest dendrite difference (mV)";
     std::printf("[ %s ] largest |V - V_NEURON|: soma %.3g mV, dendrite %.3g mV\n", variant,
                 worst_soma, worst_dend);
 }

@@ -55,7 +55,7 @@ std::shared_ptr<CableCellDescription> branched_cell() {
     return cell;
 }
 
-TEST(NeuronBranchedCell, SpikesInNeuronsStepsAndVoltagesWithin1mV) {
+TEST(NeuronBranchedCell, SpikesInNeuronsStepsAndVoltagesWithinTheReferencesRounding) {
     const auto ref = load_reference("branched_cell.json");
     const double dt = ref["dt"];
     const Step every = std::llround(ref["sample_interval"].get<double>() / dt);
@@ -91,7 +91,8 @@ TEST(NeuronBranchedCell, SpikesInNeuronsStepsAndVoltagesWithin1mV) {
         double worst = 0;
         for (std::size_t i = 0; i < traces[p].size(); ++i)
             worst = std::max(worst, std::fabs(traces[p][i] - expected[i].get<double>()));
-        EXPECT_LT(worst, 1.0) << probes[p].first;
+        // The reference is rounded to 1e-9 mV: the 5e-10 mV achieved is that rounding.
+        EXPECT_LT(worst, 1e-9) << probes[p].first;
         std::printf("largest |V - V_NEURON| at %s: %.3g mV\n", probes[p].first.c_str(), worst);
     }
 }
