@@ -9,7 +9,7 @@
 #include "io/output_sinks.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
-#include "io/trace_mapping.hpp"
+#include "io/recording_mapping.hpp"
 #include "io/saving_strategy.hpp"
 #include "tools/number_format.hpp"
 
@@ -161,15 +161,6 @@ TraceResult gather_trace(MPI_Comm comm, int root, const Model& model, const Trac
     return out;
 }
 
-std::vector<io::SpikePopulation> recorded_populations(const Model& model) {
-    std::vector<io::SpikePopulation> out;
-    for (std::size_t p : model.recordings.spike_populations) {
-        const auto& pop = model.populations[p];
-        out.push_back({pop.name, pop.first, pop.count});
-    }
-    return out;
-}
-
 void check_options(const RunOptions& options, int ranks) {
     if (options.tstop && !(*options.tstop > 0))
         throw input_error("tstop: expected a positive time in ms, got " + format("%g", *options.tstop));
@@ -238,7 +229,7 @@ RunResult run_model(const Model& model_in, MPI_Comm mpi_comm, const RunOptions& 
     std::unique_ptr<io::SpikeSink> writer;
     if (saving)
         writer = agreed_everywhere(mpi_comm, [&] {
-            return io::make_spike_sink(*saving, mpi_comm, spike_file, recorded_populations(model));
+            return io::make_spike_sink(*saving, mpi_comm, spike_file, io::recorded_populations(model));
         });
     std::vector<LocalTrace> traces = agreed_everywhere(
         mpi_comm, [&] { return open_traces(model, decomposition, *simulation, saving, mpi_comm, out_dir); });

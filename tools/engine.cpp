@@ -15,7 +15,7 @@
 #include "io/output_sinks.hpp"
 #include "io/saving_strategy.hpp"
 #include "io/spike_reader.hpp"
-#include "io/trace_mapping.hpp"
+#include "io/recording_mapping.hpp"
 
 #include <CLI/CLI.hpp>
 #include <hdf5.h>
@@ -208,15 +208,6 @@ std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& de
     return out;
 }
 
-std::vector<io::SpikePopulation> recorded_populations(const Model& model) {
-    std::vector<io::SpikePopulation> out;
-    for (std::size_t p : model.recordings.spike_populations) {
-        const auto& pop = model.populations[p];
-        out.push_back({pop.name, pop.first, pop.count});
-    }
-    return out;
-}
-
 int run(const Options& opt, Communicator& comm) {
     const double wall_start = omp_get_wtime();
     const bool root = comm.rank() == 0;
@@ -337,7 +328,7 @@ int run(const Options& opt, Communicator& comm) {
         });
     }
     auto writer = agreed(comm, program, [&] {
-        return io::make_spike_sink(saving, comm.comm(), spike_file, recorded_populations(model));
+        return io::make_spike_sink(saving, comm.comm(), spike_file, io::recorded_populations(model));
     });
     std::vector<TraceOutput> traces =
         agreed(comm, program, [&] { return open_traces(model, decomposition, *simulation, saving, comm.comm(), out_dir); });

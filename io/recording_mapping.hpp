@@ -1,9 +1,11 @@
 #pragma once
-// What a trace recording of the model samples on this rank and how its SONATA report names it:
-// the cells (ascending gids), their node ids within the population, the element id of each value
-// (the compartment a cable cell's value is read at; 0 for point cells) and the units. The engine
-// program and the Python module open their reports from this one description.
+// The model's recordings as the SONATA files name them: the spike file's populations, and what a
+// trace recording samples on this rank — the cells (ascending gids), their node ids within the
+// population, the element id of each value (the compartment a cable cell's value is read at; 0
+// for point cells) and the units. The engine program and the Python module open their output
+// from this one description.
 #include "engine/model.hpp"
+#include "io/sonata_spike_writer.hpp"
 
 #include <cstdint>
 #include <span>
@@ -22,5 +24,8 @@ struct TraceMapping {
 
 // local: this rank's gids, ascending.
 TraceMapping trace_mapping(const Model& model, const TraceRecording& recording, std::span<const Gid> local);
+
+// The populations whose spikes the model records, in the model's order.
+std::vector<SpikePopulation> recorded_populations(const Model& model);
 
 }  // namespace parnet::io

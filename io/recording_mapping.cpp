@@ -1,4 +1,4 @@
-#include "trace_mapping.hpp"
+#include "recording_mapping.hpp"
 
 #include "engine/cable/cable_cell.hpp"
 
@@ -25,6 +25,15 @@ TraceMapping trace_mapping(const Model& model, const TraceRecording& rec, std::s
             if (section) out.element_ids[i] = cell.compartment_id(*section, rec.x);
         }
     out.units = rec.variable == "v" ? "mV" : rec.variable == "cai" ? "mM" : "1";
+    return out;
+}
+
+std::vector<SpikePopulation> recorded_populations(const Model& model) {
+    std::vector<SpikePopulation> out;
+    for (std::size_t p : model.recordings.spike_populations) {
+        const auto& pop = model.populations[p];
+        out.push_back({pop.name, pop.first, pop.count});
+    }
     return out;
 }
 
