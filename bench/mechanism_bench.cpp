@@ -37,6 +37,20 @@ std::shared_ptr<CableCellDescription> hh_cable(RateEvaluation rates, bool genera
     return cell;
 }
 
+// Times 40-step epochs of the group; items are compartment-steps.
+void advance_epochs(benchmark::State& state, CableGroup group, double dt) {
+    const Step epoch_steps = 40;
+    std::vector<Spike> spikes;
+    Step step = 0;
+    for (auto _ : state) {
+        group.advance({step, step + epoch_steps, dt}, EventLanes{}, spikes);
+        step += epoch_steps;
+        spikes.clear();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * epoch_steps *
+                            static_cast<std::int64_t>(group.compartment_count()));
+}
+
 void run(benchmark::State& state, RateEvaluation rates, bool generated) {
     constexpr std::size_t cells = 64;
     const double dt = 0.025;
@@ -51,17 +65,7 @@ void run(benchmark::State& state, RateEvaluation rates, bool generated) {
         clamp.amplitude = 0.05 + 0.001 * static_cast<double>(c);   // every cell keeps firing
         list.push_back({static_cast<Gid>(c), cell, {clamp}});
     }
-    CableGroup group(std::move(list), dt);
-    const Step epoch_steps = 40;
-    std::vector<Spike> spikes;
-    Step step = 0;
-    for (auto _ : state) {
-        group.advance({step, step + epoch_steps, dt}, EventLanes{}, spikes);
-        step += epoch_steps;
-        spikes.clear();
-    }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * epoch_steps *
-                            static_cast<std::int64_t>(group.compartment_count()));
+    advance_epochs(state, CableGroup(std::move(list), dt), dt);
 }
 
 #ifdef PARNET_TEST_CATALOGUE
@@ -93,17 +97,7 @@ void TenMechanismCompartment(benchmark::State& state) {
         clamp.amplitude = 0.3;
         list.push_back({static_cast<Gid>(c), cell, {clamp}});
     }
-    CableGroup group(std::move(list), dt);
-    const Step epoch_steps = 40;
-    std::vector<Spike> spikes;
-    Step step = 0;
-    for (auto _ : state) {
-        group.advance({step, step + epoch_steps, dt}, EventLanes{}, spikes);
-        step += epoch_steps;
-        spikes.clear();
-    }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * epoch_steps *
-                            static_cast<std::int64_t>(group.compartment_count()));
+    advance_epochs(state, CableGroup(std::move(list), dt), dt);
 }
 BENCHMARK(TenMechanismCompartment);
 #endif

@@ -12,6 +12,7 @@
 #include "io/recording_mapping.hpp"
 #include "io/saving_strategy.hpp"
 #include "tools/number_format.hpp"
+#include "tools/run_progress.hpp"
 
 #include <omp.h>
 
@@ -38,26 +39,6 @@ std::string format(const char* fmt, auto... args) {
     return out;
 }
 
-// The progress line, at most every `interval` wall seconds (the engine's format).
-class Progress {
-public:
-    Progress(double interval, double tstop, const Say& say)
-        : interval_(interval), tstop_(tstop), say_(say), start_(omp_get_wtime()), last_(start_) {}
-    void update(double t, std::uint64_t spikes) {
-        const double now = omp_get_wtime();
-        if (interval_ <= 0 || now - last_ < interval_) return;
-        last_ = now;
-        const double wall = now - start_;
-        const double rate = t / wall;
-        say_(format("  t = %.1f / %.1f ms (%3.0f%%)  wall %.1f s  %.1f ms/s  eta %.0f s  spikes %s", t, tstop_,
-                    100.0 * t / tstop_, wall, rate, rate > 0 ? (tstop_ - t) / rate : 0.0, thousands(spikes).c_str()));
-    }
-
-private:
-    double interval_, tstop_;
-    const Say& say_;
-    double start_, last_;
-};
 
 // Concatenation of every rank's `local` in rank order, on `root` (or on every rank for
 // RunOptions::every_rank); empty elsewhere. T travels as bytes: every rank runs the same binary.
@@ -254,7 +235,7 @@ RunResult run_model(const Model& model_in, MPI_Comm mpi_comm, const RunOptions& 
     const long flush_every = std::max(1L, static_cast<long>(options.flush_ms / epoch_ms));
     long epochs = 0;
     std::uint64_t spikes_so_far = 0;
-    Progress progress(talk ? options.progress : 0.0, model.run.tstop, say);
+    tools::RunProgress progress(talk ? options.progress : 0.0, model.run.tstop, say);
     const Step total_steps = static_cast<Step>(std::ceil(model.run.tstop / model.run.dt - 1e-9));
 
     try {

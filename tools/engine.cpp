@@ -1,5 +1,6 @@
 // engine: runs a parnet model under MPI. Usage: mpirun -n N engine [options] model.json
 #include "number_format.hpp"
+#include "run_progress.hpp"
 #include "engine/collective_errors.hpp"
 #include "engine/communicator.hpp"
 #include "engine/decomposition.hpp"
@@ -89,28 +90,6 @@ int default_threads() {
     }
     return 1;
 }
-
-
-// Prints the progress line at most every `interval` wall seconds (rank 0 only).
-class Progress {
-public:
-    Progress(double interval, double tstop) : interval_(interval), tstop_(tstop), start_(omp_get_wtime()) {}
-    void update(double t, std::uint64_t spikes) {
-        const double now = omp_get_wtime();
-        if (interval_ <= 0 || now - last_ < interval_) return;
-        last_ = now;
-        const double wall = now - start_;
-        const double rate = t / wall;
-        std::printf("  t = %.1f / %.1f ms (%3.0f%%)  wall %.1f s  %.1f ms/s  eta %.0f s  spikes %s\n", t,
-                     tstop_, 100.0 * t / tstop_, wall, rate, rate > 0 ? (tstop_ - t) / rate : 0.0,
-                     thousands(spikes).c_str());
-        std::fflush(stdout);
-    }
-
-private:
-    double interval_, tstop_, start_;
-    double last_ = omp_get_wtime();
-};
 
 // More ranks x threads than cores on a node, with MPI and OpenMP spinning while they wait, makes a
 // run crawl (100x seen on 2 cores); tell the user how to make waiting ranks and threads yield.
@@ -356,7 +335,10 @@ int run(const Options& opt, Communicator& comm) {
     long epochs = 0;
     bool flushed_once = false;
     std::uint64_t spikes_so_far = 0;
-    Progress progress(root && !opt.quiet ? opt.progress : 0.0, model.run.tstop);
+    tools::RunProgress progress(root && !opt.quiet ? opt.progress : 0.0, model.run.tstop, [](const std::string& line) {
+        std::printf("%s\n", line.c_str());
+        std::fflush(stdout);
+    });
     const Step total_steps = static_cast<Step>(steps_covering(model.run.tstop, model.run.dt));
 
     // Watches the epoch loop only: set-up and the final sort may take long on one rank.
