@@ -384,7 +384,7 @@ void check_checkpoint(const CheckpointMetadata& m, const fs::path& folder, std::
                           std::to_string(runid) + " (run.runid): its random streams would not continue");
     if (m.dt != dt) {
         char text[160];
-        std::snprintf(text, sizeof text, ": the checkpoint was taken with dt %.17g ms but this run has dt %.17g ms", m.dt, dt);
+        std::snprintf(text, sizeof text, ": the checkpoint was taken with dt %.10g ms but this run has dt %.10g ms", m.dt, dt);
         throw input_error(name + text);
     }
     if (m.fingerprint != fingerprint) {
@@ -433,17 +433,19 @@ RestoredState read_checkpoint_state(MPI_Comm comm, const fs::path& folder, const
 
         // Where each gid is (every gid once: a missing one is refused here, for every rank alike).
         std::vector<std::uint32_t> position(metadata.cells, UINT32_MAX);
+        bool repeated = false;
         for (std::size_t i = 0; i < gids.size(); ++i) {
-            if (gids[i] >= metadata.cells || position[gids[i]] != UINT32_MAX)
-                throw input_error(file.string() + ": gid " + std::to_string(gids[i]) +
-                                  (gids[i] >= metadata.cells ? " is not in the model" : " appears twice") +
-                                  ": the file is damaged");
+            if (gids[i] >= metadata.cells)
+                throw input_error(file.string() + ": gid " + std::to_string(gids[i]) + " is not in the model (" +
+                                  std::to_string(metadata.cells) + " cells): the file is damaged");
+            repeated = repeated || position[gids[i]] != UINT32_MAX;
             position[gids[i]] = static_cast<std::uint32_t>(i);
         }
         for (Gid g = 0; g < metadata.cells; ++g)
             if (position[g] == UINT32_MAX)
                 throw input_error(file.string() + ": the checkpoint holds no state for gid " + std::to_string(g) +
                                   ": it is incomplete");
+        if (repeated) throw input_error(file.string() + ": a gid's state appears twice: the file is damaged");
         // The local gids' words, read in file order as a few runs.
         std::vector<std::pair<std::uint64_t, Gid>> by_position;
         for (Gid g : local_gids) by_position.emplace_back(position.at(g), g);

@@ -130,7 +130,7 @@ CheckpointWritten save_run_checkpoint(const Communicator& comm, const fs::path& 
     m.ranks = comm.size();
     m.threads = threads;
     m.model = model.file;
-    m.output = model.run.output;
+    m.output = fs::absolute(model.run.output).lexically_normal().string();
     m.cells = model.cell_count();
     m.spikes_written = spikes.spikes_written();
     for (const auto& t : traces) m.traces.emplace_back(t.file.stem().string(), t.sink->rows_written());
@@ -165,28 +165,46 @@ CheckpointMetadata restore_run(const Communicator& comm, const fs::path& folder,
 
 fs::path interrupted_name(const fs::path& output) { return output.string() + ".interrupted"; }
 
+namespace {
+bool same_folder(const fs::path& a, const fs::path& b) {
+    std::error_code ec;
+    return fs::equivalent(a, b, ec);
+}
+}  // namespace
+
+fs::path interrupted_output(const CheckpointMetadata& checkpoint, const fs::path& file) {
+    const fs::path there = fs::path(checkpoint.output) / file.filename();
+    std::error_code ec;
+    return fs::exists(interrupted_name(there), ec) ? interrupted_name(there) : there;
+}
+
 void set_aside_outputs(const fs::path& spike_file, std::span<const fs::path> trace_files,
                        const CheckpointMetadata& checkpoint, const Model& model) {
     std::vector<fs::path> files(trace_files.begin(), trace_files.end());
     files.push_back(spike_file);
     for (const fs::path& f : files) {
-        const fs::path kept = interrupted_name(f);
         std::error_code ec;
-        if (fs::exists(kept, ec)) continue;
-        if (!fs::exists(f, ec))
-            throw input_error(f.parent_path().string() + ": restoring appends to the interrupted run's outputs, but " +
-                              kept.filename().string() + " (or " + f.filename().string() +
-                              ") is not there; the checkpoint was written by a run into " + checkpoint.output +
-                              " (give that folder with -o, or --restore-outputs separate for new files)");
-        fs::rename(f, kept, ec);
-        if (ec) throw input_error(kept.string() + ": cannot set the interrupted run's output aside: " + ec.message());
+        if (!fs::exists(interrupted_output(checkpoint, f), ec))
+            throw input_error(checkpoint.output + ": restoring appends to the interrupted run's outputs, but " +
+                              f.filename().string() + ".interrupted (or " + f.filename().string() +
+                              ") is not there: the checkpoint was written by a run into this folder");
     }
-    const auto spikes = read_spikes(interrupted_name(spike_file), model, {});
+    const fs::path spikes_file = interrupted_output(checkpoint, spike_file);
+    const auto spikes = read_spikes(spikes_file, model, {});
     if (spikes.size() != checkpoint.spikes_written)
-        throw input_error(interrupted_name(spike_file).string() + ": holds " + std::to_string(spikes.size()) +
+        throw input_error(spikes_file.string() + ": holds " + std::to_string(spikes.size()) +
                           " spikes but the checkpoint was taken when " + std::to_string(checkpoint.spikes_written) +
-                          " were written: the outputs in this folder are not those of the checkpointed run "
-                          "(--restore-outputs separate writes new files)");
+                          " were written: the outputs in " + checkpoint.output +
+                          " are not those of the checkpointed run");
+    // Into the same folder: the restored run's files take the interrupted ones' names.
+    if (!same_folder(spike_file.parent_path(), checkpoint.output)) return;
+    for (const fs::path& f : files) {
+        std::error_code ec;
+        if (fs::exists(interrupted_name(f), ec)) continue;
+        fs::rename(f, interrupted_name(f), ec);
+        if (ec) throw input_error(interrupted_name(f).string() + ": cannot set the interrupted run's output aside: " +
+                                  ec.message());
+    }
 }
 
 std::vector<std::uint64_t> carry_over_outputs(const Communicator& comm, const CheckpointMetadata& checkpoint,
@@ -197,7 +215,7 @@ std::vector<std::uint64_t> carry_over_outputs(const Communicator& comm, const Ch
     std::vector<Spike> carried;
     collectively(comm.comm(), [&] {
         if (comm.rank() != 0) return;
-        carried = read_spikes(interrupted_name(spike_file), model, {});
+        carried = read_spikes(interrupted_output(checkpoint, spike_file), model, {});
         for (const Spike& s : carried) ++per_population[model.population_index(s.source)];
     });
     spikes.append(carried);
@@ -208,7 +226,7 @@ std::vector<std::uint64_t> carry_over_outputs(const Communicator& comm, const Ch
         const TraceRecording& rec = recording_named(model, name);
         const std::uint64_t rows = rows_in_checkpoint(checkpoint, name, checkpoint.output);
         const TraceMapping mapping = trace_mapping(model, rec, local);
-        const fs::path old_file = interrupted_name(ref.file);
+        const fs::path old_file = interrupted_output(checkpoint, ref.file);
         std::unique_ptr<OldReport> old;
         std::vector<std::uint64_t> columns;   // the old report's column of each value this rank appends
         collectively(comm.comm(), [&] {
@@ -246,7 +264,9 @@ std::vector<std::uint64_t> carry_over_outputs(const Communicator& comm, const Ch
     return per_population;
 }
 
-void remove_interrupted(const fs::path& spike_file, std::span<const TraceSinkRef> traces) {
+void remove_interrupted(const CheckpointMetadata& checkpoint, const fs::path& spike_file,
+                        std::span<const TraceSinkRef> traces) {
+    if (!same_folder(spike_file.parent_path(), checkpoint.output)) return;   // the interrupted run's, left alone
     std::error_code ec;
     fs::remove(interrupted_name(spike_file), ec);
     for (const auto& t : traces) fs::remove(interrupted_name(t.file), ec);

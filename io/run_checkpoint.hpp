@@ -43,9 +43,14 @@ CheckpointMetadata restore_run(const Communicator& comm, const std::filesystem::
 // The interrupted run's outputs beside the restored run's: <name>.interrupted.
 std::filesystem::path interrupted_name(const std::filesystem::path& output);
 
+// Where the interrupted run's output of the same name as `file` is: <name>.interrupted in the
+// checkpoint's output folder, or <name> there (a run that ended at its checkpoint).
+std::filesystem::path interrupted_output(const CheckpointMetadata& checkpoint, const std::filesystem::path& file);
+
 // Rank 0, before the restored run opens its outputs: the interrupted run's spike and trace files
-// (<name>.interrupted, or the finished files of a run that ended at the checkpoint, which are
-// renamed so) must hold what the checkpoint says was written. Throws input_error naming the file.
+// must be there and hold what the checkpoint says was written (throws input_error naming the
+// file). When the restored run writes into the same folder, they are renamed <name>.interrupted
+// (the restored run's complete files take their names); into another folder, they are only read.
 void set_aside_outputs(const std::filesystem::path& spike_file, std::span<const std::filesystem::path> trace_files,
                        const CheckpointMetadata& checkpoint, const Model& model);
 
@@ -57,8 +62,10 @@ std::vector<std::uint64_t> carry_over_outputs(const Communicator& comm, const Ch
                                               const std::filesystem::path& spike_file, SpikeSink& spikes,
                                               std::span<const TraceSinkRef> traces, Simulation& sim);
 
-// Rank 0, after the restored run finished its outputs: removes the .interrupted files.
-void remove_interrupted(const std::filesystem::path& spike_file, std::span<const TraceSinkRef> traces);
+// Rank 0, after the restored run finished its outputs into the interrupted run's folder: removes
+// the .interrupted files there.
+void remove_interrupted(const CheckpointMetadata& checkpoint, const std::filesystem::path& spike_file,
+                        std::span<const TraceSinkRef> traces);
 
 // Collective, for a run stopped at a checkpoint: finishes the spike file, pads every report with
 // NaN rows to its time range and finishes it, then renames them all <name>.interrupted, so that

@@ -358,8 +358,9 @@ int run(const Options& opt, Communicator& comm) {
         if (!opt.replay.empty())
             std::printf("  replay   %zu cells with the input recorded in %s\n", replayed.size(), opt.replay.c_str());
         if (restoring)
-            std::printf("  restored at t = %.6g ms from %s (written by %d ranks x %d threads); outputs appended\n",
-                        restoring->time, io::checkpoint_file(opt.restore).c_str(), restoring->ranks, restoring->threads);
+            std::printf("  restored at t = %.6g ms from %s (written by %d ranks x %d threads); outputs of %s carried over\n",
+                        restoring->time, io::checkpoint_file(opt.restore).c_str(), restoring->ranks, restoring->threads,
+                        restoring->output.c_str());
         std::printf("  layout   %d ranks x %d threads, %s; epoch %.4g ms (min delay %.4g ms), dt %.4g ms\n",
                     comm.size(), threads, plan ? ("plan " + opt.plan + " (" + plan->method + ")").c_str() : "round-robin",
                     static_cast<double>(simulation->epoch_steps()) * model.run.dt, simulation->min_delay(),
@@ -446,7 +447,7 @@ int run(const Options& opt, Communicator& comm) {
         }
         writer->finish(opt.sort);
         for (auto& t : traces) t.writer->finish();
-        if (restoring && root) io::remove_interrupted(spike_file, trace_sinks);
+        if (restoring && root) io::remove_interrupted(*restoring, spike_file, trace_sinks);
     });
     if (root) std::snprintf(interrupted_message, sizeof interrupted_message,
                             "the spike and trace outputs in %s are complete; report.json may be missing\n", out_dir.c_str());
