@@ -106,6 +106,7 @@ public:
         H5Dataset set(errors_.id(H5Dcreate2(group, name, H5TypeOf<T>::file(), file_space.get(), H5P_DEFAULT,
                                             H5P_DEFAULT, H5P_DEFAULT),
                                  std::string("create dataset ") + name));
+        if (total == 0) return;   // an empty dataset has no storage to write to (the same on every rank)
         const hsize_t start = offset, n = count;
         H5Dataspace memory(errors_.id(H5Screate_simple(1, &n, nullptr), "create a dataspace"));
         if (n > 0) {

@@ -423,7 +423,8 @@ int run(const Options& opt, Communicator& comm) {
                 stopped_time = epoch.t_end();
             }
             checkpoints_written.push_back({{"time_ms", epoch.t_end()}, {"file", io::checkpoint_file(opt.checkpoint).string()},
-                                           {"bytes", w.bytes}, {"seconds", w.seconds}, {"signal", stop}});
+                                           {"bytes", w.bytes}, {"seconds", w.seconds}, {"state_words", w.words},
+                                           {"events", w.events}, {"in_flight", w.in_flight}, {"signal", stop}});
             if (root && !opt.quiet) {
                 std::string asked;
                 for (double t : checkpoint_requests->served()) asked += (asked.empty() ? "" : ", ") + std::to_string(t);
