@@ -1,6 +1,7 @@
 #pragma once
 // A cell group integrates a set of cells of one kind on one thread, in structure-of-arrays form.
 // The simulation hands it each epoch's events, sorted per cell, and collects its spikes.
+#include "cell_state.hpp"
 #include "event.hpp"
 #include "types.hpp"
 
@@ -27,6 +28,15 @@ public:
     // probe_value, which reads the value at the end of the last step advanced through.
     virtual std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x);
     virtual double probe_value(std::size_t probe) const;
+
+    // Checkpoints (docs/checkpoints.md). save_state writes everything cell `cell`'s future depends
+    // on beyond (model, gid, runid): state variables, random stream positions, spike detector
+    // memory. A group of the same model built on any rank or thread restores it with
+    // restore_state (same words, same order), then resume_at(step) sets the group's own time to
+    // the checkpoint's step (an epoch boundary); advance then continues from there.
+    virtual void save_state(std::size_t cell, CellStateWriter& out) const = 0;
+    virtual void restore_state(std::size_t cell, CellStateReader& in) = 0;
+    virtual void resume_at(Step step, double dt) = 0;
 };
 
 // Builds the group for cells of one kind (all gids must share the kind).

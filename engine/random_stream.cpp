@@ -39,6 +39,17 @@ void RandomStream::refill() {
     for (int i = 0; i < 4; ++i) block_[i] = out[i];
 }
 
+void RandomStream::seek(const Position& p) {
+    draw_ = p.draws;
+    has_spare_ = p.has_spare;
+    spare_normal_ = p.spare;
+    // next_u32 refills at word 0 only: within a block, the block of draw_ must be there already.
+    if (draw_ % 4 != 0) {
+        counter_[0] = static_cast<std::uint32_t>(draw_ / 4);
+        refill();
+    }
+}
+
 std::uint32_t RandomStream::next_u32() {
     const auto word = static_cast<unsigned>(draw_ % 4);
     if (word == 0) {

@@ -29,6 +29,16 @@ public:
 
     std::uint64_t draws() const { return draw_; }
 
+    // Where the stream is (checkpoints): draws so far and the normal() spare. seek() puts a stream
+    // of the same ids there, so that it continues with the same numbers.
+    struct Position {
+        std::uint64_t draws = 0;
+        bool has_spare = false;
+        double spare = 0.0;
+    };
+    Position position() const { return {draw_, has_spare_, spare_normal_}; }
+    void seek(const Position& p);
+
 private:
     void refill();
     std::array<std::uint32_t, 2> key_;

@@ -1,5 +1,6 @@
 #include "simulation.hpp"
 
+#include "errors.hpp"
 #include "step_count.hpp"
 
 #include <omp.h>
@@ -134,16 +135,41 @@ void Simulation::replay_input(std::span<const Spike> spikes) {
     for (auto& d : domains_) d->enqueue(spikes);
 }
 
+RankCheckpoint Simulation::checkpoint() const {
+    if (replay_) throw input_error("a replay cannot be checkpointed");
+    RankCheckpoint out;
+    for (const auto& d : domains_) d->save(out);
+    // Spikes of the epoch just completed are in no queue yet (a rank holds them in `received`
+    // until the next epoch), and with overlap neither are those of the epoch before.
+    out.in_flight = local_;
+    if (lag_ == 2) out.in_flight.insert(out.in_flight.end(), previous_local_.begin(), previous_local_.end());
+    return out;
+}
+
+void Simulation::restore(const RestoredState& state) {
+    if (!epoch_agreed_) throw std::logic_error("Simulation::restore before agree_epoch");
+    if (state.step % epoch_steps_ != 0)
+        throw input_error("the checkpoint is at step " + std::to_string(state.step) +
+                          ", not an epoch boundary of this run (epochs of " + std::to_string(epoch_steps_) +
+                          " steps): restore with the --overlap setting of the interrupted run");
+    start_epoch_ = state.step / epoch_steps_;
+    for (auto& d : domains_) d->restore(state, start_epoch_, dt_);
+    restored_input_ = state.in_flight;
+}
+
 void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     if (!epoch_agreed_) throw std::logic_error("Simulation::run before agree_epoch");
     const Step total = static_cast<Step>(steps_covering(tstop, dt_));
     const int threads = this->threads();
     std::vector<Spike> received;
-    std::vector<Spike> local;
+    received.swap(restored_input_);
+    std::vector<Spike>& local = local_;
     std::vector<double> thread_cpu(static_cast<std::size_t>(threads), 0.0);
-    // The state at t = 0 is the first sample of every trace.
-    for (auto& t : traces_) t.add_rows_through(0);
-    for (auto& d : domains_) d->sample(0, traces_);
+    // The state at t = 0 (or at the restored step) is the first sample of every trace that has
+    // no row there yet.
+    const Step first = start_step();
+    for (auto& t : traces_) t.add_rows_through(std::min(first, std::max<Step>(total - 1, 0)));
+    for (auto& d : domains_) d->sample(first, traces_);
     const std::int64_t epochs = total > 0 ? (total + epoch_steps_ - 1) / epoch_steps_ : 0;
     // The spikes of epoch k are first needed in epoch k + lag_: posted after epoch k, completed
     // after epoch k + lag_ - 1 (with lag 2, while epoch k+1 was integrated they were on their way).
@@ -153,7 +179,7 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
         body();
         stats_.exchange += now() - t;
     };
-    for (std::int64_t index = 0; index < epochs; ++index) {
+    for (std::int64_t index = start_epoch_; index < epochs; ++index) {
         const Step begin = index * epoch_steps_;
         const Epoch epoch{begin, std::min(total, begin + epoch_steps_), dt_};
 
@@ -167,14 +193,16 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
         });
         received.clear();
         stats_.compute_cpu += *std::max_element(thread_cpu.begin(), thread_cpu.end());
+        if (lag_ == 2) previous_local_.swap(local);
         local.clear();
         for (const auto& d : domains_) local.insert(local.end(), d->spikes().begin(), d->spikes().end());
         stats_.compute += now() - t0;
 
         if (exchanging) {
             if (index + lag_ < epochs) in_exchange([&] { exchange_->post(local); });
-            const std::int64_t due = index - lag_ + 1;   // the epoch whose spikes epoch index+1 needs
-            if (due >= 0 && due + lag_ < epochs)
+            // The epoch whose spikes epoch index+1 needs (a restored run posted none before its start).
+            const std::int64_t due = index - lag_ + 1;
+            if (due >= start_epoch_ && due + lag_ < epochs)
                 in_exchange([&] {
                     const auto& spikes = exchange_->complete();
                     received.assign(spikes.begin(), spikes.end());
@@ -187,6 +215,7 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
         const double t3 = now();
         if (after_epoch) after_epoch(epoch, local);
         stats_.output += now() - t3;
+        if (stop_) break;
     }
     // Without a barrier in the loop, a rank's exchange time includes waiting for slower ranks;
     // the fastest rank's is the exchange's own cost.

@@ -70,15 +70,28 @@ public:
                           double x, Step stride);
     // Sampled rows not yet taken, per trace (TraceBuffer::take_rows hands them out).
     std::vector<TraceBuffer>& traces() { return traces_; }
+    const std::vector<TraceBuffer>& traces() const { return traces_; }
 
     // Replay (like NEURON's PatternStim): the cells receive exactly these spikes (from an earlier
     // run's file) through their connections, and nothing from the exchange, not even each other's
     // spikes. Before run().
     void replay_input(std::span<const Spike> spikes);
 
+    // Checkpoints (docs/checkpoints.md). checkpoint(): this rank's part of the state at the end
+    // of the epoch just completed (call it from the epoch callback): cell states, pending events
+    // and the spikes not yet turned into events. restore(): before run(), after agree_epoch();
+    // the run then starts at state.step, which must be an epoch boundary of this run.
+    RankCheckpoint checkpoint() const;
+    void restore(const RestoredState& state);
+    Step start_step() const { return start_epoch_ * epoch_steps_; }
+
     // Called after each epoch with the spikes this rank's cells fired during it.
     using EpochCallback = std::function<void(const Epoch&, std::span<const Spike>)>;
-    // Runs from t = 0 to tstop (rounded to whole steps).
+    // From the epoch callback: the run ends after this epoch (every rank must ask at the same one).
+    void stop_after_epoch() { stop_ = true; }
+    bool stopped() const { return stop_; }
+
+    // Runs from t = 0 (or the restored step) to tstop (rounded to whole steps).
     void run(double tstop, const EpochCallback& after_epoch);
 
     const RankStats& stats() const { return stats_; }
@@ -98,6 +111,10 @@ private:
     std::vector<Gid> owned_;            // this rank's gids
     std::vector<Gid> listened_;         // distinct sources of this rank's connections, ascending
     bool replay_ = false;
+    bool stop_ = false;
+    std::int64_t start_epoch_ = 0;      // a restored run's first epoch
+    std::vector<Spike> restored_input_; // a restored run's in-flight spikes, enqueued in its first epoch
+    std::vector<Spike> local_, previous_local_;   // this rank's spikes of the last two epochs
     std::vector<std::unique_ptr<ThreadDomain>> domains_;
     RankStats stats_;
     std::vector<TraceBuffer> traces_;

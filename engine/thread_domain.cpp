@@ -1,5 +1,7 @@
 #include "thread_domain.hpp"
 
+#include "errors.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -79,6 +81,72 @@ void ThreadDomain::enqueue(std::span<const Spike> spikes) {
     }
 }
 
+void ThreadDomain::save(RankCheckpoint& out) const {
+    CellStateWriter writer;
+    std::vector<Gid> gid_of_cell(cells_);
+    for (std::size_t k = 0; k < groups_.size(); ++k) {
+        const auto gids = groups_[k]->gids();
+        for (std::size_t i = 0; i < gids.size(); ++i) {
+            gid_of_cell[group_first_[k] + i] = gids[i];
+            writer.clear();
+            groups_[k]->save_state(i, writer);
+            out.gids.push_back(gids[i]);
+            out.sizes.push_back(static_cast<std::uint32_t>(writer.words().size()));
+            out.words.insert(out.words.end(), writer.words().begin(), writer.words().end());
+        }
+    }
+    // An event's `order` is its connection's position in targets_: the source is the range it
+    // falls in, and its rank among the cell's connections from that source is its distance from
+    // the first of them (a source's range is in (cell, index) order).
+    std::vector<std::uint32_t> range_begin(sources_.size());
+    for (std::size_t r = 0; r < sources_.size(); ++r) range_begin[r] = by_source_.find(sources_[r]).begin;
+    queue_.for_each([&](const PendingEvent& e) {
+        const auto r = static_cast<std::size_t>(std::upper_bound(range_begin.begin(), range_begin.end(), e.order) -
+                                                range_begin.begin()) - 1;
+        std::uint32_t first = e.order;
+        while (first > range_begin[r] && targets_[first - 1].cell == e.target) --first;
+        out.events.push_back(SavedEvent{gid_of_cell[e.target], sources_[r], e.order - first, e.synapse, e.time, e.weight});
+    });
+}
+
+void ThreadDomain::restore(const RestoredState& state, std::int64_t epoch, double dt) {
+    std::vector<std::pair<Gid, std::uint32_t>> cell_of_gid;   // (gid, thread-local cell), ascending
+    for (std::size_t k = 0; k < groups_.size(); ++k) {
+        const auto gids = groups_[k]->gids();
+        for (std::size_t i = 0; i < gids.size(); ++i) {
+            CellStateReader reader(state.state_of(gids[i]), gids[i]);
+            groups_[k]->restore_state(i, reader);
+            reader.finish();
+            cell_of_gid.emplace_back(gids[i], group_first_[k] + static_cast<std::uint32_t>(i));
+        }
+        groups_[k]->resume_at(state.step, dt);
+    }
+    std::sort(cell_of_gid.begin(), cell_of_gid.end());
+    queue_.resume_at(epoch);
+    for (const SavedEvent& e : state.events) {
+        const auto it = std::lower_bound(cell_of_gid.begin(), cell_of_gid.end(), std::pair<Gid, std::uint32_t>{e.target, 0});
+        if (it == cell_of_gid.end() || it->first != e.target) continue;   // another thread's cell
+        const std::uint32_t cell = it->second;
+        const auto range = by_source_.find(e.source);
+        // The range is in cell order: its part for `cell` starts at the first entry not below it.
+        std::uint32_t first = range.begin, count = range.end - range.begin;
+        while (count > 0) {
+            const std::uint32_t half = count / 2;
+            if (targets_[first + half].cell < cell) {
+                first += half + 1;
+                count -= half + 1;
+            } else {
+                count = half;
+            }
+        }
+        const std::uint32_t order = first + e.connection;
+        if (order >= range.end || targets_[order].cell != cell)
+            throw input_error("the checkpoint holds an event from gid " + std::to_string(e.source) + " to gid " +
+                              std::to_string(e.target) + " over a connection this model does not have");
+        queue_.push(PendingEvent{e.time, e.weight, order, cell, e.synapse});
+    }
+}
+
 bool ThreadDomain::add_probe(std::size_t trace, std::size_t column, Gid g, const std::string& variable,
                              const std::string& section, double x) {
     for (std::size_t k = 0; k < groups_.size(); ++k) {
@@ -94,7 +162,7 @@ bool ThreadDomain::add_probe(std::size_t trace, std::size_t column, Gid g, const
 
 void ThreadDomain::sample(Step s, std::vector<TraceBuffer>& traces) const {
     for (const Probe& p : probes_)
-        if (traces[p.trace].samples(s))
+        if (traces[p.trace].samples(s) && traces[p.trace].holds(s))
             traces[p.trace].row(s)[p.column] = static_cast<float>(groups_[p.group]->probe_value(p.id));
 }
 

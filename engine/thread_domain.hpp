@@ -2,6 +2,7 @@
 // The cells one thread integrates for the whole run: their cell groups (one per kind), their
 // incoming connections indexed by source gid, and their pending events.
 #include "cell_group.hpp"
+#include "checkpoint_state.hpp"
 #include "event_queue.hpp"
 #include "recipe.hpp"
 #include "source_index.hpp"
@@ -32,6 +33,11 @@ public:
                    const std::string& section, double x);
     // Writes this thread's probes of every trace that samples step s.
     void sample(Step s, std::vector<TraceBuffer>& traces) const;
+
+    // Checkpoints: appends this thread's cell states and pending events to `out`; restores them
+    // (before any enqueue, after set_epoch_steps) at epoch boundary state.step, epoch `epoch`.
+    void save(RankCheckpoint& out) const;
+    void restore(const RestoredState& state, std::int64_t epoch, double dt);
 
     std::vector<Spike>& spikes() { return spikes_; }
     std::size_t cell_count() const { return cells_; }

@@ -24,6 +24,10 @@ public:
             next_step_ += stride_;
         }
     }
+    // Whether the row of step s is here (added, not yet taken).
+    bool holds(Step s) const { return s >= first_step_ && s < next_step_; }
+    // A restored run: rows before `row` were written by the interrupted run.
+    void start_at_row(std::uint64_t row) { first_step_ = next_step_ = static_cast<Step>(row) * stride_; }
     // The row of sample step s (added, not yet taken).
     float* row(Step s) { return rows_.data() + static_cast<std::size_t>((s - first_step_) / stride_) * columns_; }
     std::size_t row_count() const { return columns_ ? rows_.size() / columns_ : 0; }

@@ -158,6 +158,9 @@ void write_run_report(const std::filesystem::path& file, const RunReport& report
              {"populations", pops},
              {"per_rank", ranks},
              {"outputs", report.outputs}};
+    if (!report.checkpoints.empty()) doc["checkpoints"] = report.checkpoints;
+    if (!report.restored.is_null()) doc["restored"] = report.restored;
+    if (!report.stopped_at_ms.is_null()) doc["stopped_at_ms"] = report.stopped_at_ms;
     const auto temp = std::filesystem::path(file.string() + ".part");
     {
         std::ofstream out(temp);

@@ -3,6 +3,8 @@
 // the measured imbalance, so a plan's prediction can be checked against what happened.
 #include "engine/simulation.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -34,6 +36,12 @@ struct RunReport {
     std::vector<RankStats> rank_stats;   // per rank
     std::vector<PopulationSpikes> populations;
     std::vector<std::string> outputs;
+    // Checkpoints (docs/checkpoints.md): "checkpoint" lists those written ({time_ms, file, bytes,
+    // seconds}), "restored" the checkpoint this run continued from, "stopped_at_ms" the time a
+    // signal ended the run at (its outputs are then <name>.interrupted).
+    nlohmann::json checkpoints = nlohmann::json::array();
+    nlohmann::json restored;
+    nlohmann::json stopped_at_ms;
 
     double imbalance() const;      // max / mean compute time (wall clock)
     double imbalance_cpu() const;  // the same with CPU time: what the load would be on a quiet machine

@@ -1,6 +1,7 @@
 // engine: runs a parnet model under MPI. Usage: mpirun -n N engine [options] model.json
 #include "number_format.hpp"
 #include "run_progress.hpp"
+#include "engine/checkpoint_requests.hpp"
 #include "engine/collective_errors.hpp"
 #include "engine/communicator.hpp"
 #include "engine/decomposition.hpp"
@@ -17,6 +18,7 @@
 #include "io/saving_strategy.hpp"
 #include "io/spike_reader.hpp"
 #include "io/recording_mapping.hpp"
+#include "io/run_checkpoint.hpp"
 
 #include <CLI/CLI.hpp>
 #include <hdf5.h>
@@ -63,6 +65,9 @@ struct Options {
     bool check = false;        // validate only
     double max_memory_gb = 0;  // per rank; 0: this node's memory shared by its ranks
     double watchdog_s = 30;    // end the job when no epoch completed for this long; 0: never
+    std::string checkpoint;              // --checkpoint DIR (docs/checkpoints.md)
+    std::vector<double> checkpoint_at;   // ms
+    std::string restore;                 // --restore DIR
 };
 
 // CLI11's PositiveNumber lets nan and inf through; a run length or interval must be a real number.
@@ -242,6 +247,21 @@ int run(const Options& opt, Communicator& comm) {
         }
         return 0;
     }
+    agreed(comm, program, [&] {
+        if (!opt.checkpoint_at.empty() && opt.checkpoint.empty())
+            throw input_error("--checkpoint-at needs the folder to write to: --checkpoint DIR");
+        if ((!opt.checkpoint.empty() || !opt.restore.empty()) && !opt.replay.empty())
+            throw input_error("a replay is not checkpointed or restored: leave out --checkpoint and --restore");
+        if ((!opt.checkpoint.empty() || !opt.restore.empty()) && saving == io::SavingStrategy::per_rank)
+            throw input_error("checkpoints carry the outputs over in SONATA files: use --saving collective or rank0");
+    });
+    std::optional<io::CheckpointMetadata> restoring;
+    if (!opt.restore.empty())
+        restoring = agreed(comm, program, [&] {
+            io::CheckpointMetadata m = io::read_checkpoint_metadata(opt.restore);
+            io::check_checkpoint(m, opt.restore, model.fingerprint, model.run.runid, model.run.dt, network.size());
+            return m;
+        });
     std::vector<Gid> replayed = opt.gids;
     std::sort(replayed.begin(), replayed.end());
     replayed.erase(std::unique(replayed.begin(), replayed.end()), replayed.end());
@@ -271,6 +291,12 @@ int run(const Options& opt, Communicator& comm) {
                                   output.what + ") but the disk of the output folder has " + format_bytes(free) +
                                   " free");
         }
+        // A restored run appends to the interrupted run's outputs: set aside, then carried over.
+        if (restoring) {
+            std::vector<fs::path> trace_files;
+            for (const auto& rec : model.recordings.traces) trace_files.push_back(out_dir / (rec.name + ".h5"));
+            io::set_aside_outputs(spike_file, trace_files, *restoring, model);
+        }
         // A result of an earlier run must not pass for this run's if this one fails.
         fs::remove(spike_file, ec);
         fs::remove(report_file, ec);
@@ -288,12 +314,20 @@ int run(const Options& opt, Communicator& comm) {
     });
 
     report_termination_once(comm.rank(), out_dir);
+    // With --checkpoint, SIGTERM and SIGUSR1 ask for a checkpoint and the end of the run instead.
+    std::optional<CheckpointRequests> checkpoint_requests;
+    if (!opt.checkpoint.empty()) checkpoint_requests.emplace(comm.comm(), opt.checkpoint_at, true);
     auto simulation = agreed(comm, program, [&] {
         return std::make_unique<Simulation>(network, decomposition, comm);
     });
     agreed(comm, program, [&] {
         simulation->agree_epoch({parse_exchange_method(opt.exchange, "--exchange"), opt.overlap});
     });
+    std::vector<Gid> local_gids;
+    for (const auto& t : decomposition.thread_gids) local_gids.insert(local_gids.end(), t.begin(), t.end());
+    std::sort(local_gids.begin(), local_gids.end());
+    if (restoring)
+        agreed(comm, program, [&] { io::restore_run(comm, opt.restore, model, *simulation, local_gids); });
     agreed(comm, program, [&] {
         if (opt.replay.empty() && !opt.gids.empty()) throw input_error("--gids names the cells to replay: it needs --replay");
     });
@@ -311,11 +345,22 @@ int run(const Options& opt, Communicator& comm) {
     });
     std::vector<TraceOutput> traces =
         agreed(comm, program, [&] { return open_traces(model, decomposition, *simulation, saving, comm.comm(), out_dir); });
+    std::vector<io::TraceSinkRef> trace_sinks;
+    for (auto& t : traces) trace_sinks.push_back({t.file, t.trace, t.writer.get()});
+    std::vector<std::uint64_t> carried_spikes(model.populations.size(), 0);
+    if (restoring)
+        carried_spikes = agreed(comm, program, [&] {
+            return io::carry_over_outputs(comm, *restoring, model, local_gids, spike_file, *writer, trace_sinks, *simulation);
+        });
 
     if (root && !opt.quiet) {
         std::printf("parnet engine: %s\n", opt.model.c_str());
         if (!opt.replay.empty())
             std::printf("  replay   %zu cells with the input recorded in %s\n", replayed.size(), opt.replay.c_str());
+        if (restoring)
+            std::printf("  restored at t = %.6g ms from %s (written by %d ranks x %d threads); outputs of %s carried over\n",
+                        restoring->time, io::checkpoint_file(opt.restore).c_str(), restoring->ranks, restoring->threads,
+                        restoring->output.c_str());
         std::printf("  layout   %d ranks x %d threads, %s; epoch %.4g ms (min delay %.4g ms), dt %.4g ms\n",
                     comm.size(), threads, plan ? ("plan " + opt.plan + " (" + plan->method + ")").c_str() : "round-robin",
                     static_cast<double>(simulation->epoch_steps()) * model.run.dt, simulation->min_delay(),
@@ -329,7 +374,9 @@ int run(const Options& opt, Communicator& comm) {
 
     // Spikes are buffered per rank and written collectively every flush interval.
     std::vector<Spike> buffer;
-    std::vector<std::uint64_t> population_spikes(model.populations.size(), 0);
+    std::vector<std::uint64_t> population_spikes = carried_spikes;
+    nlohmann::json checkpoints_written = nlohmann::json::array();
+    double stopped_time = 0.0;
     const double epoch_ms = static_cast<double>(simulation->epoch_steps()) * model.run.dt;
     const long flush_every = static_cast<long>(std::clamp(std::floor(opt.flush_ms / epoch_ms), 1.0, 1e15));
     long epochs = 0;
@@ -347,7 +394,8 @@ int run(const Options& opt, Communicator& comm) {
         for (const Spike& s : spikes) ++population_spikes[model.population_index(s.source)];
         buffer.insert(buffer.end(), spikes.begin(), spikes.end());
         spikes_so_far += spikes.size();
-        if (++epochs % flush_every == 0 || epoch.end >= total_steps) {
+        const bool checkpoint_now = checkpoint_requests && checkpoint_requests->due(epoch);
+        if (++epochs % flush_every == 0 || epoch.end >= total_steps || checkpoint_now) {
             // A write error (a full disk, a quota) ends the run on every rank, printed once; the
             // first write goes to the file system at once so that it is noticed now.
             agreed(comm, program, [&] {
@@ -365,13 +413,42 @@ int run(const Options& opt, Communicator& comm) {
                 }
             });
         }
+        if (checkpoint_now) {
+            const io::CheckpointWritten w = agreed(comm, program, [&] {
+                return io::save_run_checkpoint(comm, opt.checkpoint, model, *simulation, threads, epoch, *writer, trace_sinks);
+            });
+            const bool stop = checkpoint_requests->stop_requested() && epoch.end < total_steps;
+            if (stop) {
+                simulation->stop_after_epoch();
+                stopped_time = epoch.t_end();
+            }
+            checkpoints_written.push_back({{"time_ms", epoch.t_end()}, {"file", io::checkpoint_file(opt.checkpoint).string()},
+                                           {"bytes", w.bytes}, {"seconds", w.seconds}, {"state_words", w.words},
+                                           {"events", w.events}, {"in_flight", w.in_flight}, {"signal", stop}});
+            if (root && !opt.quiet) {
+                std::string asked;
+                for (double t : checkpoint_requests->served()) asked += (asked.empty() ? "" : ", ") + std::to_string(t);
+                std::printf("  checkpoint at t = %.6g ms (%s): %s, %s bytes in %.3f s%s\n", epoch.t_end(),
+                            stop ? "signal" : ("asked for " + asked + " ms, the end of that epoch").c_str(),
+                            io::checkpoint_file(opt.checkpoint).c_str(), thousands(w.bytes).c_str(), w.seconds,
+                            stop ? "; stopping" : "");
+                std::fflush(stdout);
+            }
+        }
         progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
         watchdog->beat(epochs);
     });
     watchdog.reset();
+    const bool stopped = simulation->stopped();
     agreed(comm, program, [&] {
+        if (stopped) {
+            // A run stopped by a signal: outputs kept as <name>.interrupted for the restore.
+            io::finish_interrupted_outputs(comm, spike_file, *writer, opt.sort, trace_sinks, *simulation);
+            return;
+        }
         writer->finish(opt.sort);
         for (auto& t : traces) t.writer->finish();
+        if (restoring && root) io::remove_interrupted(*restoring, spike_file, trace_sinks);
     });
     if (root) std::snprintf(interrupted_message, sizeof interrupted_message,
                             "the spike and trace outputs in %s are complete; report.json may be missing\n", out_dir.c_str());
@@ -401,6 +478,12 @@ int run(const Options& opt, Communicator& comm) {
     }
     report.outputs = {spike_file.string(), report_file.string()};
     for (const auto& t : traces) report.outputs.push_back(t.file.string());
+    report.checkpoints = checkpoints_written;
+    if (restoring)
+        report.restored = {{"file", io::checkpoint_file(opt.restore).string()}, {"time_ms", restoring->time},
+                           {"written_by", {{"ranks", restoring->ranks}, {"threads", restoring->threads},
+                                           {"exchange", restoring->exchange}}}};
+    if (stopped) report.stopped_at_ms = stopped_time;
     report.wall = omp_get_wtime() - wall_start;
     if (root) {
         io::write_run_report(report_file, report);
@@ -448,9 +531,13 @@ int run(const Options& opt, Communicator& comm) {
             std::printf("  output   %s, %s", spike_file.c_str(), report_file.c_str());
             for (std::size_t i = 2; i < report.outputs.size(); ++i) std::printf(", %s", report.outputs[i].c_str());
             std::printf("\n");
+            if (stopped)
+                std::printf("  stopped  at t = %.6g ms by a signal, after writing the checkpoint; outputs kept as "
+                            "<name>.interrupted: continue with --restore %s (exit status %d)\n",
+                            stopped_time, opt.checkpoint.c_str(), checkpointed_exit_status);
         }
     }
-    return 0;
+    return stopped ? checkpointed_exit_status : 0;
 }
 
 }  // namespace
@@ -505,6 +592,16 @@ int main(int argc, char** argv) {
                    "Seconds without a finished epoch (at least 10 times the longest epoch so far) after which a "
                    "rank ends the job: a rank that stopped (SIGSTOP, a hung node) would hold it for ever; 0 turns it off")
         ->check(finite_non_negative);
+    app.add_option("--checkpoint", opt.checkpoint,
+                   "Folder for checkpoints (docs/checkpoints.md): written at the --checkpoint-at times, and on SIGTERM "
+                   "or SIGUSR1 at the next epoch boundary, after which the run stops with exit status 75");
+    app.add_option("--checkpoint-at", opt.checkpoint_at,
+                   "Times (ms) to checkpoint at, e.g. 500,1000: at the end of the epoch that reaches each")
+        ->delimiter(',')
+        ->check(finite_positive);
+    app.add_option("--restore", opt.restore,
+                   "Continue the run checkpointed in this folder (any ranks, threads or plan), appending to the "
+                   "interrupted run's outputs in the output folder");
     app.add_option("--max-memory", opt.max_memory_gb,
                    "GB a rank may use; a model whose estimated memory per rank is larger is refused before set-up "
                    "(default: this node's memory shared by its ranks)")

@@ -518,6 +518,48 @@ void CableGroup::set_dt(double dt) {
     }
 }
 
+template <class Self, class Visit>
+void CableGroup::for_each_state(Self& self, std::size_t cell, Visit&& visit) {
+    auto& block = self.blocks_[self.cell_block_[cell]];
+    const Kind& kind = *block.kind;
+    const cable::CableLayout& layout = kind.layout;
+    const std::size_t lane = self.cell_lane_[cell];
+    visit(self.v_.data() + block.node_base + lane, layout.node_count());
+    visit(self.m_.data() + block.hh_base + lane, layout.hh_states);
+    visit(self.h_.data() + block.hh_base + lane, layout.hh_states);
+    visit(self.n_.data() + block.hh_base + lane, layout.hh_states);
+    visit(self.syn_a_.data() + block.syn_base + lane, kind.synapses.size());
+    visit(self.syn_b_.data() + block.syn_base + lane, kind.synapses.size());
+    if (kind.description->calcium) {
+        const std::size_t C = layout.compartment_node.size();
+        visit(self.ca_.data() + block.ca_base + lane, C);
+        visit(self.cab_.data() + block.cab_base + lane, C * kind.description->calcium->buffers.size());
+        visit(self.cam_.data() + block.cam_base + lane, layout.cahva_states);
+        visit(self.skz_.data() + block.skz_base + lane, layout.sk_states);
+    }
+}
+
+void CableGroup::save_state(std::size_t cell, CellStateWriter& out) const {
+    for_each_state(*this, cell, [&](const double* first, std::size_t count) { out.put_strided(first, count, W); });
+    const Block& block = blocks_[cell_block_[cell]];
+    const std::uint32_t lane = cell_lane_[cell];
+    out.put_word((block.above >> lane) & 1u);
+    if (block.mechanisms) block.mechanisms->save_lane(lane, out);
+}
+
+void CableGroup::restore_state(std::size_t cell, CellStateReader& in) {
+    for_each_state(*this, cell, [&](double* first, std::size_t count) { in.get_strided(first, count, W); });
+    Block& block = blocks_[cell_block_[cell]];
+    const std::uint32_t lane = cell_lane_[cell];
+    block.above = (block.above & ~(1u << lane)) | (static_cast<std::uint32_t>(in.get_word() & 1u) << lane);
+    if (block.mechanisms) block.mechanisms->restore_lane(lane, in);
+}
+
+void CableGroup::resume_at(Step step, double dt) {
+    step_ = step;
+    set_dt(dt);   // also makes each block recompute its clamps' currents at `step`
+}
+
 // The first step after n at which a clamp of the list switches on or off.
 Step CableGroup::next_clamp_change(const std::vector<Clamp>& clamps, Step n) {
     Step next = no_event;

@@ -42,6 +42,11 @@ public:
     // Variable "v" (mV) or, on cells with calcium, "cai" (free calcium, mM) at (section, x).
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
     double probe_value(std::size_t id) const override { return *probe_sources_[id]; }
+    // A cell's voltages, hh gates, synapse states, calcium species and gates, catalogue mechanism
+    // fields and ion state, and whether its detector is above threshold.
+    void save_state(std::size_t cell, CellStateWriter& out) const override;
+    void restore_state(std::size_t cell, CellStateReader& in) override;
+    void resume_at(Step step, double dt) override;
 
     std::size_t cell_count() const { return gids_.size(); }
     Step current_step() const { return step_; }
@@ -77,6 +82,10 @@ private:
     static Step next_clamp_change(const std::vector<Clamp>& clamps, Step n);
 
     void set_dt(double dt);
+    // Visits every per-cell state array of cell `cell` as (first value, count): value j at
+    // first[j * lanes] (the arrays are lane-minor). Self is CableGroup or const CableGroup.
+    template <class Self, class Visit>
+    static void for_each_state(Self& self, std::size_t cell, Visit&& visit);
     void run_block(Block& block, const Epoch& epoch, const EventLanes& events,
                    std::vector<Spike>& spikes);
 

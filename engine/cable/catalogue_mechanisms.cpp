@@ -196,6 +196,22 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
     currents(kind, v, rhs.data(), d.data(), 0.0, dt);
 }
 
+// Assigned fields and ion currents are recomputed every step, but saving every field keeps the
+// rule simple (and a mechanism whose assigned variable carries state over a step stays exact).
+void CatalogueBlock::save_lane(std::uint32_t lane, CellStateWriter& out) const {
+    for (const auto& mechanism : fields_)
+        for (const auto& field : mechanism) out.put_strided(field.data() + lane, field.size() / W, W);
+    for (const auto& ion : ions_)
+        for (const auto& q : ion) out.put_strided(q.data() + lane, q.size() / W, W);
+}
+
+void CatalogueBlock::restore_lane(std::uint32_t lane, CellStateReader& in) {
+    for (auto& mechanism : fields_)
+        for (auto& field : mechanism) in.get_strided(field.data() + lane, field.size() / W, W);
+    for (auto& ion : ions_)
+        for (auto& q : ion) in.get_strided(q.data() + lane, q.size() / W, W);
+}
+
 parnet_mechanism_block CatalogueBlock::view(const CatalogueKind& kind, std::size_t m, const double* v,
                                             double* rhs, double* d, double t, double dt) const {
     const MechanismKind& k = kind.mechanisms[m];

@@ -8,6 +8,7 @@
 #include "cable_layout.hpp"
 #include "ion_species.hpp"
 #include "mechanism_catalogue.hpp"
+#include "engine/cell_state.hpp"
 
 #include <array>
 #include <cstdint>
@@ -83,6 +84,10 @@ public:
     const double* ion(std::uint32_t i, IonQuantity q, std::uint32_t node, std::uint32_t lane) const {
         return ions_[i][static_cast<std::size_t>(q)].data() + node * W + lane;
     }
+
+    // One lane's fields (every field of every instance) and ion state, for checkpoints.
+    void save_lane(std::uint32_t lane, CellStateWriter& out) const;
+    void restore_lane(std::uint32_t lane, CellStateReader& in);
 
 private:
     parnet_mechanism_block view(const CatalogueKind& kind, std::size_t m, const double* v, double* rhs,

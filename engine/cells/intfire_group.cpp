@@ -72,6 +72,18 @@ double IntFireGroup::m_at(std::size_t i, double t) const {
     return m_[i] * std::exp(-(t - t0_[i]) / tau_[i]);
 }
 
+void IntFireGroup::save_state(std::size_t i, CellStateWriter& out) const {
+    out.put(m_[i]);
+    out.put(t0_[i]);
+    out.put(refractory_until_[i]);
+}
+
+void IntFireGroup::restore_state(std::size_t i, CellStateReader& in) {
+    m_[i] = in.get();
+    t0_[i] = in.get();
+    refractory_until_[i] = in.get();
+}
+
 std::size_t IntFireGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section,
                                     double x) {
     if (variable != "m") return CellGroup::add_probe(cell, variable, section, x);

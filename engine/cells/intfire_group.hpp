@@ -21,6 +21,9 @@ public:
     // Variable "m" (NEURON's M(), below); the probe id is the cell index.
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
     double probe_value(std::size_t probe) const override { return m(probe); }
+    void save_state(std::size_t cell, CellStateWriter& out) const override;
+    void restore_state(std::size_t cell, CellStateReader& in) override;
+    void resume_at(Step step, double dt) override { now_ = static_cast<double>(step) * dt; }
 
     // NEURON's IntFire1 M() at the end of the last epoch (or at time t >= that of the last event):
     // m decayed to t when excitable; while refractory 2 for the first 0.5 ms after the spike,

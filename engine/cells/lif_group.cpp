@@ -301,6 +301,23 @@ void LifGroup::advance(const Epoch& epoch, const EventLanes& events, std::vector
     now_ = epoch.t_end();
 }
 
+void LifGroup::save_state(std::size_t i, CellStateWriter& out) const {
+    for (double x : {y_[i], i_exc_[i], i_inh_[i], i_ext_[i], refractory_until_[i]}) out.put(x);
+}
+
+void LifGroup::restore_state(std::size_t i, CellStateReader& in) {
+    for (auto* x : {&y_, &i_exc_, &i_inh_, &i_ext_, &refractory_until_}) (*x)[i] = in.get();
+}
+
+void LifGroup::resume_at(Step step, double dt) {
+    if (dt != dt_) throw std::logic_error("LifGroup: resumed with another dt");
+    now_ = static_cast<double>(step) * dt;
+    // Clamp changes before `step` are in the restored i_ext_ already.
+    next_clamp_change_ = static_cast<std::size_t>(
+        std::lower_bound(clamp_changes_.begin(), clamp_changes_.end(), std::pair<Step, std::uint32_t>{step, 0}) -
+        clamp_changes_.begin());
+}
+
 std::size_t LifGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) {
     if (variable != "v") return CellGroup::add_probe(cell, variable, section, x);
     return cell;

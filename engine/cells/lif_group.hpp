@@ -25,6 +25,9 @@ public:
     // Variable "v" (mV); the probe id is the cell index.
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
     double probe_value(std::size_t probe) const override { return voltage(probe); }
+    void save_state(std::size_t cell, CellStateWriter& out) const override;
+    void restore_state(std::size_t cell, CellStateReader& in) override;
+    void resume_at(Step step, double dt) override;
 
     // State at the end of the last step advanced through (time now()).
     double voltage(std::size_t cell) const { return v_rest_[cell] + y_[cell]; }                // mV

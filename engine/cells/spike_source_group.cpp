@@ -32,6 +32,7 @@ SpikeSourceGroup::SpikeSourceGroup(const Recipe& recipe, std::span<const Gid> gi
     number_.assign(n, 0.0);
     emitted_.assign(n, 0.0);
     cursor_.assign(n, 0);
+    replay_begin_.assign(n, 0);
     replay_end_.assign(n, 0);
     streams_.reserve(n);
 
@@ -83,7 +84,7 @@ SpikeSourceGroup::SpikeSourceGroup(const Recipe& recipe, std::span<const Gid> gi
             }
             const std::uint64_t begin = it->second.first;
             const std::uint64_t end = it->second.second;
-            cursor_[i] = begin;
+            cursor_[i] = replay_begin_[i] = begin;
             replay_end_[i] = end;
             next_time_[i] = begin < end ? replay_times_[begin] : infinite_time;
             break;
@@ -129,6 +130,29 @@ void SpikeSourceGroup::advance(const Epoch& epoch, const EventLanes&, std::vecto
             next_time_[i] = following_spike(i);
         }
     }
+}
+
+void SpikeSourceGroup::save_state(std::size_t i, CellStateWriter& out) const {
+    out.put(next_time_[i]);
+    out.put(emitted_[i]);
+    out.put_word(cursor_[i] - replay_begin_[i]);
+    const RandomStream::Position p = streams_[i].position();
+    out.put_word(p.draws);
+    out.put_word(p.has_spare ? 1 : 0);
+    out.put(p.spare);
+}
+
+void SpikeSourceGroup::restore_state(std::size_t i, CellStateReader& in) {
+    next_time_[i] = in.get();
+    emitted_[i] = in.get();
+    cursor_[i] = replay_begin_[i] + in.get_word();
+    if (cursor_[i] > replay_end_[i] || cursor_[i] < replay_begin_[i])
+        throw input_error("gid " + std::to_string(gids_[i]) + ": its saved replay position is past its spike list");
+    RandomStream::Position p;
+    p.draws = in.get_word();
+    p.has_spare = in.get_word() != 0;
+    p.spare = in.get();
+    streams_[i].seek(p);
 }
 
 std::unique_ptr<CellGroup> make_spike_source_group(const Recipe& recipe,

@@ -24,6 +24,10 @@ public:
     // Time of the cell's next spike not yet emitted (infinite_time when its train has ended).
     double next_spike_time(std::size_t cell) const { return next_time_[cell]; }
 
+    void save_state(std::size_t cell, CellStateWriter& out) const override;
+    void restore_state(std::size_t cell, CellStateReader& in) override;
+    void resume_at(Step, double) override {}   // sources hold no time of their own
+
 private:
     double following_spike(std::size_t cell);  // draws the spike after next_time_[cell]
     double netstim_interval(std::size_t cell); // NetStim's invl(interval)
@@ -45,7 +49,7 @@ private:
     // population gives a single list for every cell)
     std::vector<double> replay_times_;
     std::vector<std::uint64_t> cursor_;
-    std::vector<std::uint64_t> replay_end_;
+    std::vector<std::uint64_t> replay_begin_, replay_end_;   // (a checkpoint keeps cursor - begin)
 };
 
 std::unique_ptr<CellGroup> make_spike_source_group(const Recipe& recipe, std::span<const Gid> gids);
