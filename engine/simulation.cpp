@@ -62,8 +62,10 @@ Simulation::Simulation(const Network& network, const Decomposition& decompositio
     const int threads = static_cast<int>(decomposition.thread_gids.size());
     omp_set_dynamic(0);
     domains_.resize(static_cast<std::size_t>(threads));
+    if (decomposition.splits && !decomposition.splits->empty())
+        split_ = std::make_unique<SplitExchange>(network, *decomposition.splits, comm.rank(), threads);
     on_each_thread(threads, [&](int t) {
-        domains_[t] = std::make_unique<ThreadDomain>(network, decomposition.thread_gids[t]);
+        domains_[t] = std::make_unique<ThreadDomain>(network, decomposition.thread_gids[t], split_.get(), t);
     });
 
     double local_min = infinite_time;
@@ -73,7 +75,7 @@ Simulation::Simulation(const Network& network, const Decomposition& decompositio
         stats_.connections += d->connection_count();
         auto s = d->sources();
         listened_.insert(listened_.end(), s.begin(), s.end());
-        for (const auto& g : d->groups()) owned_.insert(owned_.end(), g->gids().begin(), g->gids().end());
+        for (const auto& g : d->groups()) owned_.insert(owned_.end(), g->spike_gids().begin(), g->spike_gids().end());
     }
     std::sort(listened_.begin(), listened_.end());
     listened_.erase(std::unique(listened_.begin(), listened_.end()), listened_.end());
@@ -110,6 +112,7 @@ void Simulation::agree_epoch(const ExchangeOptions& exchange) {
         epoch_steps_ = longest;
     }
     exchange_ = make_spike_exchange(exchange.method, comm_, owned_, listened_);
+    if (split_) split_->connect(comm_.comm());
     stats_.destinations = exchange_->destinations();
     for (auto& d : domains_) d->set_epoch_steps(epoch_steps_, dt_);
     epoch_agreed_ = true;

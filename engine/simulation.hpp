@@ -4,6 +4,7 @@
 #include "communicator.hpp"
 #include "decomposition.hpp"
 #include "exchange/spike_exchange.hpp"
+#include "cable/split_exchange.hpp"
 #include "thread_domain.hpp"
 
 #include <functional>
@@ -68,6 +69,13 @@ public:
     // Before run(); throws input_error when a cell kind has no such variable.
     std::size_t add_trace(std::span<const Gid> gids, const std::string& variable, const std::string& section,
                           double x, Step stride);
+    // Whether this rank can record (section, x) of gid g: it holds the cell, or the piece of a
+    // split cell with that location.
+    bool holds(Gid g, const std::string& section, double x) const {
+        for (const auto& d : domains_)
+            if (d->holds(g, section, x)) return true;
+        return false;
+    }
     // Sampled rows not yet taken, per trace (TraceBuffer::take_rows hands them out).
     std::vector<TraceBuffer>& traces() { return traces_; }
 
@@ -84,6 +92,8 @@ public:
     const RankStats& stats() const { return stats_; }
     // The thread domains, for probes and tests.
     const std::vector<std::unique_ptr<ThreadDomain>>& domains() const { return domains_; }
+    // The per-step exchange of split cells' pieces (null when the decomposition splits no cell).
+    const SplitExchange* split_exchange() const { return split_.get(); }
 
 private:
     Communicator& comm_;
@@ -95,6 +105,7 @@ private:
     ExchangeOptions options_;
     int lag_ = 1;                       // epochs between a spike's epoch and its first use, minus 1
     std::unique_ptr<SpikeExchange> exchange_;
+    std::unique_ptr<SplitExchange> split_;
     std::vector<Gid> owned_;            // this rank's gids
     std::vector<Gid> listened_;         // distinct sources of this rank's connections, ascending
     bool replay_ = false;
