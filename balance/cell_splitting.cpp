@@ -74,6 +74,41 @@ SplitDecision split_heavy_cells(const Network& network, std::span<const double> 
     return decision;
 }
 
+SplitDecision split_into_pieces(const Network& network, std::span<const double> cost, std::uint32_t pieces) {
+    SplitDecision decision;
+    double heaviest = 0.0;
+    for (Gid g = 0; g < cost.size(); ++g)
+        if (network.population_of(g).kind == CellKind::cable) heaviest = std::max(heaviest, cost[g]);
+    decision.threshold = 0.5 * heaviest;
+    std::map<const CableCellDescription*, Tree> trees;
+    std::vector<double> pieces_cost;
+    std::vector<Gid> pieces_gid;
+    for (Gid g = 0; g < cost.size(); ++g) {
+        const Population& population = network.population_of(g);
+        if (pieces < 2 || population.kind != CellKind::cable || !(cost[g] >= decision.threshold) || heaviest <= 0) {
+            decision.unit_cost.push_back(cost[g]);
+            decision.unit_gid.push_back(g);
+            continue;
+        }
+        const CableCellDescription* description = population.cable_of(g).get();
+        auto found = trees.find(description);
+        if (found == trees.end()) found = trees.emplace(description, tree_of(*description)).first;
+        const Tree& tree = found->second;
+        SplitCell cell;
+        cell.gid = g;
+        cell.split = cable::balanced_cuts(tree.parent, tree.weight, pieces);
+        for (double w : cable::piece_costs(tree.parent, tree.weight, cell.split))
+            cell.piece_cost.push_back(cost[g] * w / tree.total);
+        decision.boundary_nodes += cell.split.cuts.size();
+        pieces_cost.insert(pieces_cost.end(), cell.piece_cost.begin(), cell.piece_cost.end());
+        pieces_gid.insert(pieces_gid.end(), cell.piece_cost.size(), g);
+        decision.cells.push_back(std::move(cell));
+    }
+    decision.unit_cost.insert(decision.unit_cost.end(), pieces_cost.begin(), pieces_cost.end());
+    decision.unit_gid.insert(decision.unit_gid.end(), pieces_gid.begin(), pieces_gid.end());
+    return decision;
+}
+
 SplitPrediction predict_split_lpt(const SplitDecision& decision, std::uint32_t ranks) {
     SplitPrediction prediction;
     const auto bin = lpt_assign(decision.unit_cost, ranks);

@@ -1,8 +1,9 @@
 #pragma once
-// The planner's split decision (a prediction: the engine does not run split cells yet): a cable
-// cell predicted to cost more than a fraction of a rank's fair share is cut into pieces of
-// balanced cost on its node tree (engine/cable/split_solve.hpp), and the pieces, with the cells
-// left whole, become the units placed on ranks. See docs/planning.md, "Splitting heavy cells".
+// The planner's split decision: a cable cell predicted to cost more than a fraction of a rank's
+// fair share is cut into pieces of balanced cost on its node tree (engine/cable/split_solve.hpp,
+// the cut engine/split_layout.hpp's standard_cuts), and the pieces, with the cells left whole,
+// become the units placed on ranks (balance/split_placement.hpp); the plan file records them and
+// the engine runs them. See docs/planning.md, "Splitting heavy cells".
 #include "engine/cable/split_solve.hpp"
 #include "engine/network.hpp"
 
@@ -33,6 +34,11 @@ struct SplitDecision {
 // equally (zero-area nodes nothing): per-compartment costs are not measured yet.
 SplitDecision split_heavy_cells(const Network& network, std::span<const double> cost, std::uint32_t ranks,
                                 double fraction);
+
+// The split that does not depend on the rank count: every cable cell costing at least half as
+// much as the most expensive cable cell is cut into exactly `pieces` pieces. Plans for any number
+// of ranks made so cut every cell the same, so their runs give the same bits.
+SplitDecision split_into_pieces(const Network& network, std::span<const double> cost, std::uint32_t pieces);
 
 // Rank loads when the units are placed by LPT, and their imbalance (max / mean).
 struct SplitPrediction {

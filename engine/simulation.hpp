@@ -34,6 +34,11 @@ struct RankStats {
     std::uint64_t epochs = 0;
     std::uint64_t destinations = 0;     // ranks this rank sends its spikes to
     std::uint64_t events_delivered = 0;
+    // Split cells (docs/split-solve.md): thread 0's time in their per-step exchange, wall and CPU
+    // (inside compute and compute_cpu), and the bytes it sends to other ranks per step.
+    double split_exchange = 0.0;
+    double split_exchange_cpu = 0.0;
+    std::uint64_t split_bytes_per_step = 0;
     double peak_rss_mb = 0.0;           // the process's peak resident memory at the end of the run
     double rss_mb = 0.0;                // its resident memory at the end of the run (the running size)
 };
@@ -76,6 +81,9 @@ public:
             if (d->holds(g, section, x)) return true;
         return false;
     }
+    // This rank's cells that can record (section, x), ascending: its whole cells and the split
+    // cells whose piece with that location is here (a trace's columns on this rank).
+    std::vector<Gid> gids_holding(const std::string& section, double x) const;
     // Sampled rows not yet taken, per trace (TraceBuffer::take_rows hands them out).
     std::vector<TraceBuffer>& traces() { return traces_; }
 

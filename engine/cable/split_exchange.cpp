@@ -3,6 +3,7 @@
 #include "engine/network.hpp"
 
 #include <omp.h>
+#include <time.h>
 
 #include <algorithm>
 #include <map>
@@ -11,6 +12,14 @@
 #include <string>
 
 namespace parnet {
+
+namespace {
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+}  // namespace
 
 SplitExchange::SplitExchange(const Network& network, const SplitLayout& layout, int rank, int threads)
     : rank_(rank) {
@@ -91,9 +100,15 @@ std::vector<std::size_t> SplitExchange::cells_on_thread(int thread) const {
 }
 
 void SplitExchange::exchange(int thread, int parity) {
+    const bool timed = thread == 0;
+    const double wall = timed ? omp_get_wtime() : 0.0, cpu = timed ? thread_cpu_seconds() : 0.0;
     if (barrier_) barrier_->arrive_and_wait();   // every local message of this step is written
     if (thread == 0 && !peers_.empty()) trade(parity);
     if (barrier_) barrier_->arrive_and_wait();   // every remote message has arrived
+    if (timed) {
+        exchange_seconds_ += omp_get_wtime() - wall;
+        exchange_cpu_seconds_ += thread_cpu_seconds() - cpu;
+    }
 }
 
 void SplitExchange::trade(int parity) {

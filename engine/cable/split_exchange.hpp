@@ -56,6 +56,10 @@ public:
     // step to other ranks, other ranks sharing a cell.
     std::uint64_t steps() const { return steps_; }
     double mpi_seconds() const { return mpi_seconds_; }
+    // Thread 0's whole time in exchange() (barriers, MPI, waiting for the other holders), wall
+    // and CPU seconds: what splitting costs a rank beyond the arithmetic.
+    double exchange_seconds() const { return exchange_seconds_; }
+    double exchange_cpu_seconds() const { return exchange_cpu_seconds_; }
     std::uint64_t bytes_per_step() const { return bytes_per_step_; }
     std::size_t peer_count() const { return peers_.size(); }
 
@@ -78,7 +82,7 @@ private:
     std::vector<MPI_Request> requests_;
     std::unique_ptr<PrivateComm> comm_;
     std::uint64_t steps_ = 0, bytes_per_step_ = 0;
-    double mpi_seconds_ = 0.0;
+    double mpi_seconds_ = 0.0, exchange_seconds_ = 0.0, exchange_cpu_seconds_ = 0.0;
 };
 
 }  // namespace parnet
