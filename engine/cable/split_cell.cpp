@@ -6,15 +6,21 @@
 
 namespace parnet::cable {
 
+std::string why_not_splittable(const CableCellDescription& cell) {
+    if (cell.calcium) return "it has reaction-diffusion calcium";
+    for (const auto& s : cell.sections)
+        if (!s.mechanisms.empty()) return "section " + s.name + " has catalogue mechanisms";
+    for (const auto& syn : cell.synapses)
+        if (syn.point_process) return "synapse " + syn.name + " is a catalogue point process";
+    return "";
+}
+
 namespace {
 void refuse_unsupported(const CableCellDescription& cell, const std::string& what) {
-    const std::string why = what + ": this cell cannot be split (the split groups run hh, pas, expsyn, exp2syn and "
-                                   "current clamps; ";
-    if (cell.calcium) throw input_error(why + "it has reaction-diffusion calcium)");
-    for (const auto& s : cell.sections)
-        if (!s.mechanisms.empty()) throw input_error(why + "section " + s.name + " has catalogue mechanisms)");
-    for (const auto& syn : cell.synapses)
-        if (syn.point_process) throw input_error(why + "synapse " + syn.name + " is a catalogue point process)");
+    const std::string why = why_not_splittable(cell);
+    if (!why.empty())
+        throw input_error(what + ": this cell cannot be split (the split groups run hh, pas, expsyn, exp2syn and "
+                                 "current clamps; " + why + ")");
 }
 }  // namespace
 

@@ -14,6 +14,10 @@
 
 namespace parnet::cable {
 
+// Why the split groups cannot run this cell ("" if they can): reaction-diffusion calcium and
+// catalogue mechanisms are not split yet.
+std::string why_not_splittable(const CableCellDescription& cell);
+
 struct SplitCellShape {
     // Throws input_error (naming `what`, e.g. "gid 12") for a cell the split groups cannot run:
     // reaction-diffusion calcium and catalogue mechanisms are not split yet.
