@@ -4,6 +4,7 @@
 #include "balance/partition_quality.hpp"
 #include "engine/cable/cable_cell.hpp"
 #include "engine/cable/cable_layout.hpp"
+#include "engine/cable/split_cell.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -32,7 +33,7 @@ Tree tree_of(const CableCellDescription& cell) {
 }  // namespace
 
 SplitDecision split_heavy_cells(const Network& network, std::span<const double> cost, std::uint32_t ranks,
-                                double fraction) {
+                                double fraction, bool all_splittable) {
     SplitDecision decision;
     const double total = std::accumulate(cost.begin(), cost.end(), 0.0);
     decision.threshold = fraction * total / ranks;
@@ -41,7 +42,12 @@ SplitDecision split_heavy_cells(const Network& network, std::span<const double> 
     std::vector<Gid> pieces_gid;
     for (Gid g = 0; g < cost.size(); ++g) {
         const Population& population = network.population_of(g);
-        const bool heavy = fraction > 0 && cost[g] > decision.threshold && population.kind == CellKind::cable;
+        bool heavy = fraction > 0 && cost[g] > decision.threshold && population.kind == CellKind::cable;
+        if (heavy && !all_splittable && !cable::why_not_splittable(*population.cable_of(g)).empty()) {
+            ++decision.unsplittable;
+            decision.heaviest_unsplittable = std::max(decision.heaviest_unsplittable, cost[g]);
+            heavy = false;
+        }
         if (!heavy) {
             decision.unit_cost.push_back(cost[g]);
             decision.unit_gid.push_back(g);
@@ -64,6 +70,44 @@ SplitDecision split_heavy_cells(const Network& network, std::span<const double> 
                 cell.piece_cost.push_back(cost[g] * w / tree.total);
             if (*std::max_element(cell.piece_cost.begin(), cell.piece_cost.end()) <= decision.threshold) break;
         }
+        decision.boundary_nodes += cell.split.cuts.size();
+        pieces_cost.insert(pieces_cost.end(), cell.piece_cost.begin(), cell.piece_cost.end());
+        pieces_gid.insert(pieces_gid.end(), cell.piece_cost.size(), g);
+        decision.cells.push_back(std::move(cell));
+    }
+    decision.unit_cost.insert(decision.unit_cost.end(), pieces_cost.begin(), pieces_cost.end());
+    decision.unit_gid.insert(decision.unit_gid.end(), pieces_gid.begin(), pieces_gid.end());
+    return decision;
+}
+
+SplitDecision split_into_pieces(const Network& network, std::span<const double> cost, std::uint32_t pieces) {
+    SplitDecision decision;
+    double heaviest = 0.0;
+    for (Gid g = 0; g < cost.size(); ++g)
+        if (network.population_of(g).kind == CellKind::cable &&
+            cable::why_not_splittable(*network.population_of(g).cable_of(g)).empty())
+            heaviest = std::max(heaviest, cost[g]);
+    decision.threshold = 0.5 * heaviest;
+    std::map<const CableCellDescription*, Tree> trees;
+    std::vector<double> pieces_cost;
+    std::vector<Gid> pieces_gid;
+    for (Gid g = 0; g < cost.size(); ++g) {
+        const Population& population = network.population_of(g);
+        const bool can = population.kind == CellKind::cable && cable::why_not_splittable(*population.cable_of(g)).empty();
+        if (pieces < 2 || !can || !(cost[g] >= decision.threshold) || heaviest <= 0) {
+            decision.unit_cost.push_back(cost[g]);
+            decision.unit_gid.push_back(g);
+            continue;
+        }
+        const CableCellDescription* description = population.cable_of(g).get();
+        auto found = trees.find(description);
+        if (found == trees.end()) found = trees.emplace(description, tree_of(*description)).first;
+        const Tree& tree = found->second;
+        SplitCell cell;
+        cell.gid = g;
+        cell.split = cable::balanced_cuts(tree.parent, tree.weight, pieces);
+        for (double w : cable::piece_costs(tree.parent, tree.weight, cell.split))
+            cell.piece_cost.push_back(cost[g] * w / tree.total);
         decision.boundary_nodes += cell.split.cuts.size();
         pieces_cost.insert(pieces_cost.end(), cell.piece_cost.begin(), cell.piece_cost.end());
         pieces_gid.insert(pieces_gid.end(), cell.piece_cost.size(), g);

@@ -19,6 +19,9 @@ public:
     virtual ~CellGroup() = default;
     // The group's cells, in the order lanes and probes refer to them.
     virtual std::span<const Gid> gids() const = 0;
+    // The cells whose spikes this group reports (all of gids(), except in groups holding pieces
+    // of split cells: only where the detector is).
+    virtual std::span<const Gid> spike_gids() const { return gids(); }
     // Integrate every cell through the epoch, consuming its events; append spikes to `spikes`.
     // The simulation may also pass consecutive parts of an epoch (to sample traces between them).
     virtual void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) = 0;
@@ -26,6 +29,8 @@ public:
     // Probes: a recorded state variable of one cell (index in gids()); `section` and `x` locate it
     // on cable cells. Throws input_error when the kind has no such variable. Returns an id for
     // probe_value, which reads the value at the end of the last step advanced through.
+    // Whether (section, x) of a cell is here (a split cell's piece may hold another part).
+    virtual bool holds(std::size_t /*cell*/, const std::string& /*section*/, double /*x*/) const { return true; }
     virtual std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x);
     virtual double probe_value(std::size_t probe) const;
 

@@ -44,13 +44,16 @@ Decomposition round_robin_decomposition(const Recipe& recipe, int rank, int nran
 
 Decomposition planned_decomposition(const Recipe& recipe, int rank, int threads,
                                     std::span<const std::uint32_t> rank_of_gid,
-                                    std::span<const std::uint16_t> thread_of_gid, int plan_threads) {
+                                    std::span<const std::uint16_t> thread_of_gid, int plan_threads,
+                                    std::shared_ptr<const SplitLayout> splits) {
+    if (splits && splits->empty()) splits = nullptr;
     std::vector<Gid> mine;
     for (Gid g = 0; g < rank_of_gid.size(); ++g)
-        if (rank_of_gid[g] == static_cast<std::uint32_t>(rank)) mine.push_back(g);
+        if (rank_of_gid[g] == static_cast<std::uint32_t>(rank) && !(splits && splits->find(g))) mine.push_back(g);
     if (plan_threads != threads || thread_of_gid.size() != rank_of_gid.size())
-        return Decomposition{split_by_cost(recipe, mine, threads)};
+        return Decomposition{split_by_cost(recipe, mine, threads), splits};
     Decomposition d;
+    d.splits = splits;
     d.thread_gids.resize(static_cast<std::size_t>(threads));
     for (Gid g : mine) d.thread_gids[std::min<std::size_t>(thread_of_gid[g], threads - 1)].push_back(g);
     return d;

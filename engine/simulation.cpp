@@ -63,18 +63,22 @@ Simulation::Simulation(const Recipe& recipe, const Decomposition& decomposition,
     const int threads = static_cast<int>(decomposition.thread_gids.size());
     omp_set_dynamic(0);
     domains_.resize(static_cast<std::size_t>(threads));
+    if (decomposition.splits && !decomposition.splits->empty())
+        split_ = std::make_unique<SplitExchange>(recipe, *decomposition.splits, comm.rank(), threads);
     on_each_thread(threads, [&](int t) {
-        domains_[t] = std::make_unique<ThreadDomain>(recipe, decomposition.thread_gids[t]);
+        domains_[t] = std::make_unique<ThreadDomain>(recipe, decomposition.thread_gids[t], split_.get(), t);
     });
 
     double local_min = infinite_time;
     for (const auto& d : domains_) {
         local_min = std::min(local_min, d->min_delay());
-        stats_.cells += d->cell_count();
         stats_.connections += d->connection_count();
         auto s = d->sources();
         listened_.insert(listened_.end(), s.begin(), s.end());
-        for (const auto& g : d->groups()) owned_.insert(owned_.end(), g->gids().begin(), g->gids().end());
+        for (const auto& g : d->groups()) {
+            owned_.insert(owned_.end(), g->spike_gids().begin(), g->spike_gids().end());
+            stats_.cells += g->spike_gids().size();   // a split cell once, where its detector is
+        }
     }
     std::sort(listened_.begin(), listened_.end());
     listened_.erase(std::unique(listened_.begin(), listened_.end()), listened_.end());
@@ -111,6 +115,7 @@ void Simulation::agree_epoch(const ExchangeOptions& exchange) {
         epoch_steps_ = longest;
     }
     exchange_ = make_spike_exchange(exchange.method, comm_, owned_, listened_);
+    if (split_) split_->connect(comm_.comm());
     stats_.destinations = exchange_->destinations();
     for (auto& d : domains_) d->set_epoch_steps(epoch_steps_, dt_);
     epoch_agreed_ = true;
@@ -127,6 +132,19 @@ std::size_t Simulation::add_trace(std::span<const Gid> gids, const std::string& 
         if (!found) throw std::logic_error("add_trace: gid " + std::to_string(gids[column]) + " is not on this rank");
     }
     return trace;
+}
+
+std::vector<Gid> Simulation::gids_holding(const std::string& section, double x) const {
+    std::vector<Gid> out;
+    for (const auto& d : domains_)
+        for (const auto& group : d->groups()) {
+            const auto gids = group->gids();
+            for (std::size_t c = 0; c < gids.size(); ++c)
+                if (group->holds(c, section, x)) out.push_back(gids[c]);
+        }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 void Simulation::replay_input(std::span<const Spike> spikes) {
@@ -225,6 +243,11 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     stats_.exchange = fastest;
     stats_.events_delivered = 0;
     for (const auto& d : domains_) stats_.events_delivered += d->events_delivered();
+    if (split_) {
+        stats_.split_exchange = split_->exchange_seconds();
+        stats_.split_exchange_cpu = split_->exchange_cpu_seconds();
+        stats_.split_bytes_per_step = split_->bytes_per_step();
+    }
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     stats_.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB

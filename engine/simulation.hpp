@@ -4,6 +4,7 @@
 #include "communicator.hpp"
 #include "decomposition.hpp"
 #include "exchange/spike_exchange.hpp"
+#include "cable/split_exchange.hpp"
 #include "thread_domain.hpp"
 
 #include <functional>
@@ -33,6 +34,11 @@ struct RankStats {
     std::uint64_t epochs = 0;
     std::uint64_t destinations = 0;     // ranks this rank sends its spikes to
     std::uint64_t events_delivered = 0;
+    // Split cells (docs/split-solve.md): thread 0's time in their per-step exchange, wall and CPU
+    // (inside compute and compute_cpu), and the bytes it sends to other ranks per step.
+    double split_exchange = 0.0;
+    double split_exchange_cpu = 0.0;
+    std::uint64_t split_bytes_per_step = 0;
     double peak_rss_mb = 0.0;           // the process's peak resident memory at the end of the run
     double rss_mb = 0.0;                // its resident memory at the end of the run (the running size)
 };
@@ -68,6 +74,16 @@ public:
     // Before run(); throws input_error when a cell kind has no such variable.
     std::size_t add_trace(std::span<const Gid> gids, const std::string& variable, const std::string& section,
                           double x, Step stride);
+    // Whether this rank can record (section, x) of gid g: it holds the cell, or the piece of a
+    // split cell with that location.
+    bool holds(Gid g, const std::string& section, double x) const {
+        for (const auto& d : domains_)
+            if (d->holds(g, section, x)) return true;
+        return false;
+    }
+    // This rank's cells that can record (section, x), ascending: its whole cells and the split
+    // cells whose piece with that location is here (a trace's columns on this rank).
+    std::vector<Gid> gids_holding(const std::string& section, double x) const;
     // Sampled rows not yet taken, per trace (TraceBuffer::take_rows hands them out).
     std::vector<TraceBuffer>& traces() { return traces_; }
     const std::vector<TraceBuffer>& traces() const { return traces_; }
@@ -97,6 +113,8 @@ public:
     const RankStats& stats() const { return stats_; }
     // The thread domains, for probes and tests.
     const std::vector<std::unique_ptr<ThreadDomain>>& domains() const { return domains_; }
+    // The per-step exchange of split cells' pieces (null when the decomposition splits no cell).
+    const SplitExchange* split_exchange() const { return split_.get(); }
 
 private:
     Communicator& comm_;
@@ -108,6 +126,7 @@ private:
     ExchangeOptions options_;
     int lag_ = 1;                       // epochs between a spike's epoch and its first use, minus 1
     std::unique_ptr<SpikeExchange> exchange_;
+    std::unique_ptr<SplitExchange> split_;
     std::vector<Gid> owned_;            // this rank's gids
     std::vector<Gid> listened_;         // distinct sources of this rank's connections, ascending
     bool replay_ = false;

@@ -1,6 +1,7 @@
 #include "thread_domain.hpp"
 
 #include "errors.hpp"
+#include "cable/split_cable_group.hpp"
 
 #include <algorithm>
 #include <map>
@@ -21,11 +22,18 @@ std::vector<std::vector<Gid>> by_kind(const Recipe& recipe, std::span<const Gid>
 }
 }  // namespace
 
-ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids) {
+ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids, SplitExchange* split, int thread) {
     // Connections are made twice, target by target (cheap, and the same both times): once to
     // count them per source, once to put each straight into its final place. No list of all
     // connections is ever held beside the final table, so set-up peaks at the table's size.
-    const auto kinds = by_kind(recipe, gids);
+    auto kinds = by_kind(recipe, gids);
+    // The pieces of split cells come last, as one group (possibly of no cell on thread 0, which
+    // makes the MPI calls of their exchange).
+    std::unique_ptr<SplitCableGroup> split_group;
+    if (split && split->participates(thread)) {
+        split_group = std::make_unique<SplitCableGroup>(*split, thread, recipe.dt());
+        kinds.emplace_back(split_group->gids().begin(), split_group->gids().end());
+    }
     std::vector<Gid> all_sources;
     for (const auto& list : kinds)
         for (Gid g : list)
@@ -59,7 +67,8 @@ ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids) {
                 targets_[cursor[k]++] = Target{c.delay, c.weight, cell, c.synapse};
             }
         }
-        groups_.push_back(make_cell_group(recipe, list));
+        if (split_group && &list == &kinds.back()) groups_.push_back(std::move(split_group));
+        else groups_.push_back(make_cell_group(recipe, list));
     }
     group_first_.push_back(static_cast<std::uint32_t>(cells_));
     by_source_ = SourceIndex(sources_, ranges);
@@ -154,8 +163,19 @@ bool ThreadDomain::add_probe(std::size_t trace, std::size_t column, Gid g, const
         const auto it = std::lower_bound(gids.begin(), gids.end(), g);
         if (it == gids.end() || *it != g) continue;
         const auto cell = static_cast<std::size_t>(it - gids.begin());
+        if (!groups_[k]->holds(cell, section, x)) continue;
         probes_.push_back({trace, column, k, groups_[k]->add_probe(cell, variable, section, x)});
         return true;
+    }
+    return false;
+}
+
+bool ThreadDomain::holds(Gid g, const std::string& section, double x) const {
+    for (const auto& group : groups_) {
+        const auto gids = group->gids();
+        const auto it = std::lower_bound(gids.begin(), gids.end(), g);
+        if (it != gids.end() && *it == g && group->holds(static_cast<std::size_t>(it - gids.begin()), section, x))
+            return true;
     }
     return false;
 }

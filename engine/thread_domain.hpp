@@ -14,9 +14,12 @@
 
 namespace parnet {
 
+class SplitExchange;
+
 class ThreadDomain {
 public:
-    ThreadDomain(const Recipe& recipe, std::span<const Gid> gids);
+    // With `split`, thread `thread` also holds its pieces of split cells (one more group).
+    ThreadDomain(const Recipe& recipe, std::span<const Gid> gids, SplitExchange* split = nullptr, int thread = 0);
 
     // Fixes the epoch length (steps) once all ranks agreed on it; before any enqueue or advance.
     void set_epoch_steps(Step steps, double dt);
@@ -31,6 +34,8 @@ public:
     // Returns false if g is not on this thread.
     bool add_probe(std::size_t trace, std::size_t column, Gid g, const std::string& variable,
                    const std::string& section, double x);
+    // Whether (section, x) of gid g is on this thread (always, for whole cells of the thread).
+    bool holds(Gid g, const std::string& section, double x) const;
     // Writes this thread's probes of every trace that samples step s.
     void sample(Step s, std::vector<TraceBuffer>& traces) const;
 

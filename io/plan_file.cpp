@@ -2,11 +2,14 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 #include <system_error>
 
+#include "engine/cable/cable_layout.hpp"
 #include "engine/errors.hpp"
+#include "engine/network.hpp"
 #include "io/hdf5_attributes.hpp"
 #include "io/hdf5_handle.hpp"
 
@@ -85,6 +88,27 @@ void check_self_consistent(const Plan& plan, const std::string& file) {
                               std::to_string(plan.threads - 1));
         }
     }
+    Gid previous = 0;
+    for (std::size_t i = 0; i < plan.splits.cells.size(); ++i) {
+        const SplitCellPlacement& c = plan.splits.cells[i];
+        const std::string where = file + ": split cell " + std::to_string(i) + " (gid " + std::to_string(c.gid) + ")";
+        if (c.gid >= plan.rank_of_gid.size() || (i > 0 && c.gid <= previous))
+            throw input_error(where + ": dataset /split_gid: expected ascending gids below " +
+                              std::to_string(plan.rank_of_gid.size()));
+        previous = c.gid;
+        for (std::size_t k = 0; k < c.split.cuts.size(); ++k)
+            if (c.split.cuts[k] == 0 || (k > 0 && c.split.cuts[k] <= c.split.cuts[k - 1]))
+                throw input_error(where + ": dataset /split_cuts: expected ascending node numbers above 0");
+        if (c.piece_rank.size() != c.split.piece_count() || c.piece_thread.size() != c.split.piece_count())
+            throw input_error(where + ": datasets /split_piece_rank and /split_piece_thread: expected one entry per piece (" +
+                              std::to_string(c.split.piece_count()) + ")");
+        for (std::size_t p = 0; p < c.piece_rank.size(); ++p)
+            if (c.piece_rank[p] >= plan.ranks || c.piece_thread[p] >= plan.threads)
+                throw input_error(where + ": piece " + std::to_string(p) + " is placed on rank " +
+                                  std::to_string(c.piece_rank[p]) + " thread " + std::to_string(c.piece_thread[p]) +
+                                  " but the plan has " + std::to_string(plan.ranks) + " ranks x " +
+                                  std::to_string(plan.threads) + " threads");
+    }
 }
 
 }  // namespace
@@ -111,6 +135,23 @@ void write_plan(const std::filesystem::path& path, const Plan& plan) {
             {
                 H5Dataset load(errors.id(H5Dopen2(h5.get(), "predicted_load", H5P_DEFAULT), "open dataset /predicted_load"));
                 write_string_attribute(load.get(), "units", "s/s", errors);
+            }
+            if (!plan.splits.empty()) {
+                std::vector<std::uint64_t> gid, cut_offset{0};
+                std::vector<std::uint32_t> cuts, piece_rank;
+                std::vector<std::uint16_t> piece_thread;
+                for (const SplitCellPlacement& c : plan.splits.cells) {
+                    gid.push_back(c.gid);
+                    cuts.insert(cuts.end(), c.split.cuts.begin(), c.split.cuts.end());
+                    cut_offset.push_back(cuts.size());
+                    piece_rank.insert(piece_rank.end(), c.piece_rank.begin(), c.piece_rank.end());
+                    piece_thread.insert(piece_thread.end(), c.piece_thread.begin(), c.piece_thread.end());
+                }
+                write_vector(h5.get(), "split_gid", gid, errors);
+                write_vector(h5.get(), "split_cut_offset", cut_offset, errors);
+                write_vector(h5.get(), "split_cuts", cuts, errors);
+                write_vector(h5.get(), "split_piece_rank", piece_rank, errors);
+                write_vector(h5.get(), "split_piece_thread", piece_thread, errors);
             }
             if (h5.close() < 0) errors.fail("close the plan file");
         }
@@ -158,6 +199,37 @@ Plan read_plan(const std::filesystem::path& path) {
                                                     "a 1-D unsigned integer dataset, one thread per gid", errors);
     plan.predicted_load = read_vector<double>(h5.get(), "predicted_load", H5T_FLOAT,
                                               "a 1-D floating-point dataset, one load per rank", errors);
+    if (errors.truth(H5Lexists(h5.get(), "split_gid", H5P_DEFAULT), "look up dataset /split_gid")) {
+        const auto gid = read_vector<std::uint64_t>(h5.get(), "split_gid", H5T_INTEGER,
+                                                    "a 1-D unsigned integer dataset, one gid per split cell", errors);
+        const auto offset = read_vector<std::uint64_t>(h5.get(), "split_cut_offset", H5T_INTEGER,
+                                                       "a 1-D unsigned integer dataset, split cells + 1 offsets", errors);
+        const auto cuts = read_vector<std::uint32_t>(h5.get(), "split_cuts", H5T_INTEGER,
+                                                     "a 1-D unsigned integer dataset of cut nodes", errors);
+        const auto rank = read_vector<std::uint32_t>(h5.get(), "split_piece_rank", H5T_INTEGER,
+                                                     "a 1-D unsigned integer dataset, one rank per piece", errors);
+        const auto thread = read_vector<std::uint16_t>(h5.get(), "split_piece_thread", H5T_INTEGER,
+                                                       "a 1-D unsigned integer dataset, one thread per piece", errors);
+        if (offset.size() != gid.size() + 1 || offset.front() != 0 || offset.back() != cuts.size() ||
+            !std::is_sorted(offset.begin(), offset.end()))
+            throw input_error(file + ": dataset /split_cut_offset: expected " + std::to_string(gid.size() + 1) +
+                              " ascending offsets from 0 to the length of /split_cuts (" + std::to_string(cuts.size()) + ")");
+        if (rank.size() != cuts.size() + gid.size() || thread.size() != rank.size())
+            throw input_error(file + ": datasets /split_piece_rank and /split_piece_thread: expected one entry per piece (" +
+                              std::to_string(cuts.size() + gid.size()) + ")");
+        std::size_t piece = 0;
+        for (std::size_t i = 0; i < gid.size(); ++i) {
+            SplitCellPlacement c;
+            c.gid = gid[i];
+            c.split.cuts.assign(cuts.begin() + static_cast<std::ptrdiff_t>(offset[i]),
+                                cuts.begin() + static_cast<std::ptrdiff_t>(offset[i + 1]));
+            for (std::size_t p = 0; p < c.split.piece_count(); ++p, ++piece) {
+                c.piece_rank.push_back(rank[piece]);
+                c.piece_thread.push_back(thread[piece]);
+            }
+            plan.splits.cells.push_back(std::move(c));
+        }
+    }
     check_self_consistent(plan, file);
     return plan;
 }
@@ -196,6 +268,19 @@ void check_plan(const Plan& plan, const std::filesystem::path& file, std::uint64
                           " entries but the model has " + std::to_string(cells) + " cells");
     }
     check_self_consistent(plan, name);
+}
+
+void check_plan_splits(const Plan& plan, const std::filesystem::path& file, const Network& network) {
+    for (const SplitCellPlacement& c : plan.splits.cells) {
+        const std::string where = file.string() + ": split cell gid " + std::to_string(c.gid);
+        const Population& population = network.population_of(c.gid);
+        if (population.kind != CellKind::cable || !population.cable)
+            throw input_error(where + ": only cable cells can be split (population " + population.name + ")");
+        const cable::CableLayout layout(*population.cable_of(c.gid));
+        if (!c.split.cuts.empty() && c.split.cuts.back() >= layout.node_count())
+            throw input_error(where + ": cut at node " + std::to_string(c.split.cuts.back()) + " but the cell has nodes 0.." +
+                              std::to_string(layout.node_count() - 1));
+    }
 }
 
 }  // namespace parnet::io

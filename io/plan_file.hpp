@@ -7,7 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/split_layout.hpp"
 #include "engine/types.hpp"
+
+namespace parnet {
+class Network;
+}
 
 namespace parnet::io {
 
@@ -19,6 +24,9 @@ struct Plan {
     std::vector<std::uint32_t> rank_of_gid;
     std::vector<std::uint16_t> thread_of_gid;
     std::vector<double> predicted_load;   // per rank, seconds of wall time per simulated second; 0 = not predicted
+    // Cells cut into pieces (docs/split-solve.md): where each is cut and where each piece runs.
+    // rank_of_gid of a split cell is the rank of its piece 0; thread_of_gid that piece's thread.
+    SplitLayout splits;
 };
 
 // Writes under "<path>.part" and renames when complete. Throws input_error if the plan is not
@@ -36,5 +44,9 @@ Plan round_robin_plan(std::uint64_t fingerprint, Gid cells, std::uint32_t ranks,
 // number of cells, or with a rank or thread index out of range.
 void check_plan(const Plan& plan, const std::filesystem::path& file, std::uint64_t fingerprint, Gid cells,
                 std::uint32_t ranks);
+
+// Refuses (input_error naming `file` and the split cell) splits of cells that are not cable
+// cells, and cuts outside a cell's nodes or out of order.
+void check_plan_splits(const Plan& plan, const std::filesystem::path& file, const Network& network);
 
 }  // namespace parnet::io

@@ -13,7 +13,7 @@
 namespace parnet::io {
 
 namespace {
-constexpr int stat_fields = 17;
+constexpr int stat_fields = 20;
 
 std::array<double, stat_fields> pack(const RankStats& s) {
     return {s.setup, s.compute, s.waiting, s.exchange, s.output,
@@ -21,7 +21,8 @@ std::array<double, stat_fields> pack(const RankStats& s) {
             static_cast<double>(s.source_gids), static_cast<double>(s.spikes_sent),
             static_cast<double>(s.spikes_received), static_cast<double>(s.events_delivered), s.peak_rss_mb,
             s.compute_cpu, static_cast<double>(s.bytes_received), static_cast<double>(s.epochs),
-            static_cast<double>(s.destinations), s.rss_mb};
+            static_cast<double>(s.destinations), s.rss_mb, s.split_exchange, s.split_exchange_cpu,
+            static_cast<double>(s.split_bytes_per_step)};
 }
 
 RankStats unpack(const double* v) {
@@ -43,6 +44,9 @@ RankStats unpack(const double* v) {
     s.epochs = static_cast<std::uint64_t>(v[14]);
     s.destinations = static_cast<std::uint64_t>(v[15]);
     s.rss_mb = v[16];
+    s.split_exchange = v[17];
+    s.split_exchange_cpu = v[18];
+    s.split_bytes_per_step = static_cast<std::uint64_t>(v[19]);
     return s;
 }
 }  // namespace
@@ -119,6 +123,11 @@ void write_run_report(const std::filesystem::path& file, const RunReport& report
                    {"events_delivered", s.events_delivered},
                    {"peak_rss_mb", s.peak_rss_mb},
                    {"rss_mb", s.rss_mb}};
+        if (s.split_exchange > 0 || s.split_bytes_per_step > 0) {
+            entry["split_exchange_s"] = s.split_exchange;
+            entry["split_exchange_cpu_s"] = s.split_exchange_cpu;
+            entry["split_bytes_per_step"] = s.split_bytes_per_step;
+        }
         if (r < report.predicted_load.size()) entry["predicted_load"] = report.predicted_load[r];
         ranks.push_back(entry);
     }

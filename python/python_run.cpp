@@ -82,16 +82,13 @@ struct LocalTrace {
     std::unique_ptr<io::ReportSink> writer;
 };
 
-std::vector<LocalTrace> open_traces(const Model& model, const Decomposition& decomposition, Simulation& sim,
+std::vector<LocalTrace> open_traces(const Model& model, Simulation& sim,
                                     std::optional<io::SavingStrategy> saving, MPI_Comm comm, const fs::path& out_dir) {
-    std::vector<Gid> local;
-    for (const auto& t : decomposition.thread_gids) local.insert(local.end(), t.begin(), t.end());
-    std::sort(local.begin(), local.end());
     std::vector<LocalTrace> out;
     for (const TraceRecording& rec : model.recordings.traces) {
         const Population& pop = model.populations[rec.population];
         LocalTrace t;
-        const io::TraceMapping mapping = io::trace_mapping(model, rec, local);
+        const io::TraceMapping mapping = io::trace_mapping(model, rec, sim.gids_holding(rec.section, rec.x));
         t.gids = mapping.gids;
         t.stride = static_cast<Step>(std::llround(rec.interval / model.run.dt));
         t.trace = sim.add_trace(t.gids, rec.variable, rec.section, rec.x, t.stride);
@@ -181,11 +178,12 @@ RunResult run_model(const Model& model_in, MPI_Comm mpi_comm, const RunOptions& 
         plan = agreed_everywhere(mpi_comm, [&] {
             io::Plan p = io::read_plan(options.plan);
             io::check_plan(p, options.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
+            io::check_plan_splits(p, options.plan, network);
             return p;
         });
     const Decomposition decomposition =
         plan ? planned_decomposition(network, comm.rank(), threads, plan->rank_of_gid, plan->thread_of_gid,
-                                     static_cast<int>(plan->threads))
+                                     static_cast<int>(plan->threads), plan->splits.empty() ? nullptr : std::make_shared<const SplitLayout>(plan->splits))
              : round_robin_decomposition(network, comm.rank(), comm.size(), threads);
 
     const fs::path out_dir = model.run.output;
@@ -213,7 +211,7 @@ RunResult run_model(const Model& model_in, MPI_Comm mpi_comm, const RunOptions& 
             return io::make_spike_sink(*saving, mpi_comm, spike_file, io::recorded_populations(model));
         });
     std::vector<LocalTrace> traces = agreed_everywhere(
-        mpi_comm, [&] { return open_traces(model, decomposition, *simulation, saving, mpi_comm, out_dir); });
+        mpi_comm, [&] { return open_traces(model, *simulation, saving, mpi_comm, out_dir); });
 
     const double epoch_ms = static_cast<double>(simulation->epoch_steps()) * model.run.dt;
     if (talk) {

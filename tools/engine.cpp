@@ -152,15 +152,12 @@ struct TraceOutput {
     std::unique_ptr<io::ReportSink> writer;
 };
 
-std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& decomposition, Simulation& sim,
+std::vector<TraceOutput> open_traces(const Model& model, Simulation& sim,
                                      io::SavingStrategy saving, MPI_Comm comm, const fs::path& out_dir) {
-    std::vector<Gid> local;
-    for (const auto& t : decomposition.thread_gids) local.insert(local.end(), t.begin(), t.end());
-    std::sort(local.begin(), local.end());
     std::vector<TraceOutput> out;
     for (const TraceRecording& rec : model.recordings.traces) {
         const Population& pop = model.populations[rec.population];
-        const io::TraceMapping mapping = io::trace_mapping(model, rec, local);
+        const io::TraceMapping mapping = io::trace_mapping(model, rec, sim.gids_holding(rec.section, rec.x));
         // A replay may rebuild no cell of a traced population: such a trace has no file (a report
         // of no cells cannot be written), and the run says so.
         std::uint64_t mine = mapping.gids.size(), cells = 0;
@@ -230,6 +227,7 @@ int run(const Options& opt, Communicator& comm) {
         plan = agreed(comm, program, [&] {
             io::Plan p = io::read_plan(opt.plan);
             io::check_plan(p, opt.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
+            io::check_plan_splits(p, opt.plan, network);
             return p;
         });
     }
@@ -268,7 +266,7 @@ int run(const Options& opt, Communicator& comm) {
     const Decomposition decomposition =
         !opt.replay.empty() ? Decomposition{split_by_cost(network, replayed, threads)}
         : plan ? planned_decomposition(network, comm.rank(), threads, plan->rank_of_gid, plan->thread_of_gid,
-                                     static_cast<int>(plan->threads))
+                                     static_cast<int>(plan->threads), plan->splits.empty() ? nullptr : std::make_shared<const SplitLayout>(plan->splits))
              : round_robin_decomposition(network, comm.rank(), comm.size(), threads);
 
     const fs::path out_dir = model.run.output;
@@ -344,7 +342,7 @@ int run(const Options& opt, Communicator& comm) {
         return io::make_spike_sink(saving, comm.comm(), spike_file, io::recorded_populations(model));
     });
     std::vector<TraceOutput> traces =
-        agreed(comm, program, [&] { return open_traces(model, decomposition, *simulation, saving, comm.comm(), out_dir); });
+        agreed(comm, program, [&] { return open_traces(model, *simulation, saving, comm.comm(), out_dir); });
     std::vector<io::TraceSinkRef> trace_sinks;
     for (auto& t : traces) trace_sinks.push_back({t.file, t.trace, t.writer.get()});
     std::vector<std::uint64_t> carried_spikes(model.populations.size(), 0);
@@ -365,6 +363,12 @@ int run(const Options& opt, Communicator& comm) {
                     comm.size(), threads, plan ? ("plan " + opt.plan + " (" + plan->method + ")").c_str() : "round-robin",
                     static_cast<double>(simulation->epoch_steps()) * model.run.dt, simulation->min_delay(),
                     model.run.dt);
+        if (plan && !plan->splits.empty()) {
+            std::size_t pieces = 0;
+            for (const auto& c : plan->splits.cells) pieces += c.split.piece_count();
+            std::printf("  split    %zu cells run in %zu pieces, exchanged every step (docs/split-solve.md)\n",
+                        plan->splits.cells.size(), pieces);
+        }
         std::printf("  exchange %s, %s\n", to_string(simulation->exchange_method()),
                     simulation->overlap_active() ? "overlapped with the next epoch (epochs of half the minimum delay)"
                     : opt.overlap                ? "not overlapped (the minimum delay is a single step)"

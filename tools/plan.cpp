@@ -12,6 +12,7 @@
 #include "balance/partition_quality.hpp"
 #include "balance/progress_line.hpp"
 #include "balance/rank_assignment.hpp"
+#include "balance/split_placement.hpp"
 #include "balance/static_costs.hpp"
 #include "balance/traffic_graph.hpp"
 #include "engine/errors.hpp"
@@ -63,6 +64,7 @@ struct Options {
     bool compare = true;
     std::string report_json;
     double split_above = 0.0;  // fraction of a rank's share; 0 = cells stay whole
+    std::uint32_t split_pieces = 0;  // > 1: cut the heaviest cable cells into exactly this many pieces
     double progress = 2.0;
     bool quiet = false;
 };
@@ -129,6 +131,7 @@ struct MethodResult {
     std::vector<std::uint16_t> threads;
     PartitionQuality quality;
     double seconds = 0.0;
+    SplitLayout splits;
 };
 
 int run(const Options& opt) {
@@ -215,16 +218,21 @@ int run(const Options& opt) {
     const bool need_graph = std::find(methods.begin(), methods.end(), PlanMethod::metis) != methods.end();
     TrafficGraph graph;
     VertexBlocks blocks;
+    TrafficGraphLimits limits;
+    limits.max_entries = opt.max_graph_entries;
+    limits.max_mean_degree = opt.max_mean_degree;
     double graph_seconds = 0.0;
+    // Cells heavier than a fraction of a rank's share (or the heaviest, cut into a fixed number
+    // of pieces) become pieces, placed as units of their own and recorded in the plan.
+    const SplitDecision split = opt.split_pieces > 1 ? split_into_pieces(network, cost, opt.split_pieces)
+                                                     : split_heavy_cells(network, cost, opt.ranks, opt.split_above);
+    const bool splitting = !split.cells.empty();
     if (need_graph) {
         const auto t_graph = Clock::now();
         // Blocks stay below a tenth of a rank's share, so METIS can balance them.
         blocks = population_blocks(model, opt.coarsen > 0 ? opt.coarsen : automatic_block_size(cells, opt.ranks), cost,
                                    0.1 * total_cost / opt.ranks);
-        if (opt.ranks > 1) {
-            TrafficGraphLimits limits;
-            limits.max_entries = opt.max_graph_entries;
-            limits.max_mean_degree = opt.max_mean_degree;
+        if (opt.ranks > 1 && !splitting) {
             graph = build_traffic_graph(incoming, rates, blocks, limits);
         } else {
             graph.xadj.assign(blocks.count() + 1, 0);  // one rank: nothing to cut
@@ -237,10 +245,26 @@ int run(const Options& opt) {
     std::vector<MethodResult> results;
     for (PlanMethod m : methods) {
         const auto t = Clock::now();
-        MethodResult r{m, assign_ranks(m, &graph, &blocks, cost, opt.ranks, metis), {}, {}, 0.0};
-        r.threads = assign_threads(cost, r.ranks.rank_of_gid, opt.ranks, opt.threads);
-        r.seconds = seconds_since(t);
-        r.quality = evaluate_partition(incoming, rates, cost, r.ranks.rank_of_gid, r.threads, opt.ranks, opt.threads);
+        MethodResult r;
+        r.method = m;
+        if (splitting) {
+            SplitPlacement placed = place_with_splits(m, split, network, incoming, rates, blocks, cost, opt.ranks,
+                                                      opt.threads, metis, limits);
+            r.ranks.rank_of_gid = std::move(placed.rank_of_gid);
+            r.ranks.repair = placed.repair;
+            r.threads = std::move(placed.thread_of_gid);
+            r.splits = std::move(placed.splits);
+            r.seconds = seconds_since(t);
+            // Traffic figures by the ranks of whole cells and split cells' piece 0; loads by pieces.
+            r.quality = evaluate_partition(incoming, rates, cost, r.ranks.rank_of_gid, r.threads, opt.ranks, opt.threads);
+            r.quality.load = std::move(placed.load);
+            r.quality.imbalance = placed.imbalance;
+        } else {
+            r.ranks = assign_ranks(m, &graph, &blocks, cost, opt.ranks, metis);
+            r.threads = assign_threads(cost, r.ranks.rank_of_gid, opt.ranks, opt.threads);
+            r.seconds = seconds_since(t);
+            r.quality = evaluate_partition(incoming, rates, cost, r.ranks.rank_of_gid, r.threads, opt.ranks, opt.threads);
+        }
         results.push_back(std::move(r));
     }
     const std::size_t graph_entries = graph.entry_count();
@@ -257,6 +281,7 @@ int run(const Options& opt) {
     plan.rank_of_gid = chosen.ranks.rank_of_gid;
     plan.thread_of_gid = chosen.threads;
     plan.predicted_load = chosen.quality.load;
+    plan.splits = chosen.splits;
     if (const auto folder = std::filesystem::path(opt.output).parent_path(); !folder.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(folder, ec);
@@ -267,9 +292,11 @@ int run(const Options& opt) {
     const double memory = peak_memory_mb();
 
     const auto heavy = cells_above_fair_share(cost, opt.ranks);
-    // Splitting is predicted only: the plan file keeps whole cells (the engine cannot run pieces).
-    const SplitDecision split = split_heavy_cells(network, cost, opt.ranks, opt.split_above);
     const SplitPrediction split_lpt = predict_split_lpt(split, opt.ranks);
+    // What splitting every heavy cell would give, for when the engine splits them all.
+    const SplitPrediction all_split_lpt =
+        split.unsplittable > 0 ? predict_split_lpt(split_heavy_cells(network, cost, opt.ranks, opt.split_above, true), opt.ranks)
+                               : split_lpt;
     if (talk) {
         std::printf("  model      %s cells in %zu populations, %s connections\n", thousands(cells).c_str(),
                     model.populations.size(), thousands(incoming.connection_count()).c_str());
@@ -308,15 +335,20 @@ int run(const Options& opt) {
                         r.quality.imbalance, 100.0 * r.quality.cut_fraction, r.quality.cut_traffic, remote,
                         &r == &chosen ? "   <- written" : "");
         }
-        if (opt.split_above > 0) {
+        if (opt.split_above > 0 || opt.split_pieces > 1) {
             std::size_t pieces = 0;
             for (const SplitCell& c : split.cells) pieces += c.piece_cost.size();
-            std::printf("  split      predicted only (not in the plan file): %s cells above %g of a rank's share "
-                        "(%.4g s/s) would be cut into %s pieces (%s boundary nodes); lpt over cells and pieces: "
-                        "imbalance %.3f, heaviest unit %.4g s/s\n",
-                        thousands(split.cells.size()).c_str(), opt.split_above, split.threshold,
-                        thousands(pieces).c_str(), thousands(split.boundary_nodes).c_str(), split_lpt.imbalance,
-                        split_lpt.heaviest_unit);
+            std::printf("  split      in the plan file: %s cells above %.4g s/s (%s) cut into %s pieces (%s boundary "
+                        "nodes), placed as units by each method above; heaviest unit %.4g s/s\n",
+                        thousands(split.cells.size()).c_str(), split.threshold,
+                        opt.split_pieces > 1 ? "half the heaviest cable cell, --split-pieces"
+                                             : (std::to_string(opt.split_above) + " of a rank's share").c_str(),
+                        thousands(pieces).c_str(), thousands(split.boundary_nodes).c_str(), split_lpt.heaviest_unit);
+            if (split.unsplittable > 0)
+                std::printf("  split      %s cells above the threshold cannot be split yet (reaction-diffusion calcium or "
+                            "catalogue mechanisms) and stay whole (heaviest %.4g s/s); if they could, lpt over the "
+                            "pieces would give imbalance %.3f\n",
+                            thousands(split.unsplittable).c_str(), split.heaviest_unsplittable, all_split_lpt.imbalance);
         }
         if (graph_vertices > 0)
             std::printf("  graph      %s vertices (blocks of up to %zu cells), %s adjacency entries%s\n",
@@ -389,14 +421,17 @@ int run(const Options& opt) {
                                               {"connections", list_seconds}, {"graph", graph_seconds}}},
                                  {"peak_memory_mb", memory},
                                  {"methods", methods_json}};
-        if (opt.split_above > 0) {
+        if (opt.split_above > 0 || opt.split_pieces > 1) {
             std::size_t pieces = 0;
             for (const SplitCell& c : split.cells) pieces += c.piece_cost.size();
-            doc["split"] = {{"split_above", opt.split_above},  {"threshold", split.threshold},
+            doc["split"] = {{"split_above", opt.split_above},  {"split_pieces", opt.split_pieces},
+                            {"threshold", split.threshold},
                             {"cells_split", split.cells.size()}, {"pieces", pieces},
-                            {"boundary_nodes", split.boundary_nodes}, {"method", "lpt"},
-                            {"imbalance", split_lpt.imbalance}, {"heaviest_unit", split_lpt.heaviest_unit},
-                            {"in_plan_file", false}};
+                            {"boundary_nodes", split.boundary_nodes}, {"method", method_name(chosen.method)},
+                            {"imbalance", chosen.quality.imbalance}, {"lpt_imbalance", split_lpt.imbalance},
+                            {"heaviest_unit", split_lpt.heaviest_unit}, {"in_plan_file", splitting},
+                            {"unsplittable_cells", split.unsplittable},
+                            {"lpt_imbalance_if_all_split", all_split_lpt.imbalance}};
         }
         std::ofstream out(opt.report_json);
         if (!(out << doc.dump(2) << '\n')) throw input_error(opt.report_json + ": cannot write the planning report");
@@ -455,9 +490,13 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("!--no-compare", opt.compare, "Evaluate only the chosen method (by default all three are compared)");
     app.add_option("--split-above", opt.split_above,
-                   "Predict splitting cable cells costing more than this fraction of a rank's share (e.g. 0.5) "
-                   "into pieces placed by LPT; printed and in --report-json only, the plan keeps whole cells")
+                   "Split cable cells costing more than this fraction of a rank's share (e.g. 0.25) into pieces "
+                   "below it; the pieces are placed like cells and the plan file records them (docs/planning.md)")
         ->check(CLI::NonNegativeNumber);
+    app.add_option("--split-pieces", opt.split_pieces,
+                   "Instead: cut every cable cell costing at least half the heaviest one into exactly N pieces, the "
+                   "same cut for any --ranks (split runs then give the same bits on any layout)")
+        ->check(CLI::Range(2u, 4096u));
     app.add_option("--report-json", opt.report_json, "Also write the printed figures as JSON");
     app.add_option("--progress", opt.progress, "Seconds between progress lines of long steps; 0 turns them off")
         ->check(CLI::NonNegativeNumber)

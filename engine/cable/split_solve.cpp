@@ -198,19 +198,42 @@ void SplitSolver::eliminate(std::size_t p, double* d, double* rhs, PieceState& s
 std::vector<double> SplitSolver::solve_boundary(const double* d, const double* rhs,
                                                 std::span<const PieceState> states) const {
     const std::size_t n = boundary_node_.size();
-    std::vector<double> S(n * n, 0.0), g(n);
+    std::vector<double> bd(n), br(n), dv(n), scratch;
     for (std::size_t i = 0; i < n; ++i) {
-        S[i * n + i] = d[boundary_node_[i]];
-        g[i] = rhs[boundary_node_[i]];
+        bd[i] = d[boundary_node_[i]];
+        br[i] = rhs[boundary_node_[i]];
+    }
+    std::vector<std::vector<double>> parts(pieces_.size());
+    std::vector<const double*> contributions(pieces_.size());
+    for (std::size_t p = 0; p < pieces_.size(); ++p) {
+        parts[p] = states[p].contribution.block;
+        parts[p].insert(parts[p].end(), states[p].contribution.rhs.begin(), states[p].contribution.rhs.end());
+        contributions[p] = parts[p].data();
+    }
+    solve_boundary(bd, br, contributions, scratch, dv.data());
+    return dv;
+}
+
+void SplitSolver::solve_boundary(std::span<const double> boundary_d, std::span<const double> boundary_rhs,
+                                 std::span<const double* const> contributions, std::vector<double>& scratch,
+                                 double* x) const {
+    const std::size_t n = boundary_node_.size();
+    scratch.assign(n * n + n, 0.0);
+    double* S = scratch.data();
+    double* g = S + n * n;
+    for (std::size_t i = 0; i < n; ++i) {
+        S[i * n + i] = boundary_d[i];
+        g[i] = boundary_rhs[i];
     }
     for (std::size_t p = 0; p < pieces_.size(); ++p) {
         const Piece& piece = pieces_[p];
         const std::size_t nb = piece.boundary.size();
-        const Contribution& c = states[p].contribution;
+        const double* block = contributions[p];
+        const double* crhs = block + nb * nb;
         for (std::size_t r = 0; r < nb; ++r) {
             const std::size_t R = piece.boundary_index[r];
-            for (std::size_t s = 0; s < nb; ++s) S[R * n + piece.boundary_index[s]] += c.block[r * nb + s];
-            g[R] += c.rhs[r];
+            for (std::size_t s = 0; s < nb; ++s) S[R * n + piece.boundary_index[s]] += block[r * nb + s];
+            g[R] += crhs[r];
         }
     }
     for (std::size_t i = n; i-- > 1;) {
@@ -222,16 +245,14 @@ std::vector<double> SplitSolver::solve_boundary(const double* d, const double* r
             g[r] -= f * g[i];
         }
     }
-    std::vector<double> x(n);
     for (std::size_t i = 0; i < n; ++i) {
         double sum = g[i];
         for (std::size_t s = 0; s < i; ++s) sum -= S[i * n + s] * x[s];
         x[i] = sum / S[i * n + i];
     }
-    return x;
 }
 
-void SplitSolver::substitute(std::size_t p, const std::vector<double>& boundary_dv, double* rhs,
+void SplitSolver::substitute(std::size_t p, std::span<const double> boundary_dv, double* rhs,
                              const PieceState& state) const {
     const Piece& piece = pieces_[p];
     const std::size_t nc = piece.boundary.size() - 1;

@@ -65,15 +65,26 @@ public:
     // contribution, added in piece order), solved exactly; returns dv per boundary node (in
     // boundary order, see boundary_nodes()).
     std::vector<double> solve_boundary(const double* d, const double* rhs, std::span<const PieceState> states) const;
+    // The same from parts that may have come from other threads or ranks: the boundary nodes' own
+    // d and rhs (in boundary order), and per piece its contribution as one array (the block, row
+    // major, then the right-hand sides). Same operations in the same order: the same bits.
+    // `scratch` is reused between calls; dv receives one value per boundary node.
+    void solve_boundary(std::span<const double> boundary_d, std::span<const double> boundary_rhs,
+                        std::span<const double* const> contributions, std::vector<double>& scratch,
+                        double* dv) const;
     // Step 3, per piece: back substitution; rhs of the piece's nodes (its boundary included)
     // becomes dv, as the unsplit solve leaves it.
-    void substitute(std::size_t piece, const std::vector<double>& boundary_dv, double* rhs,
+    void substitute(std::size_t piece, std::span<const double> boundary_dv, double* rhs,
                     const PieceState& state) const;
 
     // All three steps in piece order.
     void solve(double* d, double* rhs) const;
 
     std::span<const std::uint32_t> boundary_nodes() const { return boundary_node_; }
+    // The piece holding a node, and a piece's nodes other than its top (ascending).
+    std::uint32_t piece_of_node(std::size_t node) const { return piece_of_[node]; }
+    std::span<const std::uint32_t> piece_interior(std::size_t piece) const { return pieces_[piece].interior; }
+    bool is_boundary(std::size_t node) const { return is_boundary_[node]; }
 
     // Floating-point operations per solve (+ - * /), counted from the structure: the split solve,
     // and the plain Hines solve of the same tree for comparison.

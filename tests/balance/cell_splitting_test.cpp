@@ -2,7 +2,12 @@
 // pieces of balanced cost, other cells stay whole, and LPT over the pieces beats whole cells.
 #include "balance/cell_splitting.hpp"
 #include "balance/lpt.hpp"
+#include "balance/firing_rates.hpp"
+#include "balance/incoming_graph.hpp"
 #include "balance/partition_quality.hpp"
+#include "balance/progress_line.hpp"
+#include "balance/split_placement.hpp"
+#include "engine/split_layout.hpp"
 #include "balance_test_support.hpp"
 #include "engine/network.hpp"
 
@@ -73,6 +78,48 @@ TEST(CellSplitting, OffByDefaultAndDeterministic) {
     ASSERT_EQ(a.cells.size(), b.cells.size());
     for (std::size_t i = 0; i < a.cells.size(); ++i) EXPECT_EQ(a.cells[i].split.cuts, b.cells[i].split.cuts);
     EXPECT_EQ(a.unit_cost, b.unit_cost);
+}
+
+TEST(CellSplitting, FixedPieceCountsCutTheSameForAnyRankCount) {
+    const Model model = heavy_model();
+    const Network network(model);
+    const auto cost = costs();
+    const SplitDecision a = split_into_pieces(network, cost, 4);
+    ASSERT_EQ(a.cells.size(), 4u);   // the cable cells, not the heavy lif cell
+    for (const SplitCell& c : a.cells) {
+        EXPECT_EQ(c.piece_cost.size(), 4u);
+        EXPECT_EQ(c.split.cuts, standard_cuts(*model.populations[0].cable_of(c.gid), 4).cuts);
+    }
+}
+
+// Every unit is placed: pieces become vertices of METIS's graph; loads count pieces where they
+// run; the plan's rank of a split cell is its piece 0's.
+TEST(CellSplitting, PiecesArePlacedAsUnitsByEveryMethod) {
+    const Model model = heavy_model();
+    const Network network(model);
+    const auto cost = costs();
+    const std::uint32_t ranks = 16, threads = 2;
+    const double total = std::accumulate(cost.begin(), cost.end(), 0.0);
+    ProgressLine quiet(0.0);
+    const IncomingGraph incoming = build_incoming_graph(network, quiet);
+    const auto rates = expected_rates(network, RateAssumptions{});
+    const SplitDecision decision = split_heavy_cells(network, cost, ranks, 0.5);
+    const VertexBlocks blocks = population_blocks(model, 8, cost, 0.1 * total / ranks);
+    for (PlanMethod method : {PlanMethod::metis, PlanMethod::lpt, PlanMethod::round_robin}) {
+        const SplitPlacement placed = place_with_splits(method, decision, network, incoming, rates, blocks, cost, ranks,
+                                                        threads, MetisSettings{}, TrafficGraphLimits{});
+        ASSERT_EQ(placed.rank_of_gid.size(), cost.size()) << method_name(method);
+        ASSERT_EQ(placed.splits.cells.size(), 4u);
+        EXPECT_NEAR(std::accumulate(placed.load.begin(), placed.load.end(), 0.0), total, 1e-9);
+        for (const SplitCellPlacement& c : placed.splits.cells) {
+            EXPECT_EQ(c.piece_rank.size(), 6u);
+            EXPECT_EQ(placed.rank_of_gid[c.gid], c.piece_rank[0]);
+            for (auto t : c.piece_thread) EXPECT_LT(t, threads);
+        }
+        if (method != PlanMethod::round_robin) {   // the heavy lif cell (5) bounds it: 5 / (54.9 / 16) = 1.46
+            EXPECT_LT(placed.imbalance, 1.5) << method_name(method);
+        }
+    }
 }
 
 }  // namespace

@@ -59,6 +59,53 @@ TEST(PlanFile, RoundTripOnEveryRank) {
     EXPECT_EQ(string_attribute(file, "/predicted_load", "units"), "s/s");
 }
 
+TEST(PlanFile, SplitsRoundTripAndBadSplitsAreRefused) {
+    const auto path = scratch_dir() / "split_plan.h5";
+    Plan plan = round_robin_plan(fingerprint, 100, 3, 2);
+    SplitCellPlacement a;
+    a.gid = 4;
+    a.split.cuts = {10, 50, 77};
+    a.piece_rank = {1, 0, 2, 1};
+    a.piece_thread = {0, 1, 1, 0};
+    SplitCellPlacement b;
+    b.gid = 40;
+    b.split.cuts = {3};
+    b.piece_rank = {2, 2};
+    b.piece_thread = {1, 0};
+    plan.splits.cells = {a, b};
+    if (world_rank() == 0) write_plan(path, plan);
+    MPI_Barrier(MPI_COMM_WORLD);
+    const Plan read = read_plan(path);
+    ASSERT_EQ(read.splits.cells.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(read.splits.cells[i].gid, plan.splits.cells[i].gid);
+        EXPECT_EQ(read.splits.cells[i].split.cuts, plan.splits.cells[i].split.cuts);
+        EXPECT_EQ(read.splits.cells[i].piece_rank, plan.splits.cells[i].piece_rank);
+        EXPECT_EQ(read.splits.cells[i].piece_thread, plan.splits.cells[i].piece_thread);
+    }
+    ASSERT_NE(read.splits.find(40), nullptr);
+    EXPECT_EQ(read.splits.find(41), nullptr);
+    // A plan without splits reads back without them.
+    const auto plain = scratch_dir() / "plain_plan.h5";
+    if (world_rank() == 0) write_plan(plain, round_robin_plan(fingerprint, 100, 3, 2));
+    MPI_Barrier(MPI_COMM_WORLD);
+    EXPECT_TRUE(read_plan(plain).splits.empty());
+
+    Plan bad = plan;
+    bad.splits.cells[0].piece_rank[2] = 3;
+    EXPECT_TRUE(contains(refusal([&] { write_plan(scratch_dir() / "bad.h5", bad); }),
+                         "split cell 0 (gid 4): piece 2 is placed on rank 3 thread 1 but the plan has 3 ranks x 2 threads"));
+    bad = plan;
+    bad.splits.cells[0].split.cuts = {50, 10, 77};
+    EXPECT_TRUE(contains(refusal([&] { write_plan(scratch_dir() / "bad.h5", bad); }), "expected ascending node numbers"));
+    bad = plan;
+    bad.splits.cells[1].piece_thread.pop_back();
+    EXPECT_TRUE(contains(refusal([&] { write_plan(scratch_dir() / "bad.h5", bad); }), "expected one entry per piece (2)"));
+    bad = plan;
+    std::swap(bad.splits.cells[0], bad.splits.cells[1]);
+    EXPECT_TRUE(contains(refusal([&] { write_plan(scratch_dir() / "bad.h5", bad); }), "expected ascending gids below 100"));
+}
+
 TEST(PlanFile, RoundRobinPlacesGidsInTurn) {
     const Plan plan = round_robin_plan(fingerprint, 10, 3, 2);
     EXPECT_EQ(plan.rank_of_gid, (std::vector<std::uint32_t>{0, 1, 2, 0, 1, 2, 0, 1, 2, 0}));

@@ -1,0 +1,475 @@
+#include "split_cable_group.hpp"
+
+#include "fast_exp.hpp"
+#include "hh_rates.hpp"
+#include "engine/errors.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace parnet {
+
+using cable::exp_inline;
+
+namespace {
+
+constexpr double slope_dv = 0.001;   // NEURON's di/dv difference (mV), as in CableGroup
+constexpr double inv_slope_dv = 1.0 / slope_dv;
+constexpr Step no_event = std::numeric_limits<Step>::max();
+
+// The kernels below are CableGroup's (cable_group.cpp) per lane, written with the same
+// expressions in the same order, so every term has the same bits as in an unsplit cell.
+struct Rates {
+    double minf, mtau, hinf, htau, ninf, ntau;
+};
+
+inline double vtrap_inline(double x, double y) {
+    const double small = y * (1.0 - x / y / 2.0);
+    const double regular = x / (exp_inline(x / y) - 1.0);
+    return std::fabs(x / y) < 1e-6 ? small : regular;
+}
+
+Rates hh_rates_inline(double v, double q10) {
+    Rates r;
+    double alpha = 0.1 * vtrap_inline(-(v + 40.0), 10.0);
+    double beta = 4.0 * exp_inline(-(v + 65.0) / 18.0);
+    double sum = alpha + beta;
+    r.mtau = 1.0 / (q10 * sum);
+    r.minf = alpha / sum;
+    alpha = 0.07 * exp_inline(-(v + 65.0) / 20.0);
+    beta = 1.0 / (exp_inline(-(v + 35.0) / 10.0) + 1.0);
+    sum = alpha + beta;
+    r.htau = 1.0 / (q10 * sum);
+    r.hinf = alpha / sum;
+    alpha = 0.01 * vtrap_inline(-(v + 55.0), 10.0);
+    beta = 0.125 * exp_inline(-(v + 65.0) / 80.0);
+    sum = alpha + beta;
+    r.ntau = 1.0 / (q10 * sum);
+    r.ninf = alpha / sum;
+    return r;
+}
+
+Rates hh_rates_table(double v, const double* table) {
+    constexpr int last = cable::HHRateTable::intervals;
+    constexpr int stride = cable::HHRateTable::stride;
+    const double xi = v - cable::HHRateTable::v_min;
+    int i = static_cast<int>(xi);
+    i = std::min(std::max(i, 0), last - 1);
+    double theta = xi - i;
+    theta = theta < 0.0 ? 0.0 : theta;
+    theta = theta > 1.0 ? 1.0 : theta;
+    const int o = i * stride;
+    return {table[o] + theta * table[o + 1], table[o + 2] + theta * table[o + 3],
+            table[o + 4] + theta * table[o + 5], table[o + 6] + theta * table[o + 7],
+            table[o + 8] + theta * table[o + 9], table[o + 10] + theta * table[o + 11]};
+}
+
+inline double cnexp(double x, double xinf, double minus_inv_tau, double dt) {
+    return x + (1.0 - exp_inline(dt * minus_inv_tau)) * (xinf - x);
+}
+
+// IClamp's switching step (CableGroup's first_mid_step_at_or_after).
+Step first_mid_step_at_or_after(double time, double dt) {
+    auto mid = [dt](Step n) { return (static_cast<double>(n) + 0.5) * dt; };
+    if (!(time > mid(0))) return 0;
+    if (!(time <= mid(std::numeric_limits<std::int32_t>::max()))) return no_event;
+    Step n = static_cast<Step>(std::ceil(time / dt - 0.5));
+    while (n > 0 && mid(n - 1) >= time) --n;
+    while (mid(n) < time) ++n;
+    return n;
+}
+
+}  // namespace
+
+struct SplitCableGroup::Constants {
+    struct Synapse {
+        std::uint32_t node = 0;
+        bool two_state = false;
+        double e = 0.0, scale = 0.0, factor = 1.0, decay_a = 0.0, decay_b = 0.0;
+    };
+    Constants(const cable::SplitCellShape& shape, double dt) : shape(&shape), q10(cable::hh_q10(shape.description->celsius)) {
+        const auto& layout = shape.layout;
+        const auto& desc = *shape.description;
+        if (desc.hh_rates == RateEvaluation::table && !layout.hh.empty())
+            table = std::make_unique<cable::HHRateTable>(desc.celsius);
+        const double cfac = .001 * (1.0 / dt);
+        diagonal.resize(layout.node_count());
+        for (std::size_t j = 0; j < diagonal.size(); ++j) diagonal[j] = cfac * layout.cm[j] + layout.axial_diagonal[j];
+        for (std::size_t s = 0; s < desc.synapses.size(); ++s) {
+            const CableSynapse& syn = desc.synapses[s];
+            Synapse out;
+            out.node = layout.synapse_node[s];
+            out.e = syn.e;
+            out.scale = 1.e2 / layout.area[out.node];
+            double tau_a = syn.tau, tau_b = 1.0;
+            if (syn.kind == SynapseKind::exp2syn) {
+                double tau1 = syn.tau1;
+                const double tau2 = syn.tau2;
+                if (tau1 / tau2 > .9999) tau1 = .9999 * tau2;
+                if (tau1 / tau2 < 1e-9) tau1 = tau2 * 1e-9;
+                const double tp = (tau1 * tau2) / (tau2 - tau1) * std::log(tau2 / tau1);
+                out.factor = 1.0 / (-std::exp(-tp / tau1) + std::exp(-tp / tau2));
+                out.two_state = true;
+                tau_a = tau1;
+                tau_b = tau2;
+            }
+            out.decay_a = 1.0 - std::exp(dt * (-1.0 / tau_a));
+            out.decay_b = out.two_state ? 1.0 - std::exp(dt * (-1.0 / tau_b)) : 0.0;
+            synapses.push_back(out);
+        }
+    }
+    Rates rates(double v) const { return table ? hh_rates_table(v, table->data()) : hh_rates_inline(v, q10); }
+
+    const cable::SplitCellShape* shape;
+    double q10;
+    std::unique_ptr<cable::HHRateTable> table;
+    std::vector<double> diagonal;
+    std::vector<Synapse> synapses;
+};
+
+struct SplitCableGroup::Cell {
+    SplitExchange::Cell* shared = nullptr;
+    const Constants* constants = nullptr;
+    std::vector<std::uint32_t> pieces;   // this thread's, ascending
+    std::vector<char> own;               // per node: on a piece of this thread
+    std::vector<std::uint32_t> nodes;    // own nodes, ascending
+    // Axial edges (child node j) touching own rows, ascending j: inside a piece (both rows), or
+    // a cut whose parent is own (the parent's row only; the cut's row gets its term when the
+    // boundary system is assembled).
+    std::vector<std::uint32_t> inner_edges, cut_edges_above;
+    std::vector<double> v, d, rhs;
+    std::vector<double> m, h, n;          // per hh state
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> hh;    // own (node, state)
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pas;   // own (node, parameters)
+    std::vector<double> sa, sb;           // per synapse
+    std::vector<std::uint32_t> synapses;  // own synapse indices
+    std::vector<char> own_synapse;
+    struct Clamp {
+        std::uint32_t slot = 0;
+        Step on = 0, off = 0;
+        double current = 0.0;
+    };
+    std::vector<Clamp> clamps;
+    std::vector<std::uint32_t> clamp_nodes;
+    std::vector<double> injected;
+    Step next_clamp_change = 0;
+    std::vector<cable::SplitSolver::PieceState> states;   // per own piece
+    bool detector = false, above = false;
+    double v_before = 0.0;
+    std::vector<double> bd, br, dv, scratch;
+    std::vector<const double*> contributions;
+    // Events of the current advance.
+    std::span<const Event> events;
+    std::size_t next_event = 0;
+};
+
+SplitCableGroup::~SplitCableGroup() = default;
+
+SplitCableGroup::SplitCableGroup(SplitExchange& exchange, int thread, double dt)
+    : exchange_(exchange), thread_(thread), dt_(dt) {
+    if (!(dt > 0)) throw std::invalid_argument("split cable group: dt must be positive");
+    if (!exchange.participates(thread)) throw std::logic_error("split cable group on a thread outside the exchange");
+    for (std::size_t index : exchange.cells_on_thread(thread)) {
+        SplitExchange::Cell& shared = exchange.cells()[index];
+        const cable::SplitCellShape& shape = *shared.shape;
+        const auto& layout = shape.layout;
+        const auto& desc = *shape.description;
+        const std::size_t N = layout.node_count();
+        auto found = std::find_if(constants_.begin(), constants_.end(), [&](const auto& c) { return c->shape == &shape; });
+        if (found == constants_.end()) {
+            constants_.push_back(std::make_unique<Constants>(shape, dt));
+            found = constants_.end() - 1;
+        }
+        Cell cell;
+        cell.shared = &shared;
+        cell.constants = found->get();
+        cell.own.assign(N, 0);
+        for (std::size_t p = 0; p < shape.pieces.size(); ++p) {
+            if (shared.piece_thread[p] != thread || !exchange.holds_here(shared, p)) continue;
+            cell.pieces.push_back(static_cast<std::uint32_t>(p));
+            for (std::uint32_t j : shape.pieces[p].nodes) cell.own[j] = 1;
+        }
+        for (std::uint32_t j = 0; j < N; ++j)
+            if (cell.own[j]) cell.nodes.push_back(j);
+        for (std::uint32_t j = 1; j < N; ++j) {
+            const auto p = static_cast<std::size_t>(layout.parent[j]);
+            if (!shape.solver.is_boundary(j)) {
+                if (cell.own[j]) cell.inner_edges.push_back(j);
+            } else if (cell.own[p]) {
+                cell.cut_edges_above.push_back(j);
+            }
+        }
+        // finitialize(v_init), as CableGroup.
+        cell.v.assign(N, desc.v_init);
+        cell.d.assign(N, 0.0);
+        cell.rhs.assign(N, 0.0);
+        const Rates r = cell.constants->rates(desc.v_init);
+        cell.m.assign(layout.hh_states, r.minf);
+        cell.h.assign(layout.hh_states, r.hinf);
+        cell.n.assign(layout.hh_states, r.ninf);
+        for (const auto& run : layout.hh)
+            for (std::uint32_t j = run.begin; j < run.end; ++j)
+                if (cell.own[j]) cell.hh.emplace_back(j, run.state + (j - run.begin));
+        for (const auto& run : layout.pas)
+            for (std::uint32_t j = run.begin; j < run.end; ++j)
+                if (cell.own[j]) cell.pas.emplace_back(j, run.first + (j - run.begin));
+        cell.sa.assign(desc.synapses.size(), 0.0);
+        cell.sb.assign(desc.synapses.size(), 0.0);
+        cell.own_synapse.assign(desc.synapses.size(), 0);
+        for (std::uint32_t s = 0; s < desc.synapses.size(); ++s)
+            if (cell.own[layout.synapse_node[s]]) {
+                cell.synapses.push_back(s);
+                cell.own_synapse[s] = 1;
+            }
+        for (const CurrentClamp& clamp : shared.clamps) {
+            if (!(clamp.x >= 0.0 && clamp.x <= 1.0))
+                throw input_error("current clamp on gid " + std::to_string(shared.gid) + ": x must be in [0, 1]");
+            const auto section = clamp.section.empty() ? std::optional<std::uint32_t>(0) : desc.section_index(clamp.section);
+            if (!section)
+                throw input_error("current clamp on gid " + std::to_string(shared.gid) +
+                                  ": the cell has no section named '" + clamp.section + "'");
+            const std::uint32_t node = layout.node_at(*section, clamp.x);
+            if (!cell.own[node]) continue;
+            auto slot = static_cast<std::uint32_t>(std::find(cell.clamp_nodes.begin(), cell.clamp_nodes.end(), node) -
+                                                   cell.clamp_nodes.begin());
+            if (slot == cell.clamp_nodes.size()) cell.clamp_nodes.push_back(node);
+            const Step on = first_mid_step_at_or_after(clamp.delay, dt);
+            cell.clamps.push_back({slot, on, std::max(on, first_mid_step_at_or_after(clamp.delay + clamp.duration, dt)),
+                                   clamp.amplitude * (1.e2 / layout.area[node])});
+        }
+        cell.injected.assign(cell.clamp_nodes.size(), 0.0);
+        const auto all_states = shape.solver.make_states();
+        for (std::uint32_t p : cell.pieces) cell.states.push_back(all_states[p]);
+        cell.detector = cell.own[layout.detector_node] != 0;
+        const std::size_t B = shape.solver.boundary_count();
+        cell.bd.assign(B, 0.0);
+        cell.br.assign(B, 0.0);
+        cell.dv.assign(B, 0.0);
+        cell.contributions.assign(shape.pieces.size(), nullptr);
+        gids_.push_back(shared.gid);
+        if (cell.detector) detector_gids_.push_back(shared.gid);
+        cells_.push_back(std::move(cell));
+    }
+}
+
+void SplitCableGroup::advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) {
+    if (epoch.begin != step_)
+        throw std::logic_error("split cable group: epoch starts at step " + std::to_string(epoch.begin) +
+                               " but the cells are at step " + std::to_string(step_));
+    if (epoch.dt != dt_) throw std::logic_error("split cable group: dt changed");
+    for (std::size_t c = 0; c < cells_.size(); ++c) {
+        cells_[c].events = events.lane(c);
+        cells_[c].next_event = 0;
+        if (!cells_[c].events.empty() && delivery_step(cells_[c].events.back().time, dt_) >= epoch.end)
+            throw std::logic_error("split cable group: gid " + std::to_string(gids_[c]) +
+                                   " was handed an event due after the epoch");
+    }
+    const std::size_t first_new = spikes.size();
+    for (Step n = epoch.begin; n < epoch.end; ++n) {
+        for (Cell& cell : cells_) prepare(cell, n, dt_);
+        exchange_.exchange(thread_, static_cast<int>(n & 1));
+        for (Cell& cell : cells_) finish(cell, n, dt_, spikes);
+    }
+    std::sort(spikes.begin() + static_cast<std::ptrdiff_t>(first_new), spikes.end(), spike_time_order);
+    step_ = epoch.end;
+}
+
+// Up to the piece's message: events, the matrix of the own rows, elimination.
+void SplitCableGroup::prepare(Cell& cell, Step n, double dt) {
+    const cable::SplitCellShape& shape = *cell.shared->shape;
+    const auto& layout = shape.layout;
+    const Constants& k = *cell.constants;
+    double* v = cell.v.data();
+    double* d = cell.d.data();
+    double* rhs = cell.rhs.data();
+
+    while (cell.next_event < cell.events.size()) {
+        const Event& e = cell.events[cell.next_event];
+        if (std::max(delivery_step(e.time, dt), n) > n) break;
+        ++cell.next_event;
+        if (e.synapse >= k.synapses.size())
+            throw std::out_of_range("cable cell gid " + std::to_string(cell.shared->gid) +
+                                    " has no synapse with index " + std::to_string(e.synapse));
+        if (!cell.own_synapse[e.synapse]) continue;   // another piece's synapse
+        const auto& syn = k.synapses[e.synapse];
+        if (syn.two_state) {
+            cell.sa[e.synapse] += e.weight * syn.factor;
+            cell.sb[e.synapse] += e.weight * syn.factor;
+        } else {
+            cell.sa[e.synapse] += e.weight;
+        }
+    }
+
+    for (std::uint32_t j : cell.nodes) {
+        d[j] = k.diagonal[j];
+        rhs[j] = 0.0;
+    }
+    for (const auto& [j, q] : cell.pas) {
+        const PassiveLeak& p = layout.pas_parameters[q];
+        const double g = p.g, e = p.e;
+        const double i0 = g * (v[j] - e);
+        const double i1 = g * ((v[j] + slope_dv) - e);
+        rhs[j] = rhs[j] - i0;
+        d[j] = d[j] + (i1 - i0) * inv_slope_dv;
+    }
+    for (const auto& [j, s] : cell.hh) {
+        const HodgkinHuxley& p = layout.hh_parameters[s];
+        const double mj = cell.m[s], hj = cell.h[s], nj = cell.n[s];
+        const double gna = p.gnabar * mj * mj * mj * hj;
+        const double gk = p.gkbar * nj * nj * nj * nj;
+        const double v0 = v[j], v1 = v0 + slope_dv;
+        const double i0 = gna * (v0 - p.ena) + gk * (v0 - p.ek) + p.gl * (v0 - p.el);
+        const double i1 = gna * (v1 - p.ena) + gk * (v1 - p.ek) + p.gl * (v1 - p.el);
+        rhs[j] = rhs[j] - i0;
+        d[j] = d[j] + (i1 - i0) * inv_slope_dv;
+    }
+    for (std::uint32_t s : cell.synapses) {
+        const auto& syn = k.synapses[s];
+        const double g = syn.two_state ? cell.sb[s] - cell.sa[s] : cell.sa[s];
+        const double vn = v[syn.node];
+        const double i0 = g * (vn - syn.e);
+        const double i1 = g * ((vn + slope_dv) - syn.e);
+        rhs[syn.node] = rhs[syn.node] - i0 * syn.scale;
+        d[syn.node] = d[syn.node] + (i1 - i0) * inv_slope_dv * syn.scale;
+    }
+    if (!cell.clamps.empty()) {
+        if (n >= cell.next_clamp_change) {
+            std::fill(cell.injected.begin(), cell.injected.end(), 0.0);
+            Step next = no_event;
+            for (const auto& c : cell.clamps) {
+                if (n >= c.on && n < c.off) cell.injected[c.slot] += c.current;
+                if (c.on > n) next = std::min(next, c.on);
+                else if (c.off > n) next = std::min(next, c.off);
+            }
+            cell.next_clamp_change = next;
+        }
+        for (std::size_t slot = 0; slot < cell.clamp_nodes.size(); ++slot)
+            rhs[cell.clamp_nodes[slot]] += cell.injected[slot];
+    }
+    if (cell.detector && shape.description->detector.interpolate) cell.v_before = v[layout.detector_node];
+
+    // Axial currents (nrn_rhs) of the own rows, children in ascending order as CableGroup adds them.
+    const double* a = layout.a.data();
+    const double* b = layout.b.data();
+    std::size_t i = 0, c = 0;
+    while (i < cell.inner_edges.size() || c < cell.cut_edges_above.size()) {
+        const bool inner = c == cell.cut_edges_above.size() ||
+                           (i < cell.inner_edges.size() && cell.inner_edges[i] < cell.cut_edges_above[c]);
+        const std::uint32_t j = inner ? cell.inner_edges[i++] : cell.cut_edges_above[c++];
+        const auto p = static_cast<std::size_t>(layout.parent[j]);
+        const double dv = v[p] - v[j];
+        if (inner) rhs[j] -= b[j] * dv;
+        rhs[p] += a[j] * dv;
+    }
+
+    double* messages = cell.shared->messages[static_cast<std::size_t>(n & 1)].data();
+    for (std::size_t q = 0; q < cell.pieces.size(); ++q) {
+        const std::uint32_t p = cell.pieces[q];
+        shape.solver.eliminate(p, d, rhs, cell.states[q]);
+        const auto& piece = shape.pieces[p];
+        double* out = messages + piece.offset;
+        const std::uint32_t top = shape.solver.piece_boundary(p)[0];
+        *out++ = d[top];
+        *out++ = rhs[top];
+        for (std::uint32_t cut : piece.child_cuts) *out++ = v[static_cast<std::size_t>(layout.parent[cut])];
+        const auto& contribution = cell.states[q].contribution;
+        out = std::copy(contribution.block.begin(), contribution.block.end(), out);
+        std::copy(contribution.rhs.begin(), contribution.rhs.end(), out);
+    }
+}
+
+// After the exchange: the boundary system, back substitution, states, the detector.
+void SplitCableGroup::finish(Cell& cell, Step n, double dt, std::vector<Spike>& spikes) {
+    const cable::SplitCellShape& shape = *cell.shared->shape;
+    const auto& layout = shape.layout;
+    const Constants& k = *cell.constants;
+    const double* messages = cell.shared->messages[static_cast<std::size_t>(n & 1)].data();
+    const auto boundary = shape.solver.boundary_nodes();
+    double* v = cell.v.data();
+    for (std::size_t i = 0; i < boundary.size(); ++i) {
+        const double* m = messages + shape.pieces[i].offset;
+        cell.bd[i] = m[0];
+        cell.br[i] = m[1];
+        if (i > 0) {   // the axial current across the cut into the cut's row
+            const std::uint32_t cut = boundary[i];
+            const double above = messages[shape.pieces[shape.above_piece[i]].offset + 2 + shape.above_index[i]];
+            cell.br[i] -= layout.b[cut] * (above - v[cut]);
+        }
+    }
+    for (std::size_t p = 0; p < shape.pieces.size(); ++p) cell.contributions[p] = messages + shape.pieces[p].contribution();
+    shape.solver.solve_boundary(cell.bd, cell.br, cell.contributions, cell.scratch, cell.dv.data());
+    double* rhs = cell.rhs.data();
+    for (std::size_t q = 0; q < cell.pieces.size(); ++q) shape.solver.substitute(cell.pieces[q], cell.dv, rhs, cell.states[q]);
+    for (std::uint32_t j : cell.nodes) v[j] += rhs[j];
+    for (std::size_t i = 0; i < boundary.size(); ++i)
+        if (!cell.own[boundary[i]]) v[boundary[i]] += cell.dv[i];
+
+    // States at the new voltage (nrn_state).
+    for (const auto& [j, s] : cell.hh) {
+        const Rates r = k.rates(v[j]);
+        cell.m[s] = cnexp(cell.m[s], r.minf, -1.0 / r.mtau, dt);
+        cell.h[s] = cnexp(cell.h[s], r.hinf, -1.0 / r.htau, dt);
+        cell.n[s] = cnexp(cell.n[s], r.ninf, -1.0 / r.ntau, dt);
+    }
+    for (std::uint32_t s : cell.synapses) {
+        const auto& syn = k.synapses[s];
+        const double ga = cell.sa[s];
+        cell.sa[s] = ga + syn.decay_a * (-ga);
+        if (syn.two_state) {
+            const double gb = cell.sb[s];
+            cell.sb[s] = gb + syn.decay_b * (-gb);
+        }
+    }
+    if (!cell.detector) return;
+    const auto& detector = shape.description->detector;
+    const double vd = v[layout.detector_node];
+    const bool above = vd > detector.threshold;
+    if (above && !cell.above) {
+        double t = static_cast<double>(n + 1) * dt;
+        if (detector.interpolate)
+            t = static_cast<double>(n) * dt + dt * (detector.threshold - cell.v_before) / (vd - cell.v_before);
+        spikes.push_back({cell.shared->gid, t});
+    }
+    cell.above = above;
+}
+
+std::uint32_t SplitCableGroup::node_at(const Cell& cell, const std::string& section, double x) const {
+    const auto& desc = *cell.shared->shape->description;
+    const auto s = section.empty() ? std::optional<std::uint32_t>(0) : desc.section_index(section);
+    if (!s || !(x >= 0.0 && x <= 1.0))
+        throw input_error("no section \"" + section + "\" (or x outside [0, 1]) in the cell of gid " +
+                          std::to_string(cell.shared->gid));
+    return cell.shared->shape->layout.node_at(*s, x);
+}
+
+bool SplitCableGroup::holds(std::size_t cell, const std::string& section, double x) const {
+    return cells_.at(cell).own[node_at(cells_.at(cell), section, x)] != 0;
+}
+
+std::size_t SplitCableGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) {
+    if (variable != "v")
+        throw input_error("variable \"" + variable + "\": split cells record \"v\" only (gid " +
+                          std::to_string(gids_.at(cell)) + ")");
+    const std::uint32_t node = node_at(cells_.at(cell), section, x);
+    if (!cells_[cell].own[node]) throw std::logic_error("split cable group: the probed node is on another piece");
+    probe_sources_.push_back(cells_[cell].v.data() + node);
+    return probe_sources_.size() - 1;
+}
+
+double SplitCableGroup::voltage(std::size_t cell, std::uint32_t node) const {
+    if (!holds_node(cell, node)) throw std::out_of_range("split cable group: node not on this thread's pieces");
+    return cells_[cell].v[node];
+}
+
+double SplitCableGroup::voltage(std::size_t cell, const std::string& section, double x) const {
+    return voltage(cell, node_at(cells_.at(cell), section, x));
+}
+
+bool SplitCableGroup::holds_node(std::size_t cell, std::uint32_t node) const {
+    return cell < cells_.size() && node < cells_[cell].own.size() && cells_[cell].own[node] != 0;
+}
+
+}  // namespace parnet

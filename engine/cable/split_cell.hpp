@@ -1,0 +1,50 @@
+#pragma once
+// One cable cell description cut into pieces (a SplitDescription), compiled once and shared by
+// every cell with the same description and cuts: the cell's node layout, the split solver, the
+// nodes of every piece, and the message a piece sends each step (docs/split-solve.md, "Running
+// split cells").
+#include "cable_cell.hpp"
+#include "cable_layout.hpp"
+#include "split_solve.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace parnet::cable {
+
+// Why the split groups cannot run this cell ("" if they can): reaction-diffusion calcium and
+// catalogue mechanisms are not split yet.
+std::string why_not_splittable(const CableCellDescription& cell);
+
+struct SplitCellShape {
+    // Throws input_error (naming `what`, e.g. "gid 12") for a cell the split groups cannot run:
+    // reaction-diffusion calcium and catalogue mechanisms are not split yet.
+    SplitCellShape(std::shared_ptr<const CableCellDescription> description, SplitDescription split,
+                   const std::string& what);
+
+    std::shared_ptr<const CableCellDescription> description;
+    SplitDescription split;
+    CableLayout layout;
+    SplitSolver solver;
+
+    // A piece's message each step, doubles in this order: its top's own d and rhs (membrane and
+    // the axial terms inside the piece), the voltage at the parent of each child cut (the node
+    // above the cut, which the cut's piece needs for the axial current across the cut), then its
+    // contribution to the boundary system (block nb x nb, right-hand sides nb).
+    struct Piece {
+        std::vector<std::uint32_t> nodes;        // ascending, the top included
+        std::vector<std::uint32_t> child_cuts;   // ascending: boundary nodes 1.. of the piece
+        std::size_t offset = 0;                  // of the message in the cell's message array
+        std::size_t size = 0;
+        std::size_t contribution() const { return offset + 2 + child_cuts.size(); }
+    };
+    std::vector<Piece> pieces;
+    std::size_t message_doubles = 0;             // all pieces' messages
+    // For boundary node i > 0 (the top of piece i): the piece above the cut and the cut's index
+    // among that piece's child cuts.
+    std::vector<std::uint32_t> above_piece, above_index;
+};
+
+}  // namespace parnet::cable
