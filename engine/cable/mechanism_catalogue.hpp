@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace parnet {
@@ -31,9 +32,20 @@ public:
     // "gnabar, gkbar, ..." for messages.
     std::string parameter_names() const;
     std::string global_names() const;
-    // The order in which a cell runs its mechanisms, as NEURON runs mechanism types in the order
-    // they were registered: the built-in catalogue first, each catalogue in its own order.
-    std::pair<bool, std::uint32_t> run_order() const { return {library_ != nullptr, position_}; }
+    // The order in which a cell runs its mechanisms, as NEURON runs mechanism types: in the order
+    // they were registered (the built-in catalogue first, each catalogue in its own order), except
+    // that mechanisms writing a concentration come first, in the reverse order (NEURON's
+    // nrn_writes_conc puts each one right after the ions, before those registered earlier).
+    std::tuple<int, int, std::int64_t> run_order() const {
+        const int registered = library_ != nullptr;
+        if (writes_concentration()) return {0, -registered, -static_cast<std::int64_t>(position_)};
+        return {1, registered, position_};
+    }
+    bool writes_concentration() const {
+        for (std::uint32_t u = 0; u < abi_->ion_count; ++u)
+            if (abi_->ions[u].writes_inside || abi_->ions[u].writes_outside) return true;
+        return false;
+    }
 
 private:
     const parnet_mechanism* abi_;

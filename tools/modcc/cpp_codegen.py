@@ -8,6 +8,7 @@ the instance's fields by reference and are inlined). Arithmetic keeps the mod fi
 in SIMD and scalar code), libm's exp where tables are built, as the hand-written kernels did."""
 import sympy
 
+from implicit_solvers import ImplicitSolvers
 from nmodl_model import MATH, SPECIAL, Refusal, name_of, text
 
 HOISTED = "@@hoisted@@"
@@ -35,7 +36,7 @@ def calls_in(node, out):
             calls_in(a, out)
         return out
     for field in ("statements", "statement_block", "expression", "lhs", "rhs", "condition",
-                  "elseifs", "elses"):
+                  "elseifs", "elses", "expression1", "expression2", "expr"):
         child = getattr(node, field, None)
         if child is None:
             continue
@@ -66,9 +67,12 @@ class Scope:
         return n in self.names or (self.parent is not None and n in self.parent)
 
 
-class Generator:
+class Generator(ImplicitSolvers):
     def __init__(self, mech):
         self.m = mech
+        self.implicit_index = None   # derivimplicit: state -> index of its derivative
+        self.in_initial = False
+        self.linear = True
         self.fields_p, self.fields_a, self.fields_s, self.globals = mech.layout()
         self.fields = self.fields_p + self.fields_a + self.fields_s
         self.temporaries = mech.temporaries()
@@ -203,7 +207,13 @@ class Generator:
             if ek == "DiffEqExpression":
                 if not derivative:
                     self.refuse("a differential equation outside DERIVATIVE", "'")
+                if self.implicit_index is not None:
+                    lhs = e.expression.lhs
+                    x = name_of(lhs) if type(lhs).__name__ == "PrimeName" else text(lhs).rstrip("'")
+                    return [pad + f"_D[{self.implicit_index[x]}] = {self.expr(e.expression.rhs, scope, exact)};"]
                 return [pad + line for line in self.cnexp(e.expression, scope)]
+            if ek == "SolveBlock":
+                return self.initial_solve(e, scope, indent)
             if ek == "FunctionCall":
                 n = name_of(e.name)
                 if n in self.m.functions or n in MATH:
@@ -251,6 +261,26 @@ class Generator:
         if kind == "SolveBlock":
             self.refuse("SOLVE outside BREAKPOINT", "SOLVE")
         self.refuse(f"the statement {text(s).split()[0] if text(s) else kind}", text(s).split()[0] if text(s) else None)
+
+    def initial_solve(self, e, scope, indent):
+        """SOLVE name STEADYSTATE sparse in INITIAL (a KINETIC scheme's equilibrium)."""
+        block = name_of(e.block_name)
+        method = name_of(e.steadystate) if e.steadystate is not None else None
+        if not self.in_initial:
+            self.refuse("SOLVE outside BREAKPOINT and INITIAL", "SOLVE")
+        if method != "sparse" or block not in self.m.kinetics or e.method is not None:
+            self.refuse(f"SOLVE {block} in INITIAL other than STEADYSTATE sparse of a KINETIC block", "SOLVE",
+                        why="INITIAL solves KINETIC blocks with STEADYSTATE sparse")
+        return self.kinetic_code(block, scope, indent, steady=True)
+
+    def initial_solved(self):
+        """KINETIC blocks INITIAL solves (their calls are the INITIAL kernel's too)."""
+        out = []
+        for s in (self.m.initial.statements if self.m.initial else []):
+            e = getattr(s, "expression", None)
+            if type(e).__name__ == "SolveBlock" and name_of(e.block_name) in self.m.kinetics:
+                out.append(self.m.kinetics[name_of(e.block_name)])
+        return out
 
     @staticmethod
     def local_in(scope, n):
@@ -465,21 +495,22 @@ class Generator:
             out += decl if line == HOISTED else [line]
         return out
 
-    def lane_loop(self, body_lines, roots):
+    def lane_loop(self, body_lines, roots, simd=True):
         # With tables, two loops: usetable decides once per kernel, and the lane loop has no
-        # branch (the compiler vectorizes it).
+        # branch (the compiler vectorizes it). Implicit solves (iterations, pivoting) are not
+        # vectorizable: their lane loop is a plain one.
         tabled = any(self.m.functions[n].table for n in self.call_order(roots))
         if not tabled:
-            return self.one_lane_loop(body_lines, roots, False)
-        out = ["    if (usetable != 0.0) {"] + self.one_lane_loop(body_lines, roots, True)
-        out += ["    } else {"] + self.one_lane_loop(body_lines, roots, False) + ["    }"]
+            return self.one_lane_loop(body_lines, roots, False, simd)
+        out = ["    if (usetable != 0.0) {"] + self.one_lane_loop(body_lines, roots, True, simd)
+        out += ["    } else {"] + self.one_lane_loop(body_lines, roots, False, simd) + ["    }"]
         return out
 
-    def one_lane_loop(self, body_lines, roots, lookup):
+    def one_lane_loop(self, body_lines, roots, lookup, simd=True):
         out = ["    for (std::uint32_t _i = 0; _i < _count; ++_i) {",
                "        const std::size_t _node_base = static_cast<std::size_t>(_node[_i]) * L;",
                "        const std::size_t _field_base = static_cast<std::size_t>(_i) * L;",
-               "#pragma omp simd",
+               *(["#pragma omp simd"] if simd else []),
                "        for (std::size_t _l = 0; _l < L; ++_l) {",
                "            const std::size_t _k = _field_base + _l;",
                "            const std::size_t _n = _node_base + _l;"]
@@ -493,8 +524,11 @@ class Generator:
     def init_kernel(self):
         out = self.kernel_head("init")
         self.within("INITIAL")
+        self.in_initial = True
         body = self.block(self.m.initial, self.base_scope(), False, 12) if self.m.initial else []
-        out += self.lane_loop(body, [self.m.initial])
+        self.in_initial = False
+        solved = self.initial_solved()
+        out += self.lane_loop(body, [self.m.initial] + solved, simd=not solved)
         return out + ["}"]
 
     def assignment_parts(self, s):
@@ -604,8 +638,16 @@ class Generator:
         out = self.kernel_head("state")
         if not self.m.solve:
             return out + ["    (void)_b;", "}"], False
+        if self.m.solve_method == "sparse":
+            body = self.kinetic_code(self.m.solve, self.base_scope(), 12, steady=False)
+            out += self.lane_loop(body, [self.m.kinetics[self.m.solve]], simd=False)
+            return out + ["}"], True
         deriv = self.m.derivatives[self.m.solve]
         self.within("DERIVATIVE", self.m.solve)
+        if self.m.solve_method == "derivimplicit":
+            body = self.derivimplicit_code(self.m.solve, self.base_scope(), 12)
+            out += self.lane_loop(body, [deriv], simd=False)
+            return out + ["}"], True
         body = self.block(deriv, self.base_scope(), False, 12, derivative=True)
         out += self.lane_loop(body, [deriv])
         return out + ["}"], True
@@ -732,6 +774,7 @@ def translate(mechanisms, catalogue, entry):
     out = ["// Generated by parnet-modcc from NMODL; do not edit.",
            '#include "engine/cable/mechanism_abi.h"',
            '#include "engine/cable/fast_exp.hpp"',
+           '#include "engine/cable/nmodl_solvers.hpp"',
            "#include <algorithm>", "#include <cmath>", "#include <cstddef>", "#include <cstdint>",
            "#pragma GCC diagnostic ignored \"-Wunused-variable\"",
            "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"",

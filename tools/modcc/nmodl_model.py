@@ -11,8 +11,9 @@ import nmodl.dsl as nm
 
 SUPPORTED = ("NEURON (SUFFIX, POINT_PROCESS, NONSPECIFIC_CURRENT, USEION READ/WRITE/VALENCE, RANGE, "
              "GLOBAL, THREADSAFE), UNITS, PARAMETER, ASSIGNED, STATE, CONSTANT, LOCAL, INITIAL, "
-             "BREAKPOINT with SOLVE ... METHOD cnexp, DERIVATIVE, PROCEDURE, FUNCTION, TABLE in "
-             "PROCEDURE and FUNCTION, if/else, NET_RECEIVE(weight)")
+             "BREAKPOINT with SOLVE ... METHOD cnexp | derivimplicit (DERIVATIVE) or sparse (KINETIC), "
+             "KINETIC with ~ <->, ~ <<, CONSERVE, COMPARTMENT, INITIAL with SOLVE ... STEADYSTATE sparse, "
+             "PROCEDURE, FUNCTION, TABLE in PROCEDURE and FUNCTION, if/else, NET_RECEIVE(weight)")
 
 SPECIAL = {"v", "t", "dt", "celsius", "area", "diam"}
 MATH = {"exp", "log", "log10", "sqrt", "fabs", "pow", "sin", "cos", "tan", "atan", "tanh", "floor",
@@ -30,7 +31,7 @@ UNIT_FACTORS = {("faraday", "coulomb"): 96485.33212331001,
                 ("e", "coulombs"): 1.602176634e-19,
                 ("e", "coulomb"): 1.602176634e-19}
 TOP_BLOCKS = {"NeuronBlock", "UnitBlock", "ParamBlock", "AssignedBlock", "StateBlock", "ConstantBlock",
-              "InitialBlock", "BreakpointBlock", "DerivativeBlock", "ProcedureBlock", "FunctionBlock",
+              "InitialBlock", "BreakpointBlock", "DerivativeBlock", "KineticBlock", "ProcedureBlock", "FunctionBlock",
               "NetReceiveBlock", "Model", "BlockComment", "LineComment", "UnitState"}
 BLOCK_KEYWORDS = {"KineticBlock": "KINETIC", "LinearBlock": "LINEAR", "NonLinearBlock": "NONLINEAR",
                   "Verbatim": "VERBATIM", "DiscreteBlock": "DISCRETE", "Include": "INCLUDE",
@@ -106,9 +107,11 @@ class Mechanism:
         self.constants = dict(BUILTIN_CONSTANTS)
         self.functions = {}
         self.derivatives = {}
+        self.kinetics = {}        # KINETIC blocks: name -> statement block
         self.initial = None
         self.breakpoint = []
-        self.solve = None         # (derivative block name)
+        self.solve = None         # the block BREAKPOINT solves
+        self.solve_method = None  # cnexp | derivimplicit (DERIVATIVE), sparse (KINETIC)
         self.net_receive = None   # (weight argument name, body)
         self.top_locals = []      # top-level LOCALs: kept per instance (NEURON: one per thread)
         try:
@@ -133,7 +136,7 @@ class Mechanism:
     def read(self, program):
         for block in program.blocks:
             kind = type(block).__name__
-            if kind in BLOCK_KEYWORDS:
+            if kind in BLOCK_KEYWORDS and kind not in TOP_BLOCKS:
                 self.refuse(BLOCK_KEYWORDS[kind])
             if kind == "LocalListStatement":
                 self.top_locals += [name_of(v.name) for v in block.variables]
@@ -243,15 +246,19 @@ class Mechanism:
                 method = name_of(s.method) if s.method is not None else None
                 if s.steadystate is not None:
                     self.refuse("SOLVE ... STEADYSTATE", "STEADYSTATE")
-                if method != "cnexp":
+                if method not in ("cnexp", "derivimplicit", "sparse"):
                     self.refuse(f"SOLVE ... METHOD {method}" if method else "SOLVE without METHOD",
                                 method or "SOLVE")
                 self.solve = name_of(s.block_name)
+                self.solve_method = method
             else:
                 self.breakpoint.append(statement)
 
     def read_DerivativeBlock(self, block):
         self.derivatives[name_of(block.name)] = block.statement_block
+
+    def read_KineticBlock(self, block):
+        self.kinetics[name_of(block.name)] = block.statement_block
 
     def read_callable(self, block, is_function):
         name = name_of(block.name)
@@ -302,8 +309,12 @@ class Mechanism:
             if n not in known and n not in ionvars:
                 self.refuse(f"RANGE/GLOBAL {n} without a declaration", n,
                             why="declare it in PARAMETER, ASSIGNED or STATE")
-        if self.solve and self.solve not in self.derivatives:
-            self.refuse(f"SOLVE {self.solve} of a non-DERIVATIVE block", self.solve)
+        if self.solve and self.solve_method in ("cnexp", "derivimplicit") and self.solve not in self.derivatives:
+            self.refuse(f"SOLVE {self.solve} METHOD {self.solve_method} of a non-DERIVATIVE block", self.solve,
+                        why="cnexp and derivimplicit solve DERIVATIVE blocks")
+        if self.solve and self.solve_method == "sparse" and self.solve not in self.kinetics:
+            self.refuse(f"SOLVE {self.solve} METHOD sparse of a non-KINETIC block", self.solve,
+                        why="sparse solves KINETIC blocks")
         for n in self.globals_declared:
             if n in [s[0] for s in self.states]:
                 self.refuse(f"GLOBAL STATE {n}", n)
