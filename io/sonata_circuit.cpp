@@ -388,10 +388,17 @@ void SonataCircuit::load_incoming(std::span<const Gid> gids) {
     std::vector<Gid> sorted(gids.begin(), gids.end());
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    auto lists = read_incoming(sorted);
-    loaded_.reserve(sorted.size());
-    for (std::size_t i = 0; i < sorted.size(); ++i) loaded_[sorted[i]] = std::move(lists[i]);
+    loaded_.reserve(loaded_.size() + sorted.size());
+    // In slices of targets, so that the reader's temporaries stay small next to the connections kept.
+    constexpr std::size_t slice = 4096;
+    for (std::size_t begin = 0; begin < sorted.size(); begin += slice) {
+        const std::span<const Gid> part(sorted.data() + begin, std::min(slice, sorted.size() - begin));
+        auto lists = read_incoming(part);
+        for (std::size_t i = 0; i < part.size(); ++i) loaded_[part[i]] = std::move(lists[i]);
+    }
 }
+
+void SonataCircuit::forget_loaded() { std::unordered_map<Gid, std::vector<Connection>>().swap(loaded_); }
 
 std::vector<Connection> SonataCircuit::incoming(Gid g) const {
     if (auto it = loaded_.find(g); it != loaded_.end()) return it->second;

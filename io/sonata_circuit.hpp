@@ -44,6 +44,8 @@ public:
     // Reads the incoming edges of these gids (each rank its own cells), so that incoming() answers
     // from memory; other gids are read from the file when asked.
     void load_incoming(std::span<const Gid> gids);
+    // Frees what load_incoming read (once the cells are built); incoming() then reads the file.
+    void forget_loaded();
     // All connections onto g, in canonical order: the config's edge files in order, their
     // populations in name order, edge ids ascending.
     std::vector<Connection> incoming(Gid g) const;

@@ -135,7 +135,7 @@ private:
         const json& nodes = networks.array("nodes");
         if (nodes.empty()) networks.fail("nodes", "a non-empty array of {nodes_file, node_types_file}");
         for (std::size_t i = 0; i < nodes.size(); ++i) {
-            const JsonObject n(nodes[i], indexed(networks.field_path("nodes"), i), file.string());
+            const JsonObject n(nodes[i], indexed(networks.field_path("nodes"), i), networks.file());
             n.allow_only({"nodes_file", "node_types_file", "populations"});
             config_.nodes.push_back({path_of(n, "nodes_file", manifest, file), path_of(n, "node_types_file", manifest, file),
                                      file.string() + ": " + n.path(), named_populations(n)});
@@ -143,7 +143,7 @@ private:
         if (networks.has("edges")) {
             const json& edges = networks.array("edges");
             for (std::size_t i = 0; i < edges.size(); ++i) {
-                const JsonObject e(edges[i], indexed(networks.field_path("edges"), i), file.string());
+                const JsonObject e(edges[i], indexed(networks.field_path("edges"), i), networks.file());
                 e.allow_only({"edges_file", "edge_types_file", "populations"});
                 config_.edges.push_back({path_of(e, "edges_file", manifest, file), path_of(e, "edge_types_file", manifest, file),
                                          file.string() + ": " + e.path(), named_populations(e)});

@@ -154,3 +154,10 @@ def build(folder, seed=3):
     model_file = os.path.join(folder, "model.json")
     write_json(model_file, model)
     return os.path.join(circuit, "circuit_config.json"), model_file
+
+
+if __name__ == "__main__":
+    import sys
+    if len(sys.argv) != 2:
+        sys.exit("usage: small_circuit.py FOLDER  (writes FOLDER/circuit/... and FOLDER/model.json)")
+    print(*build(sys.argv[1]))
