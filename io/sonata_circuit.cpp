@@ -220,6 +220,24 @@ SonataCircuit::SonataCircuit(const SonataConfig& config) : config_(config) {
         }
     }
 
+    // Current clamps (lif cells: added to the bias current).
+    for (const SonataCurrentClamp& input : config_.clamps) {
+        const auto [p, ids] = node_set(input.node_set, input.where + ".node_set");
+        const Population& population = model_.populations[p];
+        if (population.kind != CellKind::lif)
+            throw input_error(input.where + ".node_set: expected lif cells (a current clamp acts on a membrane), got population " +
+                              population.name + " of " + to_string(population.kind) + " cells");
+        CurrentClamp c;
+        c.population = p;
+        c.cells.assign(ids.begin(), ids.end());
+        std::sort(c.cells.begin(), c.cells.end());
+        c.cells.erase(std::unique(c.cells.begin(), c.cells.end()), c.cells.end());
+        c.delay = input.delay;
+        c.duration = input.duration;
+        c.amplitude = input.amplitude;
+        model_.clamps.push_back(std::move(c));
+    }
+
     // Recordings: every population's spikes; reports as traces.
     for (std::size_t p = 0; p < model_.populations.size(); ++p) model_.recordings.spike_populations.push_back(p);
     for (const SonataReport& report : config_.reports) {

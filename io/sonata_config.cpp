@@ -226,8 +226,18 @@ private:
     void parse_inputs(const JsonObject& inputs, const Manifest& manifest, const fs::path& file) {
         for (const auto& [name, value] : inputs.value().items()) {
             const JsonObject in(value, inputs.field_path(name), inputs.file());
+            if (in.choice("input_type", {"spikes", "current_clamp"}) == "current_clamp") {
+                in.allow_only({"input_type", "module", "node_set", "amp", "delay", "duration"});
+                in.choice("module", {"IClamp"}, "IClamp");
+                const double delay = in.non_negative("delay", -1), duration = in.non_negative("duration", -1);
+                if (delay < 0) in.fail("delay", "a delay >= 0 (ms)");
+                if (duration < 0) in.fail("duration", "a duration >= 0 (ms)");
+                if (delay / config_.dt > max_steps || duration / config_.dt > max_steps)
+                    in.fail(delay / config_.dt > max_steps ? "delay" : "duration", "at most 1e12 steps of dt");
+                config_.clamps.push_back({name, in.string("node_set"), in.number("amp"), delay, duration, in.file() + ": " + in.path()});
+                continue;
+            }
             in.allow_only({"input_type", "module", "input_file", "node_set", "trial"});
-            if (in.choice("input_type", {"spikes"}) != "spikes") continue;
             in.choice("module", {"sonata", "h5", "hdf5"}, "sonata");
             const fs::path input_file = path_of(in, "input_file", manifest, file);
             if (input_file.extension() != ".h5" && input_file.extension() != ".hdf5")

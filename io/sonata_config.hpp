@@ -38,6 +38,16 @@ struct SonataSpikeInput {
     std::string where;
 };
 
+// A current step into a node set's cells (inputs.<name> with input_type "current_clamp", module IClamp).
+struct SonataCurrentClamp {
+    std::string name;
+    std::string node_set;
+    double amplitude = 0.0;  // nA
+    double delay = 0.0;      // ms
+    double duration = 0.0;   // ms
+    std::string where;
+};
+
 // A node set: one population, all its nodes or the listed node ids.
 struct SonataNodeSet {
     std::string population;
@@ -64,6 +74,7 @@ struct SonataConfig {
     std::uint32_t runid = 0;
     std::string output;
     std::vector<SonataSpikeInput> inputs;
+    std::vector<SonataCurrentClamp> clamps;
     std::map<std::string, SonataNodeSet> node_sets;
     std::vector<SonataReport> reports;
 

@@ -106,7 +106,9 @@ def build(folder, seed=3):
                       {"edges_file": "$BASE_DIR/network_edges.h5", "edge_types_file": "$BASE_DIR/edge_types.csv"}]},
         "run": {"tstop": TSTOP, "dt": DT},
         "inputs": {"thalamus": {"input_type": "spikes", "module": "sonata", "input_file": "$BASE_DIR/input_spikes.h5",
-                                "node_set": "input"}},
+                                "node_set": "input"},
+                   "step": {"input_type": "current_clamp", "module": "IClamp", "node_set": "traced_exc",
+                            "amp": 0.2, "delay": 50.0, "duration": 80.0}},
         "output": {"output_dir": "$BASE_DIR/output"},
         "node_sets": {"traced_exc": {"population": "exc", "node_id": [0, 3, 7, 11, 59]}},
         "reports": {"exc_v": {"cells": "traced_exc", "variable_name": "v", "sections": "soma", "dt": 0.1},
@@ -148,6 +150,8 @@ def build(folder, seed=3):
             {"name": "exc", "count": SIZES["exc"], "kind": "lif", "params": LIF},
             {"name": "inh", "count": SIZES["inh"], "kind": "intfire", "params": INTFIRE}],
         "projections": model_projections,
+        "stimuli": [{"type": "current_clamp", "population": "exc", "cells": [0, 3, 7, 11, 59], "delay": 50.0,
+                     "duration": 80.0, "amplitude": 0.2}],
         "recordings": {"spikes": "all", "traces": [
             {"name": "exc_v", "population": "exc", "cells": [0, 3, 7, 11, 59], "variable": "v", "interval": 0.1},
             {"name": "inh_m", "population": "inh", "cells": "all", "variable": "m", "interval": 0.05}]}}
