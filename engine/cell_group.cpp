@@ -5,7 +5,7 @@
 #include "cells/lif_group.hpp"
 #include "cells/spike_source_group.hpp"
 #include "errors.hpp"
-#include "network.hpp"
+#include "recipe.hpp"
 
 #include <stdexcept>
 
@@ -17,13 +17,13 @@ std::size_t CellGroup::add_probe(std::size_t, const std::string& variable, const
 
 double CellGroup::probe_value(std::size_t) const { throw std::logic_error("CellGroup: no probes"); }
 
-std::unique_ptr<CellGroup> make_cell_group(const Network& network, std::span<const Gid> gids) {
+std::unique_ptr<CellGroup> make_cell_group(const Recipe& recipe, std::span<const Gid> gids) {
     if (gids.empty()) throw std::logic_error("make_cell_group: no cells");
-    switch (network.kind(gids.front())) {
-    case CellKind::spike_source: return make_spike_source_group(network, gids);
-    case CellKind::intfire: return make_intfire_group(network, gids);
-    case CellKind::lif: return make_lif_group(network, gids);
-    case CellKind::cable: return make_cable_group(network, gids);
+    switch (recipe.kind(gids.front())) {
+    case CellKind::spike_source: return make_spike_source_group(recipe, gids);
+    case CellKind::intfire: return make_intfire_group(recipe, gids);
+    case CellKind::lif: return make_lif_group(recipe, gids);
+    case CellKind::cable: return make_cable_group(recipe, gids);
     }
     throw std::logic_error("make_cell_group: unknown cell kind");
 }

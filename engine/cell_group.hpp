@@ -11,7 +11,7 @@
 
 namespace parnet {
 
-class Network;
+class Recipe;
 
 class CellGroup {
 public:
@@ -30,6 +30,6 @@ public:
 };
 
 // Builds the group for cells of one kind (all gids must share the kind).
-std::unique_ptr<CellGroup> make_cell_group(const Network& network, std::span<const Gid> gids);
+std::unique_ptr<CellGroup> make_cell_group(const Recipe& recipe, std::span<const Gid> gids);
 
 }  // namespace parnet

@@ -14,11 +14,11 @@ std::size_t Decomposition::cell_count() const {
     return n;
 }
 
-std::vector<std::vector<Gid>> split_by_cost(const Network& network, std::span<const Gid> gids, int threads) {
+std::vector<std::vector<Gid>> split_by_cost(const Recipe& recipe, std::span<const Gid> gids, int threads) {
     std::vector<std::vector<Gid>> out(static_cast<std::size_t>(threads));
     std::vector<std::pair<double, Gid>> costs;
     costs.reserve(gids.size());
-    for (Gid g : gids) costs.emplace_back(estimated_cost(network, g), g);
+    for (Gid g : gids) costs.emplace_back(estimated_cost(recipe, g), g);
     // Heaviest first; ties by gid so the split is the same on every run.
     std::sort(costs.begin(), costs.end(), [](const auto& a, const auto& b) {
         return a.first > b.first || (a.first == b.first && a.second < b.second);
@@ -36,20 +36,20 @@ std::vector<std::vector<Gid>> split_by_cost(const Network& network, std::span<co
     return out;
 }
 
-Decomposition round_robin_decomposition(const Network& network, int rank, int nranks, int threads) {
+Decomposition round_robin_decomposition(const Recipe& recipe, int rank, int nranks, int threads) {
     std::vector<Gid> mine;
-    for (Gid g = static_cast<Gid>(rank); g < network.size(); g += static_cast<Gid>(nranks)) mine.push_back(g);
-    return Decomposition{split_by_cost(network, mine, threads)};
+    for (Gid g = static_cast<Gid>(rank); g < recipe.cell_count(); g += static_cast<Gid>(nranks)) mine.push_back(g);
+    return Decomposition{split_by_cost(recipe, mine, threads)};
 }
 
-Decomposition planned_decomposition(const Network& network, int rank, int threads,
+Decomposition planned_decomposition(const Recipe& recipe, int rank, int threads,
                                     std::span<const std::uint32_t> rank_of_gid,
                                     std::span<const std::uint16_t> thread_of_gid, int plan_threads) {
     std::vector<Gid> mine;
     for (Gid g = 0; g < rank_of_gid.size(); ++g)
         if (rank_of_gid[g] == static_cast<std::uint32_t>(rank)) mine.push_back(g);
     if (plan_threads != threads || thread_of_gid.size() != rank_of_gid.size())
-        return Decomposition{split_by_cost(network, mine, threads)};
+        return Decomposition{split_by_cost(recipe, mine, threads)};
     Decomposition d;
     d.thread_gids.resize(static_cast<std::size_t>(threads));
     for (Gid g : mine) d.thread_gids[std::min<std::size_t>(thread_of_gid[g], threads - 1)].push_back(g);

@@ -1,7 +1,7 @@
 #pragma once
 // Which cells this rank owns and how they are split over its threads. A cell stays on its thread
 // for the whole run (docs/ARCHITECTURE.md, Determinism).
-#include "network.hpp"
+#include "recipe.hpp"
 
 #include <cstdint>
 #include <span>
@@ -15,14 +15,14 @@ struct Decomposition {
 };
 
 // Groups gids into `threads` sets of near-equal cost (longest processing time first).
-std::vector<std::vector<Gid>> split_by_cost(const Network& network, std::span<const Gid> gids, int threads);
+std::vector<std::vector<Gid>> split_by_cost(const Recipe& recipe, std::span<const Gid> gids, int threads);
 
 // NEURON's usual layout: gid % nranks.
-Decomposition round_robin_decomposition(const Network& network, int rank, int nranks, int threads);
+Decomposition round_robin_decomposition(const Recipe& recipe, int rank, int nranks, int threads);
 
 // From a plan's assignment. thread_of_gid is used when it was planned for `threads` threads,
 // otherwise threads are re-balanced by estimated cost.
-Decomposition planned_decomposition(const Network& network, int rank, int threads,
+Decomposition planned_decomposition(const Recipe& recipe, int rank, int threads,
                                     std::span<const std::uint32_t> rank_of_gid,
                                     std::span<const std::uint16_t> thread_of_gid, int plan_threads);
 

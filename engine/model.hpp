@@ -1,6 +1,7 @@
 #pragma once
 // The validated model: what a model file says, in memory. It is small (populations and rules,
-// never per-cell lists); everything about one gid is derived from it by Network.
+// never per-cell lists); everything about one gid is derived from it by Network
+// (engine/network.hpp), the JSON model's recipe.
 #include "distribution.hpp"
 #include "types.hpp"
 

@@ -1,5 +1,7 @@
 #include "network.hpp"
 
+#include "errors.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -9,6 +11,7 @@
 namespace parnet {
 
 Network::Network(const Model& model) : model_(model), projections_onto_(model.populations.size()) {
+    for (const Population& pop : model.populations) ranges_.push_back({pop.name, pop.first, pop.count});
     for (std::size_t p = 0; p < model.projections.size(); ++p)
         projections_onto_[model.projections[p].target].push_back(p);
 }
@@ -17,8 +20,14 @@ const Population& Network::population_of(Gid g) const {
     return model_.populations[model_.population_index(g)];
 }
 
-RandomStream Network::stream(std::string_view purpose, Gid g, std::uint32_t sub) const {
-    return RandomStream(id32(purpose), g, sub, model_.run.runid);
+std::span<const double> Network::replay_times(Gid g) const {
+    const Population& pop = population_of(g);
+    const auto& lists = pop.replay_times;
+    if (lists.size() == 1) return lists[0];
+    if (lists.size() == pop.count) return lists[g - pop.first];
+    if (lists.empty()) return {};
+    throw input_error(model_.file + ": population " + pop.name + ": replay needs one spike list per cell (" +
+                      std::to_string(pop.count) + ") or a single list, got " + std::to_string(lists.size()));
 }
 
 double Network::parameter(Gid g, const std::string& name) const {

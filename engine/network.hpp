@@ -1,51 +1,47 @@
 #pragma once
-// The network as a recipe: every fact about one gid is a pure function of (model, gid, runid).
+// The JSON model as a recipe: every fact about one gid is a pure function of (model, gid, runid),
+// the connections drawn target-centred from the projections' rules (docs/model-format.md).
 // Nothing here enumerates all cells; a rank asks only about the gids it owns.
 #include "connection.hpp"
 #include "model.hpp"
-#include "random_stream.hpp"
+#include "recipe.hpp"
 
 #include <string_view>
 #include <vector>
 
 namespace parnet {
 
-// Random-stream purposes (docs/model-format.md, random streams: id1 = id32(purpose), id2 = gid, id3 = sub-stream).
-namespace purpose {
-inline constexpr std::string_view connections = "conn";   // id3 = projection index
-inline constexpr std::string_view weights = "weight";     // id3 = projection index
-inline constexpr std::string_view delays = "delay";       // id3 = projection index
-inline constexpr std::string_view stimulus = "stim";      // spike-source trains
-inline constexpr std::string_view parameters = "param";   // id3 = parameter's index in the kind's list
-}  // namespace purpose
-
-class Network {
+class Network final : public Recipe {
 public:
     explicit Network(const Model& model);
 
+    // The model behind it (for the JSON model's own tools: its fingerprint, its projections).
     const Model& model() const { return model_; }
     Gid size() const { return model_.cell_count(); }
     const Population& population_of(Gid g) const;
-    CellKind kind(Gid g) const { return population_of(g).kind; }
 
-    // A stream for (purpose, gid, sub-stream) at this run's runid.
-    RandomStream stream(std::string_view purpose, Gid g, std::uint32_t sub = 0) const;
+    Gid cell_count() const override { return model_.cell_count(); }
+    const std::vector<PopulationRange>& populations() const override { return ranges_; }
+    const RunSettings& settings() const override { return model_.run; }
+    std::string origin() const override { return model_.file; }
+    double min_delay_bound() const override;
+    Recordings recordings() const override { return model_.recordings; }
 
-    // The value of a kind parameter for gid g (drawn per gid when it is a distribution).
-    double parameter(Gid g, const std::string& name) const;
+    CellKind kind(Gid g) const override { return population_of(g).kind; }
+    // Drawn per gid when the population gives a distribution.
+    double parameter(Gid g, const std::string& name) const override;
+    SourceModel source_model(Gid g) const override { return population_of(g).source_model; }
+    std::span<const double> replay_times(Gid g) const override;
+    std::shared_ptr<const CableCellDescription> cable_cell(Gid g) const override { return population_of(g).cable_of(g); }
+    std::vector<CurrentClamp> clamps_on(Gid g) const override;
 
     // All connections onto gid g, in canonical index order (projection order, then draw order).
-    std::vector<Connection> incoming(Gid g) const;
-
-    // Current clamps acting on g.
-    std::vector<CurrentClamp> clamps_on(Gid g) const;
-
-    // The smallest delay any connection of the model can have (ms), from the delay distributions.
-    double min_delay_bound() const;
+    std::vector<Connection> incoming(Gid g) const override;
 
 private:
     void add_projection(std::size_t p, Gid target, std::vector<Connection>& out) const;
     const Model& model_;
+    std::vector<PopulationRange> ranges_;
     std::vector<std::vector<std::size_t>> projections_onto_;  // per target population, in file order
 };
 

@@ -56,14 +56,14 @@ void on_each_thread(int threads, Body&& body) {
 }
 }  // namespace
 
-Simulation::Simulation(const Network& network, const Decomposition& decomposition, Communicator& comm)
-    : comm_(comm), dt_(network.model().run.dt) {
+Simulation::Simulation(const Recipe& recipe, const Decomposition& decomposition, Communicator& comm)
+    : comm_(comm), dt_(recipe.dt()) {
     const double start = now();
     const int threads = static_cast<int>(decomposition.thread_gids.size());
     omp_set_dynamic(0);
     domains_.resize(static_cast<std::size_t>(threads));
     on_each_thread(threads, [&](int t) {
-        domains_[t] = std::make_unique<ThreadDomain>(network, decomposition.thread_gids[t]);
+        domains_[t] = std::make_unique<ThreadDomain>(recipe, decomposition.thread_gids[t]);
     });
 
     double local_min = infinite_time;

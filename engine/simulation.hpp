@@ -49,7 +49,7 @@ class Simulation {
 public:
     // Builds this rank's cells and their incoming connections (threads build their own share).
     // Local work only: no MPI call, so a failure here can be agreed on by all ranks.
-    Simulation(const Network& network, const Decomposition& decomposition, Communicator& comm);
+    Simulation(const Recipe& recipe, const Decomposition& decomposition, Communicator& comm);
 
     // Collective: agrees the epoch, the global minimum delay in whole steps (or half of it with
     // overlap), and sets up the spike exchange. Overlap needs a minimum delay of at least two

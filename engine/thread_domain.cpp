@@ -7,9 +7,9 @@ namespace parnet {
 
 namespace {
 // Cells of one kind form one group; groups come in kind order, cells in gid order.
-std::vector<std::vector<Gid>> by_kind(const Network& network, std::span<const Gid> gids) {
+std::vector<std::vector<Gid>> by_kind(const Recipe& recipe, std::span<const Gid> gids) {
     std::map<CellKind, std::vector<Gid>> kinds;
-    for (Gid g : gids) kinds[network.kind(g)].push_back(g);
+    for (Gid g : gids) kinds[recipe.kind(g)].push_back(g);
     std::vector<std::vector<Gid>> out;
     for (auto& [kind, list] : kinds) {
         std::sort(list.begin(), list.end());
@@ -19,15 +19,15 @@ std::vector<std::vector<Gid>> by_kind(const Network& network, std::span<const Gi
 }
 }  // namespace
 
-ThreadDomain::ThreadDomain(const Network& network, std::span<const Gid> gids) {
+ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids) {
     // Connections are made twice, target by target (cheap, and the same both times): once to
     // count them per source, once to put each straight into its final place. No list of all
     // connections is ever held beside the final table, so set-up peaks at the table's size.
-    const auto kinds = by_kind(network, gids);
+    const auto kinds = by_kind(recipe, gids);
     std::vector<Gid> all_sources;
     for (const auto& list : kinds)
         for (Gid g : list)
-            for (const Connection& c : network.incoming(g)) {
+            for (const Connection& c : recipe.incoming(g)) {
                 all_sources.push_back(c.source);
                 min_delay_ = std::min(min_delay_, c.delay);
             }
@@ -51,13 +51,13 @@ ThreadDomain::ThreadDomain(const Network& network, std::span<const Gid> gids) {
         for (Gid g : list) {
             const auto cell = static_cast<std::uint32_t>(cells_++);
             // Connections come in index order, so each source's range ends up in (cell, index) order.
-            for (const Connection& c : network.incoming(g)) {
+            for (const Connection& c : recipe.incoming(g)) {
                 const auto k = static_cast<std::size_t>(
                     std::lower_bound(sources_.begin(), sources_.end(), c.source) - sources_.begin());
                 targets_[cursor[k]++] = Target{c.delay, c.weight, cell, c.synapse};
             }
         }
-        groups_.push_back(make_cell_group(network, list));
+        groups_.push_back(make_cell_group(recipe, list));
     }
     group_first_.push_back(static_cast<std::uint32_t>(cells_));
     by_source_ = SourceIndex(sources_, ranges);

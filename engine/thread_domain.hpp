@@ -3,7 +3,7 @@
 // incoming connections indexed by source gid, and their pending events.
 #include "cell_group.hpp"
 #include "event_queue.hpp"
-#include "network.hpp"
+#include "recipe.hpp"
 #include "source_index.hpp"
 #include "trace_buffer.hpp"
 
@@ -15,7 +15,7 @@ namespace parnet {
 
 class ThreadDomain {
 public:
-    ThreadDomain(const Network& network, std::span<const Gid> gids);
+    ThreadDomain(const Recipe& recipe, std::span<const Gid> gids);
 
     // Fixes the epoch length (steps) once all ranks agreed on it; before any enqueue or advance.
     void set_epoch_steps(Step steps, double dt);

@@ -4,7 +4,7 @@
 #include "catalogue_mechanisms.hpp"
 #include "fast_exp.hpp"
 #include "engine/errors.hpp"
-#include "engine/network.hpp"
+#include "engine/recipe.hpp"
 
 #include <algorithm>
 #include <array>
@@ -859,17 +859,17 @@ std::size_t CableGroup::add_probe(std::size_t cell, const std::string& variable,
     }
 }
 
-std::unique_ptr<CellGroup> make_cable_group(const Network& network, std::span<const Gid> gids) {
+std::unique_ptr<CellGroup> make_cable_group(const Recipe& recipe, std::span<const Gid> gids) {
     std::vector<CableGroup::Cell> cells;
     cells.reserve(gids.size());
     for (Gid g : gids) {
-        const Population& population = network.population_of(g);
-        if (population.kind != CellKind::cable || !population.cable)
+        auto description = recipe.kind(g) == CellKind::cable ? recipe.cable_cell(g) : nullptr;
+        if (!description)
             throw std::logic_error("make_cable_group: gid " + std::to_string(g) +
                                    " is not a cable cell with a description");
-        cells.push_back({g, population.cable_of(g), network.clamps_on(g)});
+        cells.push_back({g, std::move(description), recipe.clamps_on(g)});
     }
-    return std::make_unique<CableGroup>(std::move(cells), network.model().run.dt);
+    return std::make_unique<CableGroup>(std::move(cells), recipe.dt());
 }
 
 }  // namespace parnet

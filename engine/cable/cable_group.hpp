@@ -104,8 +104,8 @@ private:
     void calcium_states(const Block& block, const double* v);
 };
 
-// The CellGroup for cable cells of a network: descriptions from Population::cable, clamps from
-// Network::clamps_on, dt from the model's run settings.
-std::unique_ptr<CellGroup> make_cable_group(const Network& network, std::span<const Gid> gids);
+// The CellGroup for cable cells of a network: descriptions from Recipe::cable_cell, clamps from
+// Recipe::clamps_on, dt from the recipe's run settings.
+std::unique_ptr<CellGroup> make_cable_group(const Recipe& recipe, std::span<const Gid> gids);
 
 }  // namespace parnet

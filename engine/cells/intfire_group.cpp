@@ -1,7 +1,7 @@
 #include "intfire_group.hpp"
 
 #include "engine/errors.hpp"
-#include "engine/network.hpp"
+#include "engine/recipe.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -11,10 +11,10 @@ namespace parnet {
 
 namespace {
 
-double checked_parameter(const Network& network, Gid g, const std::string& name, bool allow_zero) {
-    const double value = network.parameter(g, name);
+double checked_parameter(const Recipe& recipe, Gid g, const std::string& name, bool allow_zero) {
+    const double value = recipe.parameter(g, name);
     if (value > 0.0 || (allow_zero && value == 0.0)) return value;
-    throw input_error(network.model().file + ": population " + network.population_of(g).name +
+    throw input_error(recipe.where(g) +
                       ", gid " + std::to_string(g) + ": parameter " + name + ": expected " +
                       (allow_zero ? "a value >= 0" : "a value > 0") + " (ms), got " +
                       std::to_string(value));
@@ -22,7 +22,7 @@ double checked_parameter(const Network& network, Gid g, const std::string& name,
 
 }  // namespace
 
-IntFireGroup::IntFireGroup(const Network& network, std::span<const Gid> gids)
+IntFireGroup::IntFireGroup(const Recipe& recipe, std::span<const Gid> gids)
     : gids_(gids.begin(), gids.end()) {
     const std::size_t n = gids_.size();
     tau_.resize(n);
@@ -31,11 +31,11 @@ IntFireGroup::IntFireGroup(const Network& network, std::span<const Gid> gids)
     t0_.assign(n, 0.0);
     refractory_until_.assign(n, -infinite_time);
     for (std::size_t i = 0; i < n; ++i) {
-        if (network.kind(gids_[i]) != CellKind::intfire)
+        if (recipe.kind(gids_[i]) != CellKind::intfire)
             throw std::logic_error("make_intfire_group: gid " + std::to_string(gids_[i]) +
                                    " is not an intfire cell");
-        tau_[i] = checked_parameter(network, gids_[i], "tau", false);
-        refrac_[i] = checked_parameter(network, gids_[i], "refrac", true);
+        tau_[i] = checked_parameter(recipe, gids_[i], "tau", false);
+        refrac_[i] = checked_parameter(recipe, gids_[i], "refrac", true);
     }
 }
 
@@ -78,8 +78,8 @@ std::size_t IntFireGroup::add_probe(std::size_t cell, const std::string& variabl
     return cell;
 }
 
-std::unique_ptr<CellGroup> make_intfire_group(const Network& network, std::span<const Gid> gids) {
-    return std::make_unique<IntFireGroup>(network, gids);
+std::unique_ptr<CellGroup> make_intfire_group(const Recipe& recipe, std::span<const Gid> gids) {
+    return std::make_unique<IntFireGroup>(recipe, gids);
 }
 
 }  // namespace parnet

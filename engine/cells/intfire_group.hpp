@@ -14,7 +14,7 @@ namespace parnet {
 
 class IntFireGroup final : public CellGroup {
 public:
-    IntFireGroup(const Network& network, std::span<const Gid> gids);
+    IntFireGroup(const Recipe& recipe, std::span<const Gid> gids);
 
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
@@ -41,6 +41,6 @@ private:
     double now_ = 0.0;                      // end of the last epoch advanced through
 };
 
-std::unique_ptr<CellGroup> make_intfire_group(const Network& network, std::span<const Gid> gids);
+std::unique_ptr<CellGroup> make_intfire_group(const Recipe& recipe, std::span<const Gid> gids);
 
 }  // namespace parnet

@@ -1,7 +1,7 @@
 #include "lif_group.hpp"
 
 #include "engine/errors.hpp"
-#include "engine/network.hpp"
+#include "engine/recipe.hpp"
 #include "mul_add.hpp"
 
 #include <algorithm>
@@ -28,15 +28,15 @@ double constant_propagator(double u, double tau_m, double c_m) {
 }
 
 struct Checker {
-    const Network& network;
+    const Recipe& recipe;
     Gid gid;
     double get(const std::string& name, double lower, bool inclusive, const char* expected) const {
-        const double value = network.parameter(gid, name);
+        const double value = recipe.parameter(gid, name);
         if ((inclusive ? value >= lower : value > lower) && std::isfinite(value)) return value;
         fail(name, expected, value);
     }
     [[noreturn]] void fail(const std::string& name, const std::string& expected, double value) const {
-        throw input_error(network.model().file + ": population " + network.population_of(gid).name +
+        throw input_error(recipe.where(gid) +
                           ", gid " + std::to_string(gid) + ": parameter " + name + ": expected " +
                           expected + ", got " + std::to_string(value));
     }
@@ -70,8 +70,8 @@ void step_cells(std::size_t n, double t_n, double* __restrict y, double* __restr
 
 }  // namespace
 
-LifGroup::LifGroup(const Network& network, std::span<const Gid> gids)
-    : gids_(gids.begin(), gids.end()), dt_(network.model().run.dt) {
+LifGroup::LifGroup(const Recipe& recipe, std::span<const Gid> gids)
+    : gids_(gids.begin(), gids.end()), dt_(recipe.dt()) {
     const std::size_t n = gids_.size();
     for (auto* v : {&tau_m_, &c_m_, &tau_exc_, &tau_inh_, &t_ref_, &i_bias_, &v_rest_, &theta_,
                     &y_reset_, &a_exc_, &a_inh_, &p22_, &p21_exc_, &p21_inh_, &p20_, &p11_exc_,
@@ -84,24 +84,24 @@ LifGroup::LifGroup(const Network& network, std::span<const Gid> gids)
 
     for (std::size_t i = 0; i < n; ++i) {
         const Gid g = gids_[i];
-        if (network.kind(g) != CellKind::lif)
+        if (recipe.kind(g) != CellKind::lif)
             throw std::logic_error("make_lif_group: gid " + std::to_string(g) + " is not a lif cell");
-        const Checker check{network, g};
+        const Checker check{recipe, g};
         tau_m_[i] = check.get("tau_m", 0.0, false, "a time constant > 0 (ms)");
         c_m_[i] = check.get("C_m", 0.0, false, "a capacitance > 0 (nF)");
         tau_exc_[i] = check.get("tau_syn_exc", 0.0, false, "a time constant > 0 (ms)");
         tau_inh_[i] = check.get("tau_syn_inh", 0.0, false, "a time constant > 0 (ms)");
         t_ref_[i] = check.get("t_ref", 0.0, true, "a refractory period >= 0 (ms)");
-        i_bias_[i] = network.parameter(g, "i_bias");
-        v_rest_[i] = network.parameter(g, "v_rest");
-        const double v_thresh = network.parameter(g, "v_thresh");
-        const double v_reset = network.parameter(g, "v_reset");
+        i_bias_[i] = recipe.parameter(g, "i_bias");
+        v_rest_[i] = recipe.parameter(g, "v_rest");
+        const double v_thresh = recipe.parameter(g, "v_thresh");
+        const double v_reset = recipe.parameter(g, "v_reset");
         if (!(v_reset < v_thresh))
             check.fail("v_reset", "a value below v_thresh (" + std::to_string(v_thresh) + " mV)",
                        v_reset);
         theta_[i] = v_thresh - v_rest_[i];
         y_reset_[i] = v_reset - v_rest_[i];
-        y_[i] = network.parameter(g, "v_init") - v_rest_[i];
+        y_[i] = recipe.parameter(g, "v_init") - v_rest_[i];
         a_exc_[i] = 1.0 / tau_exc_[i] - 1.0 / tau_m_[i];
         a_inh_[i] = 1.0 / tau_inh_[i] - 1.0 / tau_m_[i];
         if (tau_exc_[i] == tau_m_[i]) a_exc_[i] = 0.0;
@@ -118,7 +118,7 @@ LifGroup::LifGroup(const Network& network, std::span<const Gid> gids)
         i_ext_[i] = i_bias_[i];
 
         // Current clamps act on whole steps: round(delay/dt) <= n < round((delay+duration)/dt).
-        for (const CurrentClamp& c : network.clamps_on(g)) {
+        for (const CurrentClamp& c : recipe.clamps_on(g)) {
             const Step on = std::llround(c.delay / dt_);
             const Step off = std::llround((c.delay + c.duration) / dt_);
             if (off <= on) continue;
@@ -306,8 +306,8 @@ std::size_t LifGroup::add_probe(std::size_t cell, const std::string& variable, c
     return cell;
 }
 
-std::unique_ptr<CellGroup> make_lif_group(const Network& network, std::span<const Gid> gids) {
-    return std::make_unique<LifGroup>(network, gids);
+std::unique_ptr<CellGroup> make_lif_group(const Recipe& recipe, std::span<const Gid> gids) {
+    return std::make_unique<LifGroup>(recipe, gids);
 }
 
 }  // namespace parnet

@@ -18,7 +18,7 @@ namespace parnet {
 
 class LifGroup final : public CellGroup {
 public:
-    LifGroup(const Network& network, std::span<const Gid> gids);
+    LifGroup(const Recipe& recipe, std::span<const Gid> gids);
 
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
@@ -86,6 +86,6 @@ private:
     std::vector<SynapticInput> inputs_;
 };
 
-std::unique_ptr<CellGroup> make_lif_group(const Network& network, std::span<const Gid> gids);
+std::unique_ptr<CellGroup> make_lif_group(const Recipe& recipe, std::span<const Gid> gids);
 
 }  // namespace parnet

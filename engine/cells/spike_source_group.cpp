@@ -1,7 +1,7 @@
 #include "spike_source_group.hpp"
 
 #include "engine/errors.hpp"
-#include "engine/network.hpp"
+#include "engine/recipe.hpp"
 
 #include <algorithm>
 #include <map>
@@ -11,17 +11,16 @@ namespace parnet {
 
 namespace {
 
-[[noreturn]] void bad_parameter(const Network& network, Gid g, const std::string& name,
+[[noreturn]] void bad_parameter(const Recipe& recipe, Gid g, const std::string& name,
                                 const std::string& expected, double value) {
-    const Population& pop = network.population_of(g);
-    throw input_error(network.model().file + ": population " + pop.name + ", gid " +
+    throw input_error(recipe.where(g) + ", gid " +
                       std::to_string(g) + ": parameter " + name + ": expected " + expected +
                       ", got " + std::to_string(value));
 }
 
 }  // namespace
 
-SpikeSourceGroup::SpikeSourceGroup(const Network& network, std::span<const Gid> gids)
+SpikeSourceGroup::SpikeSourceGroup(const Recipe& recipe, std::span<const Gid> gids)
     : gids_(gids.begin(), gids.end()) {
     const std::size_t n = gids_.size();
     model_.resize(n);
@@ -36,25 +35,23 @@ SpikeSourceGroup::SpikeSourceGroup(const Network& network, std::span<const Gid> 
     replay_end_.assign(n, 0);
     streams_.reserve(n);
 
-    // Offsets of population-wide replay lists already copied, by population index.
-    std::map<std::size_t, std::pair<std::uint64_t, std::uint64_t>> shared_lists;
+    // Offsets of replay lists already copied, by the recipe's list (cells sharing a list share it here).
+    std::map<const double*, std::pair<std::uint64_t, std::uint64_t>> shared_lists;
 
     for (std::size_t i = 0; i < n; ++i) {
         const Gid g = gids_[i];
-        if (network.kind(g) != CellKind::spike_source)
+        if (recipe.kind(g) != CellKind::spike_source)
             throw std::logic_error("make_spike_source_group: gid " + std::to_string(g) +
                                    " is not a spike source");
-        const std::size_t pop_index = network.model().population_index(g);
-        const Population& pop = network.model().populations[pop_index];
-        model_[i] = pop.source_model;
-        streams_.push_back(network.stream(purpose::stimulus, g));
+        model_[i] = recipe.source_model(g);
+        streams_.push_back(recipe.stream(purpose::stimulus, g));
 
-        switch (pop.source_model) {
+        switch (model_[i]) {
         case SourceModel::poisson: {
-            const double rate = network.parameter(g, "rate");
-            if (!(rate >= 0.0)) bad_parameter(network, g, "rate", "a rate >= 0 (Hz)", rate);
-            const double start = network.parameter(g, "start");
-            stop_[i] = network.parameter(g, "stop");
+            const double rate = recipe.parameter(g, "rate");
+            if (!(rate >= 0.0)) bad_parameter(recipe, g, "rate", "a rate >= 0 (Hz)", rate);
+            const double start = recipe.parameter(g, "start");
+            stop_[i] = recipe.parameter(g, "stop");
             if (rate > 0.0) {
                 mean_isi_[i] = 1000.0 / rate;
                 next_time_[i] = start + mean_isi_[i] * streams_[i].exponential();
@@ -64,10 +61,10 @@ SpikeSourceGroup::SpikeSourceGroup(const Network& network, std::span<const Gid> 
         }
         case SourceModel::regular: {
             // NetStim's INITIAL block.
-            interval_[i] = network.parameter(g, "interval");
-            number_[i] = network.parameter(g, "number");
-            noise_[i] = std::clamp(network.parameter(g, "noise"), 0.0, 1.0);
-            const double start = network.parameter(g, "start");
+            interval_[i] = recipe.parameter(g, "interval");
+            number_[i] = recipe.parameter(g, "number");
+            noise_[i] = std::clamp(recipe.parameter(g, "noise"), 0.0, 1.0);
+            const double start = recipe.parameter(g, "start");
             if (start >= 0.0 && number_[i] > 0.0) {
                 const double first =
                     start + netstim_interval(i) - interval_[i] * (1.0 - noise_[i]);
@@ -76,33 +73,16 @@ SpikeSourceGroup::SpikeSourceGroup(const Network& network, std::span<const Gid> 
             break;
         }
         case SourceModel::replay: {
-            const auto& lists = pop.replay_times;
-            std::uint64_t begin = 0;
-            std::uint64_t end = 0;
-            if (lists.size() == 1) {
-                auto [it, fresh] = shared_lists.try_emplace(pop_index);
-                if (fresh) {
-                    it->second.first = replay_times_.size();
-                    replay_times_.insert(replay_times_.end(), lists[0].begin(), lists[0].end());
-                    it->second.second = replay_times_.size();
-                    std::sort(replay_times_.begin() + static_cast<std::ptrdiff_t>(it->second.first),
-                              replay_times_.end());
-                }
-                begin = it->second.first;
-                end = it->second.second;
-            } else if (lists.size() == pop.count) {
-                const auto& own = lists[g - pop.first];
-                begin = replay_times_.size();
-                replay_times_.insert(replay_times_.end(), own.begin(), own.end());
-                end = replay_times_.size();
-                std::sort(replay_times_.begin() + static_cast<std::ptrdiff_t>(begin),
-                          replay_times_.end());
-            } else if (!lists.empty()) {
-                throw input_error(network.model().file + ": population " + pop.name +
-                                  ": replay needs one spike list per cell (" +
-                                  std::to_string(pop.count) + ") or a single list, got " +
-                                  std::to_string(lists.size()));
+            const std::span<const double> times = recipe.replay_times(g);
+            auto [it, fresh] = shared_lists.try_emplace(times.data());
+            if (fresh) {
+                it->second.first = replay_times_.size();
+                replay_times_.insert(replay_times_.end(), times.begin(), times.end());
+                it->second.second = replay_times_.size();
+                std::sort(replay_times_.begin() + static_cast<std::ptrdiff_t>(it->second.first), replay_times_.end());
             }
+            const std::uint64_t begin = it->second.first;
+            const std::uint64_t end = it->second.second;
             cursor_[i] = begin;
             replay_end_[i] = end;
             next_time_[i] = begin < end ? replay_times_[begin] : infinite_time;
@@ -151,9 +131,9 @@ void SpikeSourceGroup::advance(const Epoch& epoch, const EventLanes&, std::vecto
     }
 }
 
-std::unique_ptr<CellGroup> make_spike_source_group(const Network& network,
+std::unique_ptr<CellGroup> make_spike_source_group(const Recipe& recipe,
                                                    std::span<const Gid> gids) {
-    return std::make_unique<SpikeSourceGroup>(network, gids);
+    return std::make_unique<SpikeSourceGroup>(recipe, gids);
 }
 
 }  // namespace parnet

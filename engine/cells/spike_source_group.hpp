@@ -16,7 +16,7 @@ namespace parnet {
 
 class SpikeSourceGroup final : public CellGroup {
 public:
-    SpikeSourceGroup(const Network& network, std::span<const Gid> gids);
+    SpikeSourceGroup(const Recipe& recipe, std::span<const Gid> gids);
 
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
@@ -48,6 +48,6 @@ private:
     std::vector<std::uint64_t> replay_end_;
 };
 
-std::unique_ptr<CellGroup> make_spike_source_group(const Network& network, std::span<const Gid> gids);
+std::unique_ptr<CellGroup> make_spike_source_group(const Recipe& recipe, std::span<const Gid> gids);
 
 }  // namespace parnet
