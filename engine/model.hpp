@@ -66,6 +66,12 @@ struct ConnectionRule {
     // explicit_pairs: (target, source) population-relative indices, sorted by target (stable, so a
     // target's sources keep the file's order): a target finds its own by binary search.
     std::vector<std::pair<Gid, Gid>> pairs;
+    // explicit connections with their own values (a "connections" list or a connection file):
+    // weight, delay and synapse per pair, in the order of `pairs`; empty when the projection's
+    // weight, delay and synapse apply to every pair.
+    std::vector<double> pair_weights;
+    std::vector<double> pair_delays;
+    std::vector<std::uint32_t> pair_synapses;
     bool allow_autapses = false;    // a cell may connect to itself
     bool allow_multapses = false;   // fixed_indegree draws with replacement
 };

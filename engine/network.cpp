@@ -93,9 +93,24 @@ void Network::add_projection(std::size_t p, Gid target, std::vector<Connection>&
         break;
     }
     case ConnectionRule::Kind::explicit_pairs: {
-        auto first = std::lower_bound(proj.rule.pairs.begin(), proj.rule.pairs.end(), std::pair<Gid, Gid>{local, 0},
+        const auto& pairs = proj.rule.pairs;
+        auto first = std::lower_bound(pairs.begin(), pairs.end(), std::pair<Gid, Gid>{local, 0},
                                       [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (; first != proj.rule.pairs.end() && first->first == local; ++first) sources.push_back(first->second);
+        if (!proj.rule.pair_weights.empty()) {
+            // Every value from the list: no stream is drawn from.
+            for (auto i = static_cast<std::size_t>(first - pairs.begin()); i < pairs.size() && pairs[i].first == local; ++i) {
+                Connection c;
+                c.source = src.first + pairs[i].second;
+                c.target = target;
+                c.weight = proj.rule.pair_weights[i];
+                c.delay = proj.rule.pair_delays[i];
+                c.synapse = proj.rule.pair_synapses[i];
+                c.index = static_cast<std::uint32_t>(out.size());
+                out.push_back(c);
+            }
+            return;
+        }
+        for (; first != pairs.end() && first->first == local; ++first) sources.push_back(first->second);
         break;
     }
     case ConnectionRule::Kind::pairwise: {

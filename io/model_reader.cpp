@@ -2,6 +2,7 @@
 
 #include "cable_cell_reader.hpp"
 #include "engine/cable/cable_cell.hpp"
+#include "connection_list_reader.hpp"
 #include "json_fields.hpp"
 #include "engine/step_count.hpp"
 
@@ -368,26 +369,17 @@ private:
                                           "), or allow_multapses: true");
             proj.rule.indegree = static_cast<std::uint32_t>(k);
         } else if (kind == "explicit") {
-            rule.allow_only({"type", "pairs", "allow_autapses"});
+            rule.allow_only({"type", "pairs", "connections", "file", "allow_autapses"});
             proj.rule.kind = ConnectionRule::Kind::explicit_pairs;
-            const json& pairs = rule.array("pairs");
-            const std::string path = rule.field_path("pairs");
-            for (std::size_t i = 0; i < pairs.size(); ++i) {
-                const json& p = pairs[i];
-                auto index_in = [&](const json& v, Gid count) {
-                    return v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() < count;
-                };
-                if (!p.is_array() || p.size() != 2 || !index_in(p[0], src.count) || !index_in(p[1], tgt.count))
-                    rule.fail_at(indexed(path, i),
-                                 "a pair [source index < " + std::to_string(src.count) + ", target index < " +
-                                     std::to_string(tgt.count) + "]",
-                                 p);
-                if (same && !proj.rule.allow_autapses && p[0] == p[1])
-                    rule.fail_at(indexed(path, i), "a pair of two different cells (or allow_autapses: true)", p);
-                proj.rule.pairs.emplace_back(p[1].get<Gid>(), p[0].get<Gid>());
+            const int forms = int(rule.has("pairs")) + int(rule.has("connections")) + int(rule.has("file"));
+            if (forms != 1) rule.fail("type", "explicit connections given as exactly one of \"pairs\", \"connections\" or \"file\"");
+            if (rule.has("pairs")) {
+                parse_pairs(rule, src, tgt, same, proj);
+            } else {
+                parse_listed_connections(obj, rule, src, tgt, same, proj);
+                model_.projections.push_back(std::move(proj));
+                return;
             }
-            std::stable_sort(proj.rule.pairs.begin(), proj.rule.pairs.end(),
-                             [](const auto& a, const auto& b) { return a.first < b.first; });
         } else {
             rule.allow_only({"type", "probability", "allow_autapses"});
             proj.rule.kind = ConnectionRule::Kind::pairwise;
@@ -412,6 +404,131 @@ private:
 
         parse_synapse(obj, tgt, proj);
         model_.projections.push_back(std::move(proj));
+    }
+
+    void parse_pairs(const JsonObject& rule, const Population& src, const Population& tgt, bool same, Projection& proj) {
+        const json& pairs = rule.array("pairs");
+        const std::string path = rule.field_path("pairs");
+        for (std::size_t i = 0; i < pairs.size(); ++i) {
+            const json& p = pairs[i];
+            auto index_in = [&](const json& v, Gid count) {
+                return v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() < count;
+            };
+            if (!p.is_array() || p.size() != 2 || !index_in(p[0], src.count) || !index_in(p[1], tgt.count))
+                rule.fail_at(indexed(path, i),
+                             "a pair [source index < " + std::to_string(src.count) + ", target index < " +
+                                 std::to_string(tgt.count) + "]",
+                             p);
+            if (same && !proj.rule.allow_autapses && p[0] == p[1])
+                rule.fail_at(indexed(path, i), "a pair of two different cells (or allow_autapses: true)", p);
+            proj.rule.pairs.emplace_back(p[1].get<Gid>(), p[0].get<Gid>());
+        }
+        std::stable_sort(proj.rule.pairs.begin(), proj.rule.pairs.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+
+    // Explicit connections with their own weight, delay and synapse: an inline "connections"
+    // list of [source, target, weight, delay(, synapse)] or a CSV/HDF5 "file" (relative to the
+    // model file). The projection's "synapse" is the default of connections that name none.
+    void parse_listed_connections(const JsonObject& obj, const JsonObject& rule, const Population& src,
+                                  const Population& tgt, bool same, Projection& proj) {
+        for (const char* key : {"weight", "delay"})
+            if (obj.has(key))
+                obj.fail(key, "no projection-wide value: each explicit connection carries its own weight and delay");
+        parse_synapse(obj, tgt, proj);
+        ConnectionList list;
+        if (rule.has("connections")) {
+            const json& rows = rule.array("connections");
+            const std::string path = rule.field_path("connections");
+            list.file = file_;
+            list.csv = false;
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                const json& r = rows[i];
+                auto index = [](const json& v) { return v.is_number_integer() && v.get<std::int64_t>() >= 0; };
+                auto number = [](const json& v) { return v.is_number() && std::isfinite(v.get<double>()); };
+                if (!r.is_array() || r.size() < 4 || r.size() > 5 || !index(r[0]) || !index(r[1]) || !number(r[2]) ||
+                    !number(r[3]) || (r.size() == 5 && !r[4].is_string()))
+                    rule.fail_at(indexed(path, i), "[source index, target index, weight, delay] or [..., \"synapse\"]", r);
+                list.rows.push_back({r[0].get<std::int64_t>(), r[1].get<std::int64_t>(), r[2].get<double>(),
+                                     r[3].get<double>(), r.size() == 5 ? r[4].get<std::string>() : std::string(), i});
+            }
+        } else {
+            std::filesystem::path path = rule.string("file");
+            if (path.is_relative()) path = std::filesystem::path(file_).parent_path() / path;
+            list = read_connection_list(path);
+        }
+        // Where connection c was given: "file:line", "file: connection i" or the JSON path.
+        auto where = [&](const ListedConnection& c) {
+            return rule.has("connections") ? file_ + ": " + indexed(rule.field_path("connections"), c.line) : list.where(c);
+        };
+        const double dt = model_.run.dt;
+        std::map<std::string, std::uint32_t> synapse_index;
+        std::vector<std::size_t> order(list.rows.size());
+        double lowest = infinite_time, highest = 0, weight_sum = 0;
+        for (std::size_t i = 0; i < list.rows.size(); ++i) {
+            const ListedConnection& c = list.rows[i];
+            order[i] = i;
+            if (c.source >= static_cast<std::int64_t>(src.count) || c.target >= static_cast<std::int64_t>(tgt.count))
+                throw input_error(where(c) + ": expected a source index < " + std::to_string(src.count) + " (" + src.name +
+                                  ") and a target index < " + std::to_string(tgt.count) + " (" + tgt.name + "), got " +
+                                  std::to_string(c.source) + " -> " + std::to_string(c.target));
+            if (same && !proj.rule.allow_autapses && c.source == c.target)
+                throw input_error(where(c) + ": expected two different cells (or allow_autapses: true), got " +
+                                  std::to_string(c.source) + " -> " + std::to_string(c.target));
+            if (!(c.delay >= dt * (1 - 1e-9)) || c.delay > longest_time())
+                throw input_error(where(c) + ": expected a delay >= dt (" + fmt(dt) + " ms) and at most 1e12 steps, got " +
+                                  fmt(c.delay));
+            lowest = std::min(lowest, c.delay);
+            highest = std::max(highest, c.delay);
+            weight_sum += c.weight;
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return list.rows[a].target < list.rows[b].target; });
+        proj.rule.pairs.reserve(order.size());
+        proj.rule.pair_weights.reserve(order.size());
+        proj.rule.pair_delays.reserve(order.size());
+        proj.rule.pair_synapses.reserve(order.size());
+        for (std::size_t i : order) {
+            const ListedConnection& c = list.rows[i];
+            proj.rule.pairs.emplace_back(static_cast<Gid>(c.target), static_cast<Gid>(c.source));
+            proj.rule.pair_weights.push_back(c.weight);
+            proj.rule.pair_delays.push_back(c.delay);
+            std::uint32_t synapse = proj.synapse;
+            if (!c.synapse.empty()) {
+                auto it = synapse_index.find(c.synapse);
+                if (it == synapse_index.end()) {
+                    const auto index = synapse_named(tgt, c.synapse);
+                    if (!index) throw input_error(where(c) + ": synapse: expected " + synapse_expectation(tgt) + ", got \"" + c.synapse + "\"");
+                    it = synapse_index.emplace(c.synapse, *index).first;
+                }
+                synapse = it->second;
+            }
+            proj.rule.pair_synapses.push_back(synapse);
+        }
+        // Summaries for the planner's cost measurement and the epoch: the mean weight, the delays' range.
+        proj.weight = Distribution::constant(list.rows.empty() ? 0.0 : weight_sum / static_cast<double>(list.rows.size()));
+        proj.delay = list.rows.empty() || lowest == highest
+                         ? Distribution::constant(list.rows.empty() ? infinite_time : lowest)
+                         : Distribution{Distribution::Kind::uniform, lowest, highest};
+    }
+
+    // The synapse index of `name` on the target population's cells, if it has one.
+    static std::optional<std::uint32_t> synapse_named(const Population& tgt, const std::string& name) {
+        switch (tgt.kind) {
+        case CellKind::lif:
+            if (name == "exc") return 0u;
+            if (name == "inh") return 1u;
+            return std::nullopt;
+        case CellKind::cable: return tgt.cable->synapse_index(name);
+        default: return std::nullopt;
+        }
+    }
+    static std::string synapse_expectation(const Population& tgt) {
+        switch (tgt.kind) {
+        case CellKind::lif: return "exc or inh (population " + tgt.name + " is lif)";
+        case CellKind::cable: return "the name of a synapse of population " + tgt.name + "'s cell";
+        default: return "no synapse (population " + tgt.name + " has one input)";
+        }
     }
 
     void parse_synapse(const JsonObject& obj, const Population& tgt, Projection& proj) {
