@@ -46,13 +46,26 @@ Decomposition planned_decomposition(const Network& network, int rank, int thread
                                     std::span<const std::uint32_t> rank_of_gid,
                                     std::span<const std::uint16_t> thread_of_gid, int plan_threads) {
     std::vector<Gid> mine;
+    std::vector<std::uint16_t> thread_of;
     for (Gid g = 0; g < rank_of_gid.size(); ++g)
-        if (rank_of_gid[g] == static_cast<std::uint32_t>(rank)) mine.push_back(g);
-    if (plan_threads != threads || thread_of_gid.size() != rank_of_gid.size())
-        return Decomposition{split_by_cost(network, mine, threads)};
+        if (rank_of_gid[g] == static_cast<std::uint32_t>(rank)) {
+            mine.push_back(g);
+            if (g < thread_of_gid.size()) thread_of.push_back(thread_of_gid[g]);
+        }
+    return planned_decomposition(network, threads, mine,
+                                 thread_of_gid.size() == rank_of_gid.size() ? std::span<const std::uint16_t>(thread_of)
+                                                                            : std::span<const std::uint16_t>{},
+                                 plan_threads);
+}
+
+Decomposition planned_decomposition(const Network& network, int threads, std::span<const Gid> gids,
+                                    std::span<const std::uint16_t> thread_of, int plan_threads) {
+    if (plan_threads != threads || thread_of.size() != gids.size())
+        return Decomposition{split_by_cost(network, gids, threads)};
     Decomposition d;
     d.thread_gids.resize(static_cast<std::size_t>(threads));
-    for (Gid g : mine) d.thread_gids[std::min<std::size_t>(thread_of_gid[g], threads - 1)].push_back(g);
+    for (std::size_t i = 0; i < gids.size(); ++i)
+        d.thread_gids[std::min<std::size_t>(thread_of[i], threads - 1)].push_back(gids[i]);
     return d;
 }
 

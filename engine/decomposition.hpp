@@ -25,5 +25,8 @@ Decomposition round_robin_decomposition(const Network& network, int rank, int nr
 Decomposition planned_decomposition(const Network& network, int rank, int threads,
                                     std::span<const std::uint32_t> rank_of_gid,
                                     std::span<const std::uint16_t> thread_of_gid, int plan_threads);
+// The same from this rank's part of a plan: its gids (ascending) and their threads.
+Decomposition planned_decomposition(const Network& network, int threads, std::span<const Gid> gids,
+                                    std::span<const std::uint16_t> thread_of, int plan_threads);
 
 }  // namespace parnet
