@@ -41,6 +41,34 @@ static void BM_EventQueuePushTake(benchmark::State& state) {
 BENCHMARK(BM_EventQueuePushTake)->Args({10000, 10000})->Args({100000, 100000})->Args({1000000, 1000000})
     ->Args({1000000, 10000})->Unit(benchmark::kMillisecond);
 
+// The same, handed out step by step (what lif cells take): each step's bin is radix-sorted by cell.
+static void BM_EventQueuePushTakeSteps(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const auto cells = static_cast<std::uint32_t>(state.range(1));
+    std::mt19937 rng(1);
+    std::vector<PendingEvent> input(n);
+    for (auto& e : input)
+        e = PendingEvent{std::uniform_real_distribution<double>(0.0, 1.0)(rng), 0.1,
+                         static_cast<std::uint32_t>(rng() % 10000000), static_cast<std::uint32_t>(rng() % cells), 0};
+    EventQueue q(cells, 10, 0.1);
+    std::vector<StepInput> inputs;
+    std::vector<std::uint32_t> offsets;
+    q.take_epoch_steps(0, 10, inputs, offsets);
+    std::int64_t epoch = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        for (auto& e : input) e.time += 1.0;  // the next epoch's events
+        state.ResumeTiming();
+        for (const auto& e : input) q.push(e);
+        ++epoch;
+        q.take_epoch_steps(epoch, (epoch + 1) * 10, inputs, offsets);
+        benchmark::DoNotOptimize(inputs.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+BENCHMARK(BM_EventQueuePushTakeSteps)->Args({10000, 10000})->Args({100000, 100000})->Args({1000000, 1000000})
+    ->Args({1000000, 10000})->Unit(benchmark::kMillisecond);
+
 // A thread domain of 10k lif cells with 100 inputs each from 100k source gids; one exchange brings
 // `spikes` spikes, each fanning out to ~10 local targets.
 static void BM_ExchangeDeliver(benchmark::State& state) {

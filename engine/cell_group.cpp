@@ -17,6 +17,10 @@ std::size_t CellGroup::add_probe(std::size_t, const std::string& variable, const
 
 double CellGroup::probe_value(std::size_t) const { throw std::logic_error("CellGroup: no probes"); }
 
+void CellGroup::advance_steps(const Epoch&, const StepEvents&, std::vector<Spike>&) {
+    throw std::logic_error("CellGroup: this kind takes events as per-cell lanes");
+}
+
 std::unique_ptr<CellGroup> make_cell_group(const Recipe& recipe, std::span<const Gid> gids) {
     if (gids.empty()) throw std::logic_error("make_cell_group: no cells");
     switch (recipe.kind(gids.front())) {

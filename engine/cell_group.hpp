@@ -25,6 +25,11 @@ public:
     // Integrate every cell through the epoch, consuming its events; append spikes to `spikes`.
     // The simulation may also pass consecutive parts of an epoch (to sample traces between them).
     virtual void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) = 0;
+    // Kinds whose cells only sum weights per step (or take no events) may say so and be handed
+    // the epoch's events step by step instead, which is cheaper to make (docs/scaling.md); the
+    // results must be the same bit for bit. advance_steps then replaces advance.
+    virtual bool takes_step_events() const { return false; }
+    virtual void advance_steps(const Epoch& epoch, const StepEvents& events, std::vector<Spike>& spikes);
 
     // Probes: a recorded state variable of one cell (index in gids()); `section` and `x` locate it
     // on cable cells. Throws input_error when the kind has no such variable. Returns an id for

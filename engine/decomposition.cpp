@@ -46,16 +46,37 @@ Decomposition planned_decomposition(const Recipe& recipe, int rank, int threads,
                                     std::span<const std::uint32_t> rank_of_gid,
                                     std::span<const std::uint16_t> thread_of_gid, int plan_threads,
                                     std::shared_ptr<const SplitLayout> splits) {
-    if (splits && splits->empty()) splits = nullptr;
     std::vector<Gid> mine;
+    std::vector<std::uint16_t> thread_of;
     for (Gid g = 0; g < rank_of_gid.size(); ++g)
-        if (rank_of_gid[g] == static_cast<std::uint32_t>(rank) && !(splits && splits->find(g))) mine.push_back(g);
-    if (plan_threads != threads || thread_of_gid.size() != rank_of_gid.size())
-        return Decomposition{split_by_cost(recipe, mine, threads), splits};
+        if (rank_of_gid[g] == static_cast<std::uint32_t>(rank)) {
+            mine.push_back(g);
+            if (g < thread_of_gid.size()) thread_of.push_back(thread_of_gid[g]);
+        }
+    return planned_decomposition(recipe, threads, mine,
+                                 thread_of_gid.size() == rank_of_gid.size() ? std::span<const std::uint16_t>(thread_of)
+                                                                            : std::span<const std::uint16_t>{},
+                                 plan_threads, std::move(splits));
+}
+
+Decomposition planned_decomposition(const Recipe& recipe, int threads, std::span<const Gid> gids,
+                                    std::span<const std::uint16_t> thread_of, int plan_threads,
+                                    std::shared_ptr<const SplitLayout> splits) {
+    if (splits && splits->empty()) splits = nullptr;
+    const bool planned_threads = plan_threads == threads && thread_of.size() == gids.size();
+    std::vector<Gid> whole;  // split cells are placed piece by piece
+    std::vector<std::uint16_t> whole_thread;
+    for (std::size_t i = 0; i < gids.size(); ++i)
+        if (!(splits && splits->find(gids[i]))) {
+            whole.push_back(gids[i]);
+            if (planned_threads) whole_thread.push_back(thread_of[i]);
+        }
+    if (!planned_threads) return Decomposition{split_by_cost(recipe, whole, threads), splits};
     Decomposition d;
     d.splits = splits;
     d.thread_gids.resize(static_cast<std::size_t>(threads));
-    for (Gid g : mine) d.thread_gids[std::min<std::size_t>(thread_of_gid[g], threads - 1)].push_back(g);
+    for (std::size_t i = 0; i < whole.size(); ++i)
+        d.thread_gids[std::min<std::size_t>(whole_thread[i], threads - 1)].push_back(whole[i]);
     return d;
 }
 

@@ -32,5 +32,9 @@ Decomposition planned_decomposition(const Recipe& recipe, int rank, int threads,
                                     std::span<const std::uint32_t> rank_of_gid,
                                     std::span<const std::uint16_t> thread_of_gid, int plan_threads,
                                     std::shared_ptr<const SplitLayout> splits = nullptr);
+// The same from this rank's part of a plan: its gids (ascending) and their threads.
+Decomposition planned_decomposition(const Recipe& recipe, int threads, std::span<const Gid> gids,
+                                    std::span<const std::uint16_t> thread_of, int plan_threads,
+                                    std::shared_ptr<const SplitLayout> splits = nullptr);
 
 }  // namespace parnet

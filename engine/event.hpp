@@ -46,4 +46,24 @@ struct EventLanes {
     }
 };
 
+// One event as a step-binned epoch hands it out: all a cell that only sums weights per step needs.
+struct StepInput {
+    std::uint32_t cell = 0;     // thread-local cell index
+    std::uint32_t synapse = 0;
+    double weight = 0.0;
+};
+
+// Events due in (a part of) an epoch for the cells of one group, step by step: the inputs of step
+// epoch.begin + k are inputs[begins[k] .. ends[k]], in cell order, each cell's in the canonical
+// order. A cell's index in the group is its `cell` minus first_cell.
+struct StepEvents {
+    std::span<const StepInput> inputs;
+    std::span<const std::uint32_t> begins, ends;
+    std::uint32_t first_cell = 0;
+    std::span<const StepInput> step(std::size_t k) const {
+        if (begins.empty()) return {};
+        return inputs.subspan(begins[k], ends[k] - begins[k]);
+    }
+};
+
 }  // namespace parnet

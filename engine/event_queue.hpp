@@ -1,8 +1,8 @@
 #pragma once
-// Pending events of one thread's cells, bucketed by the epoch in which they are delivered. Each
-// epoch the due bucket is handed out as per-cell lanes in the canonical order (time, source gid,
-// connection index: see PendingEvent::order), so a cell sees the same sequence whatever rank or
-// thread it lives on.
+// Pending events of one thread's cells, binned by their delivery step (a ring of per-step bins,
+// as NEST's ring buffers are indexed by delivery step). Each epoch the due bins are handed out as
+// per-cell lanes in the canonical order (time, source gid, connection index: see
+// PendingEvent::order), so a cell sees the same sequence whatever rank or thread it lives on.
 #include "event.hpp"
 #include "types.hpp"
 
@@ -28,11 +28,12 @@ public:
     // epoch_steps: steps per epoch; dt: the step, for the delivery rule.
     EventQueue(std::uint32_t cells, Step epoch_steps, double dt);
 
-    // Inline: called once per event (the hottest call of a point network).
+    // Inline: called once per event (the hottest call of a point network). No integer division:
+    // the ring's length is a power of two.
     void push(const PendingEvent& e) {
-        const std::int64_t epoch = std::max(delivery_step(e.time, dt_) / epoch_steps_, current_);
-        if (epoch - current_ >= static_cast<std::int64_t>(ring_.size())) grow(epoch);
-        ring_[static_cast<std::size_t>(epoch) % ring_.size()].push_back(e);
+        const Step step = std::max(delivery_step(e.time, dt_), first_step_);
+        if (static_cast<std::uint64_t>(step - first_step_) >= bins_.size()) grow(step);
+        bins_[static_cast<std::size_t>(step) & mask_].push_back(e);
     }
     std::size_t size() const;
     // Every pending event (checkpoints), in no particular order.
@@ -50,17 +51,31 @@ public:
     // epoch's last step + 1: the run's last epoch may stop short of (epoch+1)*D, and events due after
     // the end of the run are dropped.
     void take_epoch(std::int64_t epoch, Step end, std::vector<Event>& events, std::vector<std::uint32_t>& offsets);
+    // The same events step by step, for cells that only sum weights per step: the inputs of step
+    // epoch*D + k are inputs[step_offsets[k] .. step_offsets[k+1]], in cell order, each cell's in
+    // canonical order; step_offsets has one entry per step up to `end`, plus one. Each bin is
+    // sorted on its own (radix sort by cell), so no pass touches memory in the order of cells and
+    // the cost per event does not grow with their number. Epochs must be taken one after another.
+    void take_epoch_steps(std::int64_t epoch, Step end, std::vector<StepInput>& inputs,
+                          std::vector<std::uint32_t>& step_offsets);
 
 private:
-    std::vector<PendingEvent>& bucket(std::int64_t epoch);
-    void grow(std::int64_t epoch);   // makes the ring long enough to hold `epoch`
+    std::vector<PendingEvent>& bin(Step step) { return bins_[static_cast<std::size_t>(step) & mask_]; }
+    void grow(Step step);   // makes the ring long enough to hold `step`
+    // Appends one bin's events to `out` in (cell, time, order) order.
+    void sort_bin(const std::vector<PendingEvent>& bin, std::vector<StepInput>& out);
 
     std::uint32_t cells_;
     Step epoch_steps_;
     double dt_;
-    std::int64_t current_ = 0;                      // earliest epoch not yet taken
-    std::vector<std::vector<PendingEvent>> ring_;   // bucket of epoch k at ring_[k % ring_.size()]
+    Step first_step_ = 0;                           // earliest step not yet taken
+    std::vector<std::vector<PendingEvent>> bins_;   // events delivered at step n in bins_[n & mask_]
+    std::size_t mask_ = 0;
     std::vector<std::uint32_t> cursor_;
+    // sort_bin's scratch: (cell << 32 | position in the bin) keys, and the radix sort's digits
+    std::vector<std::uint64_t> keys_, spare_keys_;
+    std::vector<std::uint32_t> digit_count_;
+    int digit_bits_ = 1, digit_passes_ = 1;
 };
 
 }  // namespace parnet

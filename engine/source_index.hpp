@@ -39,6 +39,9 @@ public:
         }
     }
 
+    // Starts loading `source`'s slot (a lookup a few spikes ahead hides the cache miss).
+    void prefetch(Gid source) const { __builtin_prefetch(&slots_[hash(source) & mask_]); }
+
 private:
     struct Slot {
         Gid gid = 0;

@@ -72,6 +72,7 @@ ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids, Spli
     }
     group_first_.push_back(static_cast<std::uint32_t>(cells_));
     by_source_ = SourceIndex(sources_, ranges);
+    by_step_ = std::all_of(groups_.begin(), groups_.end(), [](const auto& g) { return g->takes_step_events(); });
 }
 
 std::vector<Gid> ThreadDomain::sources() const { return sources_; }
@@ -81,8 +82,20 @@ void ThreadDomain::set_epoch_steps(Step steps, double dt) {
 }
 
 void ThreadDomain::enqueue(std::span<const Spike> spikes) {
-    for (const Spike& s : spikes) {
-        const auto range = by_source_.find(s.source);
+    // Software-pipelined: the slot of the spike `ahead` places on and the first connections of the
+    // next one are loaded while this one's events are queued (cache misses once sources are many).
+    constexpr std::size_t ahead = 4;
+    const std::size_t n = spikes.size();
+    for (std::size_t k = 0; k < std::min(ahead, n); ++k) by_source_.prefetch(spikes[k].source);
+    SourceIndex::Range next = n > 0 ? by_source_.find(spikes[0].source) : SourceIndex::Range{};
+    for (std::size_t k = 0; k < n; ++k) {
+        const Spike& s = spikes[k];
+        const auto range = next;
+        if (k + ahead < n) by_source_.prefetch(spikes[k + ahead].source);
+        if (k + 1 < n) {
+            next = by_source_.find(spikes[k + 1].source);
+            if (next.begin < next.end) __builtin_prefetch(&targets_[next.begin]);
+        }
         for (std::uint32_t i = range.begin; i < range.end; ++i) {
             const Target& t = targets_[i];
             queue_.push(PendingEvent{s.time + t.delay, t.weight, i, t.cell, t.synapse});
@@ -186,12 +199,8 @@ void ThreadDomain::sample(Step s, std::vector<TraceBuffer>& traces) const {
             traces[p.trace].row(s)[p.column] = static_cast<float>(groups_[p.group]->probe_value(p.id));
 }
 
-void ThreadDomain::advance(std::int64_t index, const Epoch& epoch, std::vector<TraceBuffer>& traces, Step last_step) {
-    spikes_.clear();
-    queue_.take_epoch(index, epoch.end, events_, offsets_);
-    events_delivered_ += events_.size();
-
-    // The steps where this thread samples: the parts the epoch is advanced in.
+std::vector<Step> ThreadDomain::sample_stops(const Epoch& epoch, const std::vector<TraceBuffer>& traces,
+                                             Step last_step) const {
     std::vector<Step> stops;
     if (!probes_.empty())
         for (Step s = epoch.begin + 1; s <= epoch.end && s < last_step; ++s)
@@ -201,7 +210,55 @@ void ThreadDomain::advance(std::int64_t index, const Epoch& epoch, std::vector<T
                     break;
                 }
     if (stops.empty() || stops.back() != epoch.end) stops.push_back(epoch.end);
+    return stops;
+}
 
+void ThreadDomain::advance_by_step(std::int64_t index, const Epoch& epoch, std::vector<TraceBuffer>& traces,
+                                   Step last_step) {
+    queue_.take_epoch_steps(index, epoch.end, step_inputs_, step_offsets_);
+    events_delivered_ += step_inputs_.size();
+    // Each group's part of every step: its cells are a contiguous range of thread-local indices.
+    const auto steps = static_cast<std::size_t>(epoch.end - epoch.begin);
+    step_begins_.resize(groups_.size() * steps);
+    step_ends_.resize(groups_.size() * steps);
+    for (std::size_t k = 0; k < steps; ++k) {
+        const auto first = step_inputs_.begin() + step_offsets_[k];
+        auto from = first;
+        for (std::size_t g = 0; g < groups_.size(); ++g) {
+            const auto to = std::partition_point(from, step_inputs_.begin() + step_offsets_[k + 1],
+                                                 [&](const StepInput& in) { return in.cell < group_first_[g + 1]; });
+            step_begins_[g * steps + k] = static_cast<std::uint32_t>(from - step_inputs_.begin());
+            step_ends_[g * steps + k] = static_cast<std::uint32_t>(to - step_inputs_.begin());
+            from = to;
+        }
+    }
+    Step begin = epoch.begin;
+    for (Step stop : sample_stops(epoch, traces, last_step)) {
+        const Epoch part{begin, stop, epoch.dt};
+        const auto from = static_cast<std::size_t>(begin - epoch.begin);
+        const auto count = static_cast<std::size_t>(stop - begin);
+        for (std::size_t g = 0; g < groups_.size(); ++g) {
+            const StepEvents events{step_inputs_, std::span<const std::uint32_t>(step_begins_).subspan(g * steps + from, count),
+                                    std::span<const std::uint32_t>(step_ends_).subspan(g * steps + from, count),
+                                    group_first_[g]};
+            groups_[g]->advance_steps(part, events, spikes_);
+        }
+        if (stop < last_step) sample(stop, traces);
+        begin = stop;
+    }
+}
+
+void ThreadDomain::advance(std::int64_t index, const Epoch& epoch, std::vector<TraceBuffer>& traces, Step last_step) {
+    spikes_.clear();
+    if (by_step_) {
+        advance_by_step(index, epoch, traces, last_step);
+        return;
+    }
+    queue_.take_epoch(index, epoch.end, events_, offsets_);
+    events_delivered_ += events_.size();
+
+    // The steps where this thread samples: the parts the epoch is advanced in.
+    const std::vector<Step> stops = sample_stops(epoch, traces, last_step);
     if (stops.size() == 1) {  // the whole epoch at once
         for (std::size_t k = 0; k < groups_.size(); ++k) {
             const std::size_t first = group_first_[k];

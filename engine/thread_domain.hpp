@@ -54,6 +54,10 @@ public:
     const std::vector<std::unique_ptr<CellGroup>>& groups() const { return groups_; }
 
 private:
+    void advance_by_step(std::int64_t index, const Epoch& epoch, std::vector<TraceBuffer>& traces, Step last_step);
+    // The steps in (begin, end] at which this thread's probes sample, and `end`.
+    std::vector<Step> sample_stops(const Epoch& epoch, const std::vector<TraceBuffer>& traces, Step last_step) const;
+
     // One incoming connection, stored under its source gid: 24 bytes. The connection index at
     // the target (the canonical tie-break) is not stored: within a source's range connections
     // are in (cell, index) order, so their position breaks ties the same way.
@@ -79,8 +83,14 @@ private:
     SourceIndex by_source_;
     double min_delay_ = infinite_time;
     EventQueue queue_{0, 1, 1.0};
+    // Per-cell lanes (events_, offsets_) unless every group takes step-binned events (by_step_):
+    // then step_inputs_ by step_offsets_, and each group's part of every step at
+    // step_begins_/step_ends_[group * steps + k].
+    bool by_step_ = false;
     std::vector<Event> events_;
     std::vector<std::uint32_t> offsets_;
+    std::vector<StepInput> step_inputs_;
+    std::vector<std::uint32_t> step_offsets_, step_begins_, step_ends_;
     std::vector<Spike> spikes_;
     std::uint64_t events_delivered_ = 0;
 };

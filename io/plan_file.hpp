@@ -37,6 +37,29 @@ void write_plan(const std::filesystem::path& path, const Plan& plan);
 // what was expected. Checks the file's structure only; check_plan checks it against a run.
 Plan read_plan(const std::filesystem::path& path);
 
+// One rank's share of a plan: what a rank of `engine` reads (never the whole assignment).
+struct PlanPart {
+    std::uint64_t model_fingerprint = 0;
+    std::uint32_t ranks = 1;
+    std::uint32_t threads = 1;
+    std::string method;
+    std::uint64_t cells = 0;                  // gids in the whole plan
+    std::vector<Gid> gids;                    // this rank's, ascending
+    std::vector<std::uint16_t> thread_of;     // thread of gids[i]
+    std::vector<double> predicted_load;       // per rank
+    SplitLayout splits;                       // every split cell (a few), as in Plan
+};
+
+// Reads rank `rank`'s part: from the rank-major datasets (/rank_offsets, /gids_by_rank,
+// /threads_by_rank) a hyperslab of its own entries; from a plan without them (written by other
+// tools), /rank_of_gid and /thread_of_gid in slices of a million gids, keeping only its own. The
+// same checks and messages as read_plan for what the rank reads.
+PlanPart read_plan_part(const std::filesystem::path& path, std::uint32_t rank);
+
+// check_plan for a part.
+void check_plan_part(const PlanPart& part, const std::filesystem::path& file, std::uint64_t fingerprint, Gid cells,
+                     std::uint32_t ranks);
+
 // gid g on rank g % ranks, thread (g / ranks) % threads; method "round-robin", loads 0.
 Plan round_robin_plan(std::uint64_t fingerprint, Gid cells, std::uint32_t ranks, std::uint32_t threads);
 
@@ -47,6 +70,6 @@ void check_plan(const Plan& plan, const std::filesystem::path& file, std::uint64
 
 // Refuses (input_error naming `file` and the split cell) splits of cells that are not cable
 // cells, and cuts outside a cell's nodes or out of order.
-void check_plan_splits(const Plan& plan, const std::filesystem::path& file, const Network& network);
+void check_plan_splits(const SplitLayout& splits, const std::filesystem::path& file, const Network& network);
 
 }  // namespace parnet::io

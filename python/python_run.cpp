@@ -178,7 +178,7 @@ RunResult run_model(const Model& model_in, MPI_Comm mpi_comm, const RunOptions& 
         plan = agreed_everywhere(mpi_comm, [&] {
             io::Plan p = io::read_plan(options.plan);
             io::check_plan(p, options.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
-            io::check_plan_splits(p, options.plan, network);
+            io::check_plan_splits(p.splits, options.plan, network);
             return p;
         });
     const Decomposition decomposition =

@@ -222,12 +222,12 @@ int run(const Options& opt, Communicator& comm) {
                                       std::to_string(network.size()) + " cells)");
         });
     }
-    std::optional<io::Plan> plan;
+    std::optional<io::PlanPart> plan;  // this rank's part only
     if (!opt.plan.empty()) {
         plan = agreed(comm, program, [&] {
-            io::Plan p = io::read_plan(opt.plan);
-            io::check_plan(p, opt.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
-            io::check_plan_splits(p, opt.plan, network);
+            io::PlanPart p = io::read_plan_part(opt.plan, static_cast<std::uint32_t>(comm.rank()));
+            io::check_plan_part(p, opt.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
+            io::check_plan_splits(p.splits, opt.plan, network);
             return p;
         });
     }
@@ -265,8 +265,8 @@ int run(const Options& opt, Communicator& comm) {
     replayed.erase(std::unique(replayed.begin(), replayed.end()), replayed.end());
     const Decomposition decomposition =
         !opt.replay.empty() ? Decomposition{split_by_cost(network, replayed, threads)}
-        : plan ? planned_decomposition(network, comm.rank(), threads, plan->rank_of_gid, plan->thread_of_gid,
-                                     static_cast<int>(plan->threads), plan->splits.empty() ? nullptr : std::make_shared<const SplitLayout>(plan->splits))
+        : plan ? planned_decomposition(network, threads, plan->gids, plan->thread_of, static_cast<int>(plan->threads),
+                                       plan->splits.empty() ? nullptr : std::make_shared<const SplitLayout>(plan->splits))
              : round_robin_decomposition(network, comm.rank(), comm.size(), threads);
 
     const fs::path out_dir = model.run.output;

@@ -143,9 +143,6 @@ void LifGroup::bucket_events(const Epoch& epoch, const EventLanes& events) {
         if (n < epoch.begin || n >= epoch.end)
             throw std::logic_error("LifGroup: event at t = " + std::to_string(e.time) +
                                    " ms is not due in the epoch being advanced");
-        if (e.synapse > 1)
-            throw std::logic_error("LifGroup: synapse index " + std::to_string(e.synapse) +
-                                   " (a lif cell has 0 = exc and 1 = inh)");
         return static_cast<std::size_t>(n - epoch.begin);
     };
     // The step of each event is computed once, in the counting pass.
@@ -164,7 +161,7 @@ void LifGroup::bucket_events(const Epoch& epoch, const EventLanes& events) {
     std::size_t j = 0;
     for (std::size_t i = 0; i < gids_.size(); ++i)
         for (const Event& e : events.lane(i))
-            inputs_[fill_position_[event_slot_[j++]]++] = SynapticInput{static_cast<std::uint32_t>(i), e.synapse, e.weight};
+            inputs_[fill_position_[event_slot_[j++]]++] = StepInput{static_cast<std::uint32_t>(i), e.synapse, e.weight};
 }
 
 void LifGroup::apply_clamp_changes(Step n) {
@@ -281,22 +278,31 @@ void LifGroup::integrate_exactly(std::size_t i, double t_n, std::vector<Spike>& 
     i_inh_[i] = ii;
 }
 
+void LifGroup::run_step(Step n, const Epoch& epoch, std::span<const StepInput> inputs, std::uint32_t first_cell,
+                        std::vector<Spike>& spikes) {
+    apply_clamp_changes(n);
+    for (const StepInput& in : inputs) {
+        if (in.synapse > 1)
+            throw std::logic_error("LifGroup: synapse index " + std::to_string(in.synapse) +
+                                   " (a lif cell has 0 = exc and 1 = inh)");
+        (in.synapse == 0 ? i_exc_ : i_inh_)[in.cell - first_cell] += in.weight;
+    }
+    const double t_n = epoch.time_of(n);
+    step_all(t_n);
+    const std::size_t cells = gids_.size();
+    for (std::size_t i = 0; i < cells; ++i)
+        if (needs_exact_[i]) integrate_exactly(i, t_n, spikes);
+}
+
 void LifGroup::advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) {
     if (epoch.dt != dt_)
         throw std::logic_error("LifGroup: epoch dt differs from the model's dt");
     bucket_events(epoch, events);
-    const std::size_t cells = gids_.size();
+    const std::span<const StepInput> inputs(inputs_);
     for (Step n = epoch.begin; n < epoch.end; ++n) {
-        apply_clamp_changes(n);
-        const std::size_t k = static_cast<std::size_t>(n - epoch.begin);
-        for (std::uint32_t j = step_first_input_[k]; j < step_first_input_[k + 1]; ++j) {
-            const SynapticInput& in = inputs_[j];
-            (in.synapse == 0 ? i_exc_ : i_inh_)[in.cell] += in.weight;
-        }
-        const double t_n = epoch.time_of(n);
-        step_all(t_n);
-        for (std::size_t i = 0; i < cells; ++i)
-            if (needs_exact_[i]) integrate_exactly(i, t_n, spikes);
+        const auto k = static_cast<std::size_t>(n - epoch.begin);
+        run_step(n, epoch, inputs.subspan(step_first_input_[k], step_first_input_[k + 1] - step_first_input_[k]), 0,
+                 spikes);
     }
     now_ = epoch.t_end();
 }
@@ -316,6 +322,14 @@ void LifGroup::resume_at(Step step, double dt) {
     next_clamp_change_ = static_cast<std::size_t>(
         std::lower_bound(clamp_changes_.begin(), clamp_changes_.end(), std::pair<Step, std::uint32_t>{step, 0}) -
         clamp_changes_.begin());
+}
+
+void LifGroup::advance_steps(const Epoch& epoch, const StepEvents& events, std::vector<Spike>& spikes) {
+    if (epoch.dt != dt_)
+        throw std::logic_error("LifGroup: epoch dt differs from the model's dt");
+    for (Step n = epoch.begin; n < epoch.end; ++n)
+        run_step(n, epoch, events.step(static_cast<std::size_t>(n - epoch.begin)), events.first_cell, spikes);
+    now_ = epoch.t_end();
 }
 
 std::size_t LifGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) {

@@ -22,6 +22,9 @@ public:
 
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
+    // The same, from step-binned events (no bucketing pass): bit-identical to advance.
+    bool takes_step_events() const override { return true; }
+    void advance_steps(const Epoch& epoch, const StepEvents& events, std::vector<Spike>& spikes) override;
     // Variable "v" (mV); the probe id is the cell index.
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
     double probe_value(std::size_t probe) const override { return voltage(probe); }
@@ -39,13 +42,10 @@ public:
     double now() const { return now_; }
 
 private:
-    struct SynapticInput {
-        std::uint32_t cell;
-        std::uint32_t synapse;
-        double weight;
-    };
-
     void bucket_events(const Epoch& epoch, const EventLanes& events);
+    // One step: its synaptic inputs (in cell order), then the exact update of every cell.
+    void run_step(Step n, const Epoch& epoch, std::span<const StepInput> inputs, std::uint32_t first_cell,
+                  std::vector<Spike>& spikes);
     void apply_clamp_changes(Step n);
     void step_all(double t_n);  // the fast, vectorized exact update; flags cells needing more
     void integrate_exactly(std::size_t cell, double t_n, std::vector<Spike>& spikes);
@@ -86,7 +86,7 @@ private:
     std::vector<std::uint32_t> step_first_input_;
     std::vector<std::uint32_t> fill_position_;
     std::vector<std::uint32_t> event_slot_;   // per event of the epoch: its step within the epoch
-    std::vector<SynapticInput> inputs_;
+    std::vector<StepInput> inputs_;
 };
 
 std::unique_ptr<CellGroup> make_lif_group(const Recipe& recipe, std::span<const Gid> gids);

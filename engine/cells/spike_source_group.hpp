@@ -20,6 +20,10 @@ public:
 
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
+    bool takes_step_events() const override { return true; }  // it takes none
+    void advance_steps(const Epoch& epoch, const StepEvents&, std::vector<Spike>& spikes) override {
+        advance(epoch, EventLanes{}, spikes);
+    }
 
     // Time of the cell's next spike not yet emitted (infinite_time when its train has ended).
     double next_spike_time(std::size_t cell) const { return next_time_[cell]; }

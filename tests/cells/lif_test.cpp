@@ -2,6 +2,7 @@
 #include "cell_test_support.hpp"
 #include "engine/cells/lif_group.hpp"
 #include "engine/errors.hpp"
+#include "engine/event_queue.hpp"
 #include "engine/random_stream.hpp"
 
 #include <gtest/gtest.h>
@@ -179,6 +180,40 @@ TEST(Lif, EpochSplittingDoesNotChangeAnyBit) {
         EXPECT_EQ(split.v, one.v);
         EXPECT_EQ(split.i_exc, one.i_exc);
         EXPECT_EQ(split.i_inh, one.i_inh);
+    }
+}
+
+// Step-binned events (the queue's take_epoch_steps, what the engine hands lif cells) give the
+// same bits as per-cell lanes, whatever order the events were queued in.
+TEST(Lif, StepEventsGiveTheSameBitsAsLanes) {
+    const Busy busy;
+    const auto gids = all_gids(Busy::cells);
+    const Outcome lanes = run_busy(busy, gids, 10);
+    LifGroup group(busy.world.network, gids);
+    EventQueue queue(Busy::cells, 10, Busy::dt);
+    std::vector<PendingEvent> pending;
+    for (std::uint32_t c = 0; c < Busy::cells; ++c)
+        for (std::size_t k = 0; k < busy.events[c].size(); ++k) {
+            const Event& e = busy.events[c][k];
+            pending.push_back(PendingEvent{e.time, e.weight, c * 1000 + static_cast<std::uint32_t>(k), c, e.synapse});
+        }
+    std::reverse(pending.begin(), pending.end());
+    for (const auto& e : pending) queue.push(e);
+    std::vector<StepInput> inputs;
+    std::vector<std::uint32_t> offsets;
+    std::vector<Spike> spikes;
+    for (Step begin = 0; begin < 3000; begin += 10) {
+        queue.take_epoch_steps(begin / 10, begin + 10, inputs, offsets);
+        const std::span<const std::uint32_t> steps(offsets);
+        group.advance_steps(Epoch{begin, begin + 10, Busy::dt}, StepEvents{inputs, steps.first(10), steps.subspan(1), 0},
+                            spikes);
+    }
+    ASSERT_GT(spikes.size(), 100u);
+    EXPECT_EQ(spikes, lanes.spikes);
+    for (std::size_t i = 0; i < gids.size(); ++i) {
+        EXPECT_EQ(group.voltage(i), lanes.v[i]) << i;
+        EXPECT_EQ(group.synaptic_current(i, 0), lanes.i_exc[i]) << i;
+        EXPECT_EQ(group.synaptic_current(i, 1), lanes.i_inh[i]) << i;
     }
 }
 

@@ -207,12 +207,13 @@ TEST(PlanFile, ReadPlanNamesTheFileAndWhatIsWrong) {
     for (std::size_t i = 0; i < cases.size(); ++i) {
         SCOPED_TRACE(cases[i].first);
         const auto path = dir / ("plan" + std::to_string(i) + ".h5");
-        const std::string message = refusal([&] { read_plan(path); });
-        if (cases[i].second.empty()) {
-            EXPECT_EQ(message, "");
-        } else {
-            EXPECT_TRUE(contains(message, path.string())) << message;
-            EXPECT_TRUE(contains(message, cases[i].second)) << message;
+        for (const std::string& message : {refusal([&] { read_plan(path); }), refusal([&] { read_plan_part(path, 0); })}) {
+            if (cases[i].second.empty()) {
+                EXPECT_EQ(message, "");
+            } else {
+                EXPECT_TRUE(contains(message, path.string())) << message;
+                EXPECT_TRUE(contains(message, cases[i].second)) << message;
+            }
         }
     }
     const std::string missing = refusal([&] { read_plan(dir / "absent.h5"); });
@@ -221,6 +222,58 @@ TEST(PlanFile, ReadPlanNamesTheFileAndWhatIsWrong) {
     MPI_Barrier(MPI_COMM_WORLD);
     const std::string text = refusal([&] { read_plan(dir / "text.h5"); });
     EXPECT_TRUE(contains(text, "text.h5: not an HDF5 file")) << text;
+}
+
+// Each rank reads its own gids: from the rank-major datasets write_plan adds, and the same from a
+// plan without them (as other tools write), read a slice at a time.
+TEST(PlanFile, EachRankReadsItsOwnPart) {
+    const auto dir = scratch_dir();
+    Plan plan = round_robin_plan(fingerprint, 5000, 3, 2);
+    for (Gid g = 0; g < 5000; ++g) {
+        plan.rank_of_gid[g] = static_cast<std::uint32_t>((g * 7919u) % 11u % 3u);
+        plan.thread_of_gid[g] = static_cast<std::uint16_t>(g % 5u % 2u);
+    }
+    plan.rank_of_gid[4999] = 1;
+    if (world_rank() == 0) {
+        write_plan(dir / "parts.h5", plan);
+        write_plan(dir / "whole.h5", plan);
+        Id file(H5Fopen((dir / "whole.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+        for (const char* name : {"rank_offsets", "gids_by_rank", "threads_by_rank"}) H5Ldelete(file.id, name, H5P_DEFAULT);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    for (const char* name : {"parts.h5", "whole.h5"}) {
+        SCOPED_TRACE(name);
+        for (std::uint32_t rank = 0; rank < 3; ++rank) {
+            const PlanPart part = read_plan_part(dir / name, rank);
+            std::vector<Gid> gids;
+            std::vector<std::uint16_t> threads;
+            for (Gid g = 0; g < 5000; ++g)
+                if (plan.rank_of_gid[g] == rank) {
+                    gids.push_back(g);
+                    threads.push_back(plan.thread_of_gid[g]);
+                }
+            ASSERT_GT(gids.size(), 1000u);
+            EXPECT_EQ(part.gids, gids) << "rank " << rank;
+            EXPECT_EQ(part.thread_of, threads) << "rank " << rank;
+            EXPECT_EQ(part.cells, 5000u);
+            EXPECT_EQ(part.ranks, 3u);
+            EXPECT_EQ(part.threads, 2u);
+            EXPECT_NO_THROW(check_plan_part(part, dir / name, fingerprint, 5000, 3));
+        }
+        const std::string other = refusal([&] { check_plan_part(read_plan_part(dir / name, 0), dir / name, fingerprint, 5000, 4); });
+        EXPECT_TRUE(contains(other, "the plan is for 3 ranks but this run has 4")) << other;
+    }
+    // A damaged rank-major part is refused by the rank reading it.
+    if (world_rank() == 0) {
+        write_plan(dir / "damaged.h5", plan);
+        Id file(H5Fopen((dir / "damaged.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+        Id dataset(H5Dopen2(file.id, "gids_by_rank", H5P_DEFAULT), H5Dclose);
+        const std::vector<std::uint32_t> backwards(5000, 3);
+        H5Dwrite(dataset.id, H5T_NATIVE_UINT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, backwards.data());
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    const std::string damaged = refusal([&] { read_plan_part(dir / "damaged.h5", 2); });
+    EXPECT_TRUE(contains(damaged, "damaged.h5: dataset /gids_by_rank: rank 2's gids are not ascending")) << damaged;
 }
 
 TEST(PlanFile, WritePlanRefusesInconsistentPlansAndUnwritableFolders) {

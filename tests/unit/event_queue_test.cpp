@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 using namespace parnet;
 
@@ -105,4 +106,64 @@ TEST(EventQueue, LanesEqualAStableSortByTargetTimeAndOrder) {
     }
     for (std::uint32_t c = 0; c < cells; ++c)
         for (std::uint32_t i = offsets[c]; i < offsets[c + 1]; ++i) ASSERT_EQ(pushed[i].target, c) << i;
+}
+
+// Step-binned output (what lif cells take) holds the same events as the lanes, rebinned by
+// delivery step: in each step, cells in order and each cell's events in canonical order. Sizes
+// cover the comparison sort of small bins and the one- and two-pass radix sorts of large ones.
+TEST(EventQueue, StepsAreTheLanesRebinnedByStep) {
+    const double dt = 0.1;
+    for (const std::uint32_t cells : {3u, 1000u, 20000u}) {
+        for (const int count : {40, 5000, 60000}) {
+            EventQueue lanes_queue(cells, 10, dt), steps_queue(cells, 10, dt);
+            std::uint64_t x = 777 + cells + static_cast<std::uint64_t>(count);
+            const auto next = [&x] { return x = x * 6364136223846793005ull + 1442695040888963407ull, x >> 33; };
+            for (int epoch = 0; epoch < 3; ++epoch) {
+                for (int k = 0; k < count; ++k) {
+                    // a coarse time grid (ties decided by order, which is unique and runs against
+                    // the arrival order), within this epoch and the next two
+                    const PendingEvent e{0.05 * static_cast<double>(next() % 60) + epoch, static_cast<double>(k),
+                                         static_cast<std::uint32_t>(100000 * (3 - epoch) - k),
+                                         static_cast<std::uint32_t>(next() % cells), static_cast<std::uint32_t>(next() % 2)};
+                    lanes_queue.push(e);
+                    steps_queue.push(e);
+                }
+                std::vector<Event> events;
+                std::vector<std::uint32_t> offsets;
+                lanes_queue.take_epoch(epoch, (epoch + 1) * 10, events, offsets);
+                std::vector<StepInput> inputs;
+                std::vector<std::uint32_t> steps;
+                steps_queue.take_epoch_steps(epoch, (epoch + 1) * 10, inputs, steps);
+                ASSERT_EQ(steps.size(), 11u);
+                std::vector<StepInput> expected;
+                for (Step n = epoch * 10; n < (epoch + 1) * 10; ++n) {
+                    for (std::uint32_t c = 0; c < cells; ++c)
+                        for (std::uint32_t i = offsets[c]; i < offsets[c + 1]; ++i)
+                            if (delivery_step(events[i].time, dt) == n)
+                                expected.push_back(StepInput{c, events[i].synapse, events[i].weight});
+                    ASSERT_EQ(steps[static_cast<std::size_t>(n - epoch * 10) + 1], expected.size()) << "step " << n;
+                }
+                ASSERT_EQ(inputs.size(), expected.size());
+                for (std::size_t i = 0; i < inputs.size(); ++i) {
+                    ASSERT_EQ(inputs[i].cell, expected[i].cell) << cells << " cells, " << count << " events, " << i;
+                    ASSERT_EQ(inputs[i].synapse, expected[i].synapse) << i;
+                    ASSERT_EQ(inputs[i].weight, expected[i].weight) << i;
+                }
+            }
+            EXPECT_EQ(steps_queue.size(), lanes_queue.size());
+        }
+    }
+}
+
+TEST(EventQueue, StepsOfTheRunsShortLastEpochDropEventsAfterTheEnd) {
+    EventQueue q(2, 10, 0.1);
+    q.push({0.4, 1, 0, 1, 0});   // step 4
+    q.push({0.75, 2, 1, 0, 0});  // step 8: after a run ending at step 6
+    std::vector<StepInput> inputs;
+    std::vector<std::uint32_t> steps;
+    q.take_epoch_steps(0, 6, inputs, steps);
+    ASSERT_EQ(steps, (std::vector<std::uint32_t>{0, 0, 0, 0, 0, 1, 1}));
+    EXPECT_EQ(inputs[0].weight, 1);
+    EXPECT_EQ(q.size(), 0u);
+    EXPECT_THROW(q.take_epoch_steps(2, 30, inputs, steps), std::logic_error);  // epoch 1 was skipped
 }
