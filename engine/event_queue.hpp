@@ -39,11 +39,11 @@ public:
     // Every pending event (checkpoints), in no particular order.
     template <class Visit>
     void for_each(Visit&& visit) const {
-        for (const auto& bucket : ring_)
+        for (const auto& bucket : bins_)
             for (const auto& e : bucket) visit(e);
     }
     // A restored run starts at epoch `epoch`: nothing earlier will be taken. On an empty queue.
-    void resume_at(std::int64_t epoch) { current_ = epoch; }
+    void resume_at(std::int64_t epoch) { first_step_ = epoch * epoch_steps_; }
 
     // Removes the events delivered during epoch `epoch` (steps [epoch*D, (epoch+1)*D)) and returns
     // them as lanes: lane i (events[offsets[i] .. offsets[i+1]]) holds cell i's events in canonical

@@ -472,4 +472,18 @@ bool SplitCableGroup::holds_node(std::size_t cell, std::uint32_t node) const {
     return cell < cells_.size() && node < cells_[cell].own.size() && cells_[cell].own[node] != 0;
 }
 
+void SplitCableGroup::save_state(std::size_t cell, CellStateWriter&) const {
+    throw input_error("gid " + std::to_string(gids_[cell]) +
+                      " is split into pieces (a plan with splits); checkpoints of split cells are not supported yet");
+}
+
+void SplitCableGroup::restore_state(std::size_t cell, CellStateReader&) {
+    throw input_error("gid " + std::to_string(gids_[cell]) +
+                      " is split into pieces (a plan with splits); checkpoints of split cells are not supported yet");
+}
+
+void SplitCableGroup::resume_at(Step, double) {
+    throw input_error("a run with split cells cannot be restored from a checkpoint yet");
+}
+
 }  // namespace parnet

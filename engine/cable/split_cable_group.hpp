@@ -32,6 +32,11 @@ public:
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
     double probe_value(std::size_t id) const override { return *probe_sources_[id]; }
 
+    // A split cell's state lives on several ranks; checkpoints do not hold it yet (refused).
+    void save_state(std::size_t cell, CellStateWriter& out) const override;
+    void restore_state(std::size_t cell, CellStateReader& in) override;
+    void resume_at(Step step, double dt) override;
+
     // The voltage at a node of a piece of this thread (Hines numbering of the cell's layout), or
     // at (section, x) there.
     double voltage(std::size_t cell, std::uint32_t node) const;
