@@ -4,7 +4,7 @@
 // program, the Python module, a user's C++ program) fill it in; every field has a working default,
 // so a new option is one more field here and one more line in the front end that sets it.
 #include "engine/memory_estimate.hpp"
-#include "engine/simulation.hpp"
+#include "engine/exchange/spike_exchange.hpp"
 #include "io/saving_strategy.hpp"
 
 #include <cstdint>
