@@ -2,15 +2,13 @@
 
 #include "engine/collective_errors.hpp"
 #include "engine/communicator.hpp"
-#include "engine/decomposition.hpp"
 #include "engine/errors.hpp"
 #include "engine/network.hpp"
-#include "io/plan_file.hpp"
 #include "io/saving_strategy.hpp"
+#include "run/decomposition_choice.hpp"
 #include "run/network_run.hpp"
 #include "run/run_summary.hpp"
 
-#include <optional>
 
 namespace parnet::python {
 namespace {
@@ -55,18 +53,9 @@ RunResult run_model(const Model& model, MPI_Comm mpi_comm, const RunOptions& opt
     });
 
     const Network network(model);
-    std::optional<io::Plan> plan;
-    if (!options.plan.empty())
-        plan = agreed_everywhere(comm, [&] {
-            io::Plan p = io::read_plan(options.plan);
-            io::check_plan(p, options.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
-            return p;
-        });
-    const Decomposition decomposition =
-        plan ? planned_decomposition(network, comm.rank(), options.threads, plan->rank_of_gid, plan->thread_of_gid,
-                                     static_cast<int>(plan->threads))
-             : round_robin_decomposition(network, comm.rank(), comm.size(), options.threads);
-    if (plan) run.plan = {options.plan, plan->method, plan->predicted_load};
+    const auto [decomposition, plan] =
+        run::choose_decomposition(network, comm, options.threads, options.plan, model.fingerprint);
+    run.plan = plan;
     return run::run_network(network, decomposition, run, comm);
 }
 

@@ -6,7 +6,7 @@
 #include "engine/mpi_session.hpp"
 #include "engine/network.hpp"
 #include "io/model_check.hpp"
-#include "io/plan_file.hpp"
+#include "run/decomposition_choice.hpp"
 #include "run/network_run.hpp"
 
 #include <CLI/CLI.hpp>
@@ -23,7 +23,7 @@ namespace {
 struct Options {
     std::string model;
     std::vector<std::string> catalogues;   // --catalogue (docs/mechanisms.md)
-    std::string plan, saving = "collective", exchange = "allgather", replay;
+    std::string plan, saving = "collective", exchange = "allgather";
     std::optional<std::string> output;
     std::optional<double> tstop;
     std::vector<Gid> gids;     // the cells to replay
@@ -36,15 +36,13 @@ struct Options {
 int run_engine(Options& opt, Communicator& comm) {
     // Size sanity before anything is built: the model's estimate against the memory of a rank. A
     // replay builds only the named cells, so the whole model's size does not matter there.
-    const bool replay = !opt.replay.empty();
+    const bool replay = !opt.run.replay.empty();
     io::CheckedModel checked = agreed_everywhere(comm, [&] {
         return io::check_model(opt.model, {opt.tstop, opt.output, opt.catalogues}, opt.run.flush_ms, comm.size(),
                                comm.ranks_on_this_node(), replay ? infinite_time : opt.max_memory_gb * 1e9);
     });
     const Model& model = checked.model;
     const Network network(model);
-    const int threads = opt.threads > 0 ? opt.threads : tools::default_threads();
-    std::optional<io::Plan> plan;
     agreed_everywhere(comm, [&] {
         opt.run.saving = io::parse_saving_strategy(opt.saving);
         opt.run.exchange.method = parse_exchange_method(opt.exchange, "--exchange");
@@ -56,25 +54,17 @@ int run_engine(Options& opt, Communicator& comm) {
             if (g >= network.size())
                 throw input_error("--gids: gid " + std::to_string(g) + " is not in the model (" +
                                   std::to_string(network.size()) + " cells)");
-        if (opt.plan.empty()) return;
-        plan = io::read_plan(opt.plan);
-        io::check_plan(*plan, opt.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
     });
+    const auto [decomposition, plan] =
+        run::choose_decomposition(network, comm, opt.threads > 0 ? opt.threads : tools::default_threads(), opt.plan,
+                                  model.fingerprint, opt.gids);
     if (opt.check) {
         if (comm.rank() == 0) std::printf("%s\n", io::check_summary(checked, opt.model, comm.size()).c_str());
         return 0;
     }
-    std::sort(opt.gids.begin(), opt.gids.end());
-    opt.gids.erase(std::unique(opt.gids.begin(), opt.gids.end()), opt.gids.end());
-    const Decomposition decomposition =
-        replay ? Decomposition{split_by_cost(network, opt.gids, threads)}
-        : plan ? planned_decomposition(network, comm.rank(), threads, plan->rank_of_gid, plan->thread_of_gid,
-                                       static_cast<int>(plan->threads))
-               : round_robin_decomposition(network, comm.rank(), comm.size(), threads);
-    if (plan) opt.run.plan = {opt.plan, plan->method, plan->predicted_load};
+    opt.run.plan = plan;
     opt.run.description = opt.model;
     opt.run.fingerprint = model.fingerprint;
-    opt.run.replay = opt.replay;
     opt.run.expected_output = estimate_output_bytes(model);
     run::run_network(network, decomposition, opt.run, comm);
     return 0;
@@ -86,9 +76,8 @@ int main(int argc, char** argv) {
     // A file-size limit (ulimit -f) must end in a write error we report, not a core dump.
     std::signal(SIGXFSZ, SIG_IGN);
     MpiSession mpi(argc, argv);
-    // Every HDF5 failure is reported by parnet with the file named; HDF5's own stack dumps (also
-    // from objects closed while a failed run unwinds) would only bury that message. (After
-    // MPI_Init: HDF5 then ties its clean-up to MPI_Finalize.)
+    // parnet reports every HDF5 failure naming the file; HDF5's own stack dumps would bury it.
+    // (After MPI_Init: HDF5 then ties its clean-up to MPI_Finalize.)
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     Communicator comm(MPI_COMM_WORLD);
     Options opt;
@@ -113,10 +102,9 @@ int main(int argc, char** argv) {
         ->check(finite_positive);
     app.add_flag("!--no-sort", opt.run.sort, "Leave the spike file in write order (sorting=none) instead of by time");
     app.add_flag("-q,--quiet", opt.run.quiet, "No summary or progress on standard output");
-    app.add_option("--saving", opt.saving,
-                   "How output is saved (docs/saving-data.md): collective (one file, parallel HDF5), per-rank "
-                   "(a file per rank under <output>/ranks/, merged later by `consolidate <output>`), rank0 "
-                   "(gathered to rank 0; small runs)");
+    app.add_option("--saving", opt.saving, "How output is saved (docs/saving-data.md): collective (one file, parallel "
+                   "HDF5), per-rank (a file per rank under <output>/ranks/, merged later by `consolidate <output>`), "
+                   "rank0 (gathered to rank 0; small runs)");
     app.add_option("--exchange", opt.exchange,
                    "How spikes travel between ranks: allgather (every rank gets every spike, NEURON's method) or "
                    "targeted (only to the ranks with connections from the spiking cell); same results")
@@ -124,11 +112,9 @@ int main(int argc, char** argv) {
     app.add_flag("--overlap", opt.run.exchange.overlap,
                  "Exchange each epoch's spikes while the next epoch is integrated (epochs of half the minimum "
                  "delay); same results");
-    app.add_option("--replay", opt.replay,
-                   "Replay single cells (one rank): a spikes.h5 of an earlier run of this model; the cells of --gids "
-                   "get exactly the input events they received then, and their spikes and traces are written "
-                   "to the output folder")
-        ->check(CLI::ExistingFile);
+    app.add_option("--replay", opt.run.replay, "Replay single cells (one rank): a spikes.h5 of an earlier run of this "
+                   "model; the cells of --gids get exactly the input events they received then, and their spikes and "
+                   "traces are written to the output folder")->check(CLI::ExistingFile);
     app.add_option("--gids", opt.gids, "Cells to replay (with --replay), e.g. --gids 3,17,250")->delimiter(',');
     app.add_flag("--check", opt.check,
                  "Validate the model and the options (plan, replay, output names, size against memory) and exit: "
@@ -137,9 +123,8 @@ int main(int argc, char** argv) {
                    "Seconds without a finished epoch (at least 10 times the longest epoch so far) after which a "
                    "rank ends the job: a rank that stopped (SIGSTOP, a hung node) would hold it for ever; 0 turns it off")
         ->check(finite_non_negative);
-    app.add_option("--max-memory", opt.max_memory_gb,
-                   "GB a rank may use; a model whose estimated memory per rank is larger is refused before set-up "
-                   "(default: this node's memory shared by its ranks)")
+    app.add_option("--max-memory", opt.max_memory_gb, "GB a rank may use; a model whose estimated memory per rank is "
+                   "larger is refused before set-up (default: this node's memory shared by its ranks)")
         ->check(finite_positive);
     try {
         app.parse(argc, argv);
