@@ -6,33 +6,32 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <span>
 
 namespace parnet::balance {
 
-double spike_source_rate(const Network& network, Gid g) {
-    const Population& pop = network.population_of(g);
-    const double tstop = network.model().run.tstop;
+double spike_source_rate(const Recipe& recipe, Gid g) {
+    const double tstop = recipe.settings().tstop;
     if (!(tstop > 0)) return 0.0;
     double spikes = 0.0;
-    switch (pop.source_model) {
+    switch (recipe.source_model(g)) {
     case SourceModel::poisson: {
-        const double start = std::max(0.0, network.parameter(g, "start"));
-        const double stop = std::min(tstop, network.parameter(g, "stop"));
-        spikes = network.parameter(g, "rate") * std::max(0.0, stop - start) / 1000.0;
+        const double start = std::max(0.0, recipe.parameter(g, "start"));
+        const double stop = std::min(tstop, recipe.parameter(g, "stop"));
+        spikes = recipe.parameter(g, "rate") * std::max(0.0, stop - start) / 1000.0;
         break;
     }
     case SourceModel::regular: {
-        const double start = network.parameter(g, "start");
-        const double interval = network.parameter(g, "interval");
-        const double number = std::floor(network.parameter(g, "number"));
+        const double start = recipe.parameter(g, "start");
+        const double interval = recipe.parameter(g, "interval");
+        const double number = std::floor(recipe.parameter(g, "number"));
         if (start >= tstop || number <= 0) break;
         const double fit = interval > 0 ? std::floor((tstop - start) / interval) + 1.0 : number;
         spikes = std::min(number, fit);
         break;
     }
     case SourceModel::replay: {
-        if (pop.replay_times.empty()) break;
-        const auto& times = pop.replay_times.size() == 1 ? pop.replay_times.front() : pop.replay_times[g - pop.first];
+        const std::span<const double> times = recipe.replay_times(g);
         spikes = static_cast<double>(std::count_if(times.begin(), times.end(), [&](double t) { return t < tstop; }));
         break;
     }
@@ -40,15 +39,14 @@ double spike_source_rate(const Network& network, Gid g) {
     return spikes / (tstop / 1000.0);
 }
 
-std::vector<float> expected_rates(const Network& network, const RateAssumptions& assumptions) {
-    const Model& model = network.model();
-    std::vector<float> rates(network.size(), 0.0f);
-    for (const Population& pop : model.populations) {
+std::vector<float> expected_rates(const Recipe& recipe, const RateAssumptions& assumptions) {
+    std::vector<float> rates(recipe.cell_count(), 0.0f);
+    for (const PopulationRange& pop : recipe.populations()) {
         auto given = assumptions.population_rates.find(pop.name);
         for (Gid g = pop.first; g < pop.first + pop.count; ++g) {
             double rate = assumptions.assumed_rate_hz;
             if (given != assumptions.population_rates.end()) rate = given->second;
-            else if (pop.kind == CellKind::spike_source) rate = spike_source_rate(network, g);
+            else if (recipe.kind(g) == CellKind::spike_source) rate = spike_source_rate(recipe, g);
             rates[g] = static_cast<float>(rate);
         }
     }

@@ -3,7 +3,7 @@
 // expected traffic (edge weights). Spike sources know their own rate; for the other cells it is
 // assumed (--assumed-rate), given per population (--rate), or taken from an earlier run's report
 // (--rates-from report.json).
-#include "engine/network.hpp"
+#include "engine/recipe.hpp"
 
 #include <filesystem>
 #include <map>
@@ -18,10 +18,10 @@ struct RateAssumptions {
 };
 
 // The mean rate (Hz) a spike source of the model fires at over [0, tstop].
-double spike_source_rate(const Network& network, Gid g);
+double spike_source_rate(const Recipe& recipe, Gid g);
 
 // Every gid's expected rate in Hz.
-std::vector<float> expected_rates(const Network& network, const RateAssumptions& assumptions);
+std::vector<float> expected_rates(const Recipe& recipe, const RateAssumptions& assumptions);
 
 // Mean rates by population from a run report written by `engine` (populations[].mean_rate_hz).
 std::map<std::string, double> rates_from_report(const std::filesystem::path& report);

@@ -8,8 +8,8 @@
 
 namespace parnet::balance {
 
-IncomingGraph build_incoming_graph(const Network& network, ProgressLine& progress) {
-    const Gid cells = network.size();
+IncomingGraph build_incoming_graph(const Recipe& recipe, ProgressLine& progress) {
+    const Gid cells = recipe.cell_count();
     IncomingGraph graph;
     graph.offsets.assign(static_cast<std::size_t>(cells) + 1, 0);
     // Cells are taken in batches: each thread lists the sources of a chunk of the batch, and the
@@ -32,7 +32,7 @@ IncomingGraph build_incoming_graph(const Network& network, ProgressLine& progres
                 const Gid begin = first + static_cast<Gid>(c) * chunk;
                 const Gid stop = std::min(end, begin + chunk);
                 for (Gid g = begin; g < stop; ++g) {
-                    const auto incoming = network.incoming(g);
+                    const auto incoming = recipe.incoming(g);
                     graph.offsets[g + 1] = incoming.size();
                     for (const Connection& connection : incoming) out.push_back(connection.source);
                 }

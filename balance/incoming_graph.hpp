@@ -3,7 +3,7 @@
 // parnet that enumerates it. Compressed sparse rows with 32-bit gids: the sources of target g are
 // sources[offsets[g] .. offsets[g+1]), 4 bytes per connection (400 MB for 1e6 cells x 100).
 #include "balance/progress_line.hpp"
-#include "engine/network.hpp"
+#include "engine/recipe.hpp"
 
 #include <cstdint>
 #include <span>
@@ -23,7 +23,7 @@ struct IncomingGraph {
 };
 
 // Calls Network::incoming for every gid, on all OpenMP threads, in gid order.
-IncomingGraph build_incoming_graph(const Network& network, ProgressLine& progress);
+IncomingGraph build_incoming_graph(const Recipe& recipe, ProgressLine& progress);
 
 // Build from an explicit list of (source, target) connections (tests and small tools).
 IncomingGraph incoming_graph_from_edges(Gid cells, std::span<const std::pair<Gid, Gid>> source_target);

@@ -1,8 +1,6 @@
 #pragma once
-// The fallback when measuring is not possible (--static-costs): a complexity model that predicts
-// a configuration's costs from what it integrates — steps per ms, compartments with and without
-// Hodgkin-Huxley channels, synapses — with coefficients measured once on the development machine
-// (docs/planning.md). It gets the order of cells right; its absolute seconds are only a guide.
+// The fallback when measuring is not possible (--static-costs): a configuration's costs from the
+// one static cost model (engine/cost_model.hpp) that the engine's thread balancing uses too.
 #include "balance/calibration.hpp"
 #include "engine/model.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
-// A static complexity model of what a cell costs per simulated ms (arbitrary units, lif = 1).
-// Used to balance threads when no measured plan is given; the planner's measured calibration
-// (balance/) replaces it when available.
+// What a cell costs per simulated ms (seconds), from the one static cost model
+// (engine/cost_model.hpp) that the planner uses too. Used to balance threads when no plan fixes
+// them; the planner's measured calibration (balance/) replaces it when available.
 #include "recipe.hpp"
 
 namespace parnet {

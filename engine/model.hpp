@@ -117,7 +117,7 @@ struct Recordings {
 
 struct Model {
     std::string file;        // where it came from, for messages
-    std::uint64_t fingerprint = 0;  // hash of the canonical JSON, stored in plans
+    std::uint64_t fingerprint = 0;  // hash of the model's meaning (io/model_reader.cpp), stored in plans
     RunSettings run;
     std::vector<Population> populations;
     std::vector<Projection> projections;

@@ -43,14 +43,6 @@ struct RankStats {
     double rss_mb = 0.0;                // its resident memory at the end of the run (the running size)
 };
 
-// How spikes travel between ranks (engine/exchange/spike_exchange.hpp). With overlap, epochs are
-// half the minimum delay and the exchange of epoch k runs while epoch k+1 is integrated (its
-// spikes are first needed in epoch k+2); the results are the same bit for bit.
-struct ExchangeOptions {
-    ExchangeMethod method = ExchangeMethod::allgather;
-    bool overlap = false;
-};
-
 class Simulation {
 public:
     // Builds this rank's cells and their incoming connections (threads build their own share).

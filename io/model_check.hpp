@@ -20,4 +20,7 @@ struct CheckedModel {
 CheckedModel check_model(const std::filesystem::path& file, const RunOverrides& overrides, double flush_ms, int ranks,
                          int ranks_on_node, double bytes_per_rank, const std::string& advice = engine_memory_advice);
 
+// What `engine --check` prints of a valid model: its cells, populations, connections and memory.
+std::string check_summary(const CheckedModel& checked, const std::string& file, int ranks);
+
 }  // namespace parnet::io

@@ -31,6 +31,30 @@ std::uint64_t fnv1a(const std::string& text) {
     return h;
 }
 
+// The document as its meaning, for the fingerprint: every number as a double (1, 1.0 and 1e0 are
+// one value), objects in key order (nlohmann keeps them sorted), no whitespace; without what does
+// not change the network a plan is made for: the description, the model's name, where output
+// goes and how long it runs (--tstop and -o change neither either).
+json meaning_of(const json& doc, bool top = true) {
+    if (doc.is_number()) return doc.get<double>();
+    if (doc.is_array()) {
+        json out = json::array();
+        for (const auto& item : doc) out.push_back(meaning_of(item, false));
+        return out;
+    }
+    if (!doc.is_object()) return doc;
+    json out = json::object();
+    for (const auto& [key, value] : doc.items()) {
+        if (top && (key == "description" || key == "name")) continue;
+        out[key] = meaning_of(value, false);
+    }
+    if (top && out.contains("run") && out["run"].is_object()) {
+        out["run"].erase("output");
+        out["run"].erase("tstop");
+    }
+    return out;
+}
+
 bool valid_name(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
@@ -66,7 +90,7 @@ public:
         model_.file = file_;
         for (const auto& path : overrides_.catalogues) catalogues_.add(MechanismCatalogue::load(path));
         if (top.has("catalogues")) parse_catalogues(top);
-        model_.fingerprint = fnv1a(doc_.dump());
+        model_.fingerprint = fnv1a(meaning_of(doc_).dump());
         parse_run(top.object("run"));
         if (top.has("cell_templates")) parse_templates(top.object("cell_templates"));
         const json& pops = top.array("populations");

@@ -9,7 +9,7 @@
 
 #include "engine/cable/cable_layout.hpp"
 #include "engine/errors.hpp"
-#include "engine/network.hpp"
+#include "engine/recipe.hpp"
 #include "io/hdf5_attributes.hpp"
 #include "io/hdf5_handle.hpp"
 
@@ -430,13 +430,14 @@ void check_plan(const Plan& plan, const std::filesystem::path& file, std::uint64
     check_self_consistent(plan, file.string());
 }
 
-void check_plan_splits(const SplitLayout& splits, const std::filesystem::path& file, const Network& network) {
+void check_plan_splits(const SplitLayout& splits, const std::filesystem::path& file, const Recipe& recipe) {
     for (const SplitCellPlacement& c : splits.cells) {
         const std::string where = file.string() + ": split cell gid " + std::to_string(c.gid);
-        const Population& population = network.population_of(c.gid);
-        if (population.kind != CellKind::cable || !population.cable)
-            throw input_error(where + ": only cable cells can be split (population " + population.name + ")");
-        const cable::CableLayout layout(*population.cable_of(c.gid));
+        const auto description = recipe.kind(c.gid) == CellKind::cable ? recipe.cable_cell(c.gid) : nullptr;
+        if (!description)
+            throw input_error(where + ": only cable cells can be split (population " +
+                              recipe.population_range(c.gid).name + ")");
+        const cable::CableLayout layout(*description);
         if (!c.split.cuts.empty() && c.split.cuts.back() >= layout.node_count())
             throw input_error(where + ": cut at node " + std::to_string(c.split.cuts.back()) + " but the cell has nodes 0.." +
                               std::to_string(layout.node_count() - 1));

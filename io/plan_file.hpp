@@ -11,7 +11,7 @@
 #include "engine/types.hpp"
 
 namespace parnet {
-class Network;
+class Recipe;
 }
 
 namespace parnet::io {
@@ -70,6 +70,6 @@ void check_plan(const Plan& plan, const std::filesystem::path& file, std::uint64
 
 // Refuses (input_error naming `file` and the split cell) splits of cells that are not cable
 // cells, and cuts outside a cell's nodes or out of order.
-void check_plan_splits(const SplitLayout& splits, const std::filesystem::path& file, const Network& network);
+void check_plan_splits(const SplitLayout& splits, const std::filesystem::path& file, const Recipe& recipe);
 
 }  // namespace parnet::io

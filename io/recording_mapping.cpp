@@ -7,8 +7,8 @@
 
 namespace parnet::io {
 
-TraceMapping trace_mapping(const Model& model, const TraceRecording& rec, std::span<const Gid> local) {
-    const Population& pop = model.populations[rec.population];
+TraceMapping trace_mapping(const Recipe& recipe, const TraceRecording& rec, std::span<const Gid> local) {
+    const PopulationRange& pop = recipe.populations()[rec.population];
     TraceMapping out;
     for (Gid g : local)
         if (pop.contains(g) &&
@@ -17,9 +17,10 @@ TraceMapping trace_mapping(const Model& model, const TraceRecording& rec, std::s
     for (Gid g : out.gids) out.node_ids.push_back(g - pop.first);
     out.element_counts.assign(out.gids.size(), 1u);
     out.element_ids.assign(out.gids.size(), 0u);
-    if (pop.kind == CellKind::cable)
-        for (std::size_t i = 0; i < out.gids.size(); ++i) {
-            const CableCellDescription& cell = *pop.cable_variant(pop.variant_of(out.gids[i]));
+    for (std::size_t i = 0; i < out.gids.size(); ++i)
+        if (recipe.kind(out.gids[i]) == CellKind::cable) {
+            const auto description = recipe.cable_cell(out.gids[i]);
+            const CableCellDescription& cell = *description;
             const std::optional<std::uint32_t> section =
                 rec.section.empty() ? std::optional<std::uint32_t>(0) : cell.section_index(rec.section);
             if (section) out.element_ids[i] = cell.compartment_id(*section, rec.x);
@@ -28,10 +29,10 @@ TraceMapping trace_mapping(const Model& model, const TraceRecording& rec, std::s
     return out;
 }
 
-std::vector<SpikePopulation> recorded_populations(const Model& model) {
+std::vector<SpikePopulation> recorded_populations(const Recipe& recipe) {
     std::vector<SpikePopulation> out;
-    for (std::size_t p : model.recordings.spike_populations) {
-        const auto& pop = model.populations[p];
+    for (std::size_t p : recipe.recordings().spike_populations) {
+        const auto& pop = recipe.populations()[p];
         out.push_back({pop.name, pop.first, pop.count});
     }
     return out;

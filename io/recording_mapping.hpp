@@ -2,9 +2,8 @@
 // The model's recordings as the SONATA files name them: the spike file's populations, and what a
 // trace recording samples on this rank — the cells (ascending gids), their node ids within the
 // population, the element id of each value (the compartment a cable cell's value is read at; 0
-// for point cells) and the units. The engine program and the Python module open their output
-// from this one description.
-#include "engine/model.hpp"
+// for point cells) and the units. The run library (run/) opens its output from this one description.
+#include "engine/recipe.hpp"
 #include "io/sonata_spike_writer.hpp"
 
 #include <cstdint>
@@ -23,9 +22,9 @@ struct TraceMapping {
 };
 
 // local: this rank's gids, ascending.
-TraceMapping trace_mapping(const Model& model, const TraceRecording& recording, std::span<const Gid> local);
+TraceMapping trace_mapping(const Recipe& recipe, const TraceRecording& recording, std::span<const Gid> local);
 
-// The populations whose spikes the model records, in the model's order.
-std::vector<SpikePopulation> recorded_populations(const Model& model);
+// The populations whose spikes the recipe records, in its order.
+std::vector<SpikePopulation> recorded_populations(const Recipe& recipe);
 
 }  // namespace parnet::io

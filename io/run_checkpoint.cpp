@@ -26,8 +26,8 @@ std::uint64_t rows_in_checkpoint(const CheckpointMetadata& checkpoint, const std
                       "\": it was taken for other recordings");
 }
 
-const TraceRecording& recording_named(const Model& model, const std::string& name) {
-    for (const auto& r : model.recordings.traces)
+TraceRecording recording_named(const Recipe& recipe, const std::string& name) {
+    for (const auto& r : recipe.recordings().traces)
         if (r.name == name) return r;
     throw std::logic_error("no trace recording named " + name);
 }
@@ -112,16 +112,16 @@ void rename_on_rank0(MPI_Comm comm, const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
-CheckpointWritten save_run_checkpoint(const Communicator& comm, const fs::path& folder, const Model& model,
-                                      const Simulation& sim, int threads, const Epoch& epoch, const SpikeSink& spikes,
+CheckpointWritten save_run_checkpoint(const Communicator& comm, const fs::path& folder, const Recipe& recipe,
+                                      std::uint64_t fingerprint, const fs::path& output, const Simulation& sim, int threads, const Epoch& epoch, const SpikeSink& spikes,
                                       std::span<const TraceSinkRef> traces) {
     const double start = MPI_Wtime();
     RankCheckpoint state;
     collectively(comm.comm(), [&] { state = sim.checkpoint(); });
     CheckpointMetadata m;
-    m.fingerprint = model.fingerprint;
-    m.runid = model.run.runid;
-    m.dt = model.run.dt;
+    m.fingerprint = fingerprint;
+    m.runid = recipe.settings().runid;
+    m.dt = recipe.dt();
     m.step = epoch.end;
     m.time = epoch.t_end();
     m.epoch_steps = sim.epoch_steps();
@@ -129,9 +129,9 @@ CheckpointWritten save_run_checkpoint(const Communicator& comm, const fs::path& 
     m.overlap = sim.overlap_active();
     m.ranks = comm.size();
     m.threads = threads;
-    m.model = model.file;
-    m.output = fs::absolute(model.run.output).lexically_normal().string();
-    m.cells = model.cell_count();
+    m.model = recipe.origin();
+    m.output = fs::absolute(output).lexically_normal().string();
+    m.cells = recipe.cell_count();
     m.spikes_written = spikes.spikes_written();
     for (const auto& t : traces) m.traces.emplace_back(t.file.stem().string(), t.sink->rows_written());
     write_checkpoint(comm.comm(), folder, m, state);
@@ -145,13 +145,13 @@ CheckpointWritten save_run_checkpoint(const Communicator& comm, const fs::path& 
     return out;
 }
 
-CheckpointMetadata restore_run(const Communicator& comm, const fs::path& folder, const Model& model, Simulation& sim,
-                               std::span<const Gid> local) {
+CheckpointMetadata restore_run(const Communicator& comm, const fs::path& folder, const Recipe& recipe,
+                               std::uint64_t fingerprint, Simulation& sim, std::span<const Gid> local) {
     CheckpointMetadata m;
     collectively(comm.comm(), [&] {
         m = read_checkpoint_metadata(folder);
-        check_checkpoint(m, folder, model.fingerprint, model.run.runid, model.run.dt, model.cell_count());
-        for (const auto& r : model.recordings.traces) rows_in_checkpoint(m, r.name, folder);
+        check_checkpoint(m, folder, fingerprint, recipe.settings().runid, recipe.dt(), recipe.cell_count());
+        for (const auto& r : recipe.recordings().traces) rows_in_checkpoint(m, r.name, folder);
         if (m.epoch_steps != sim.epoch_steps())
             throw input_error(checkpoint_file(folder).string() + ": the checkpoint was taken with epochs of " +
                               std::to_string(m.epoch_steps) + " steps (" + (m.overlap ? "with" : "without") +
@@ -179,7 +179,7 @@ fs::path interrupted_output(const CheckpointMetadata& checkpoint, const fs::path
 }
 
 void set_aside_outputs(const fs::path& spike_file, std::span<const fs::path> trace_files,
-                       const CheckpointMetadata& checkpoint, const Model& model) {
+                       const CheckpointMetadata& checkpoint, const Recipe& recipe) {
     std::vector<fs::path> files(trace_files.begin(), trace_files.end());
     files.push_back(spike_file);
     for (const fs::path& f : files) {
@@ -190,7 +190,7 @@ void set_aside_outputs(const fs::path& spike_file, std::span<const fs::path> tra
                               ") is not there: the checkpoint was written by a run into this folder");
     }
     const fs::path spikes_file = interrupted_output(checkpoint, spike_file);
-    const auto spikes = read_spikes(spikes_file, model, {});
+    const auto spikes = read_spikes(spikes_file, recipe.populations(), {});
     if (spikes.size() != checkpoint.spikes_written)
         throw input_error(spikes_file.string() + ": holds " + std::to_string(spikes.size()) +
                           " spikes but the checkpoint was taken when " + std::to_string(checkpoint.spikes_written) +
@@ -208,29 +208,29 @@ void set_aside_outputs(const fs::path& spike_file, std::span<const fs::path> tra
 }
 
 std::vector<std::uint64_t> carry_over_outputs(const Communicator& comm, const CheckpointMetadata& checkpoint,
-                                              const Model& model, std::span<const Gid> local,
+                                              const Recipe& recipe,
                                               const fs::path& spike_file, SpikeSink& spikes,
                                               std::span<const TraceSinkRef> traces, Simulation& sim) {
-    std::vector<std::uint64_t> per_population(model.populations.size(), 0);
+    std::vector<std::uint64_t> per_population(recipe.populations().size(), 0);
     std::vector<Spike> carried;
     collectively(comm.comm(), [&] {
         if (comm.rank() != 0) return;
-        carried = read_spikes(interrupted_output(checkpoint, spike_file), model, {});
-        for (const Spike& s : carried) ++per_population[model.population_index(s.source)];
+        carried = read_spikes(interrupted_output(checkpoint, spike_file), recipe.populations(), {});
+        for (const Spike& s : carried) ++per_population[recipe.population_index(s.source)];
     });
     spikes.append(carried);
     std::vector<Spike>().swap(carried);
 
     for (const TraceSinkRef& ref : traces) {
         const std::string name = ref.file.stem().string();
-        const TraceRecording& rec = recording_named(model, name);
+        const TraceRecording rec = recording_named(recipe, name);
         const std::uint64_t rows = rows_in_checkpoint(checkpoint, name, checkpoint.output);
-        const TraceMapping mapping = trace_mapping(model, rec, local);
+        const TraceMapping mapping = trace_mapping(recipe, rec, sim.gids_holding(rec.section, rec.x));
         const fs::path old_file = interrupted_output(checkpoint, ref.file);
         std::unique_ptr<OldReport> old;
         std::vector<std::uint64_t> columns;   // the old report's column of each value this rank appends
         collectively(comm.comm(), [&] {
-            old = std::make_unique<OldReport>(old_file, model.populations[rec.population].name);
+            old = std::make_unique<OldReport>(old_file, recipe.populations()[rec.population].name);
             if (old->rows() < rows)
                 throw input_error(old_file.string() + ": holds " + std::to_string(old->rows()) +
                                   " rows but the checkpoint was taken after " + std::to_string(rows) + " were written");

@@ -3,7 +3,7 @@
 // checkpoint of a simulation with the outputs it agrees with, a restore with its refusals, and
 // the outputs of an interrupted run carried into the restored run's files.
 #include "engine/communicator.hpp"
-#include "engine/model.hpp"
+#include "engine/recipe.hpp"
 #include "engine/simulation.hpp"
 #include "io/checkpoint_file.hpp"
 #include "io/output_sinks.hpp"
@@ -30,15 +30,15 @@ struct CheckpointWritten {
 
 // Collective, from the epoch callback once the epoch's outputs are appended: writes the
 // simulation's state at the end of `epoch`, with the spike and trace counts written so far.
-CheckpointWritten save_run_checkpoint(const Communicator& comm, const std::filesystem::path& folder, const Model& model,
-                                      const Simulation& sim, int threads, const Epoch& epoch, const SpikeSink& spikes,
+CheckpointWritten save_run_checkpoint(const Communicator& comm, const std::filesystem::path& folder, const Recipe& recipe,
+                                      std::uint64_t fingerprint, const std::filesystem::path& output, const Simulation& sim, int threads, const Epoch& epoch, const SpikeSink& spikes,
                                       std::span<const TraceSinkRef> traces);
 
 // Collective (each rank may throw the same input_error): reads the checkpoint of `folder`,
 // refuses one of another model, runid or dt, or one whose outputs do not match the model's
 // recordings, and restores `sim` (after agree_epoch) from it. `local`: this rank's gids, ascending.
-CheckpointMetadata restore_run(const Communicator& comm, const std::filesystem::path& folder, const Model& model,
-                               Simulation& sim, std::span<const Gid> local);
+CheckpointMetadata restore_run(const Communicator& comm, const std::filesystem::path& folder, const Recipe& recipe,
+                               std::uint64_t fingerprint, Simulation& sim, std::span<const Gid> local);
 
 // The interrupted run's outputs beside the restored run's: <name>.interrupted.
 std::filesystem::path interrupted_name(const std::filesystem::path& output);
@@ -52,13 +52,13 @@ std::filesystem::path interrupted_output(const CheckpointMetadata& checkpoint, c
 // file). When the restored run writes into the same folder, they are renamed <name>.interrupted
 // (the restored run's complete files take their names); into another folder, they are only read.
 void set_aside_outputs(const std::filesystem::path& spike_file, std::span<const std::filesystem::path> trace_files,
-                       const CheckpointMetadata& checkpoint, const Model& model);
+                       const CheckpointMetadata& checkpoint, const Recipe& recipe);
 
 // Collective: appends the interrupted run's spikes and rows to the restored run's sinks, and makes
 // the simulation's traces start after them. Returns the carried spikes per model population
 // (rank 0; zeros elsewhere).
 std::vector<std::uint64_t> carry_over_outputs(const Communicator& comm, const CheckpointMetadata& checkpoint,
-                                              const Model& model, std::span<const Gid> local,
+                                              const Recipe& recipe,
                                               const std::filesystem::path& spike_file, SpikeSink& spikes,
                                               std::span<const TraceSinkRef> traces, Simulation& sim);
 

@@ -19,14 +19,14 @@ std::vector<T> read_dataset(hid_t group, const std::string& name, hid_t memory_t
 }
 }  // namespace
 
-std::vector<Spike> read_spikes(const std::filesystem::path& file, const Model& model,
+std::vector<Spike> read_spikes(const std::filesystem::path& file, std::span<const PopulationRange> populations,
                                const std::vector<std::size_t>& required) {
     H5QuietErrors quiet;
     const H5Errors errors(file.string());
     H5File f(errors.id(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open the spike file"));
     std::vector<Spike> spikes;
-    for (std::size_t p = 0; p < model.populations.size(); ++p) {
-        const Population& pop = model.populations[p];
+    for (std::size_t p = 0; p < populations.size(); ++p) {
+        const PopulationRange& pop = populations[p];
         const std::string group_path = "/spikes/" + pop.name;
         if (!errors.truth(H5Lexists(f.get(), "/spikes", H5P_DEFAULT), "look for /spikes") ||
             !errors.truth(H5Lexists(f.get(), group_path.c_str(), H5P_DEFAULT), "look for " + group_path)) {

@@ -1,8 +1,8 @@
 // _parnet: the compiled half of the Python module `parnet` (docs/python.md). It only converts:
 // mpi4py communicators to MPI_Comm, JSON text to the engine's Model (io::parse_model, so a model
 // built in Python is the engine's model bit for bit), run options in, results out as numpy
-// arrays, and agreed failures (agreed_everywhere.hpp) to Python exceptions raised on every rank.
-#include "agreed_everywhere.hpp"
+// arrays, and agreed failures (engine/collective_errors.hpp) to Python exceptions raised on every rank.
+#include "engine/collective_errors.hpp"
 #include "python_run.hpp"
 
 #include "engine/errors.hpp"
@@ -60,7 +60,7 @@ std::shared_ptr<Model> parse_model(std::optional<std::string> text, const std::s
     });
 }
 
-py::dict run(const std::shared_ptr<Model>& model, py::object comm, std::optional<double> tstop, int threads,
+py::dict run_from_python(const std::shared_ptr<Model>& model, py::object comm, std::optional<double> tstop, int threads,
              std::string plan, std::string output, std::string saving, std::string exchange, bool overlap,
              int results_rank, bool quiet, double progress, double flush_interval) {
     const MPI_Comm c = communicator(comm);
@@ -193,7 +193,7 @@ PYBIND11_MODULE(_parnet, m) {
           "Reads and validates a model file on every rank of comm (io::read_model)");
     m.def("parse_model", &parse_model, py::arg("text"), py::arg("source"), py::arg("problem"), py::arg("comm"),
           "Validates a model given as JSON text on every rank of comm (io::parse_model)");
-    m.def("run", &run, py::arg("model"), py::arg("comm"), py::arg("tstop"), py::arg("threads"), py::arg("plan"),
+    m.def("run", &run_from_python, py::arg("model"), py::arg("comm"), py::arg("tstop"), py::arg("threads"), py::arg("plan"),
           py::arg("output"), py::arg("saving"), py::arg("exchange"), py::arg("overlap"), py::arg("results_rank"),
           py::arg("quiet"), py::arg("progress"), py::arg("flush_interval"), "Runs a model (collective over comm)");
 }

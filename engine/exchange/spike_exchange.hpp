@@ -27,6 +27,15 @@ enum class ExchangeMethod { allgather, targeted };
 
 // "allgather" / "targeted"; throws input_error naming `what` for anything else.
 ExchangeMethod parse_exchange_method(std::string_view name, const std::string& what);
+
+// How spikes travel between ranks. With overlap, epochs are
+// half the minimum delay and the exchange of epoch k runs while epoch k+1 is integrated (its
+// spikes are first needed in epoch k+2); the results are the same bit for bit.
+struct ExchangeOptions {
+    ExchangeMethod method = ExchangeMethod::allgather;
+    bool overlap = false;
+};
+
 const char* to_string(ExchangeMethod method);
 
 class SpikeExchange {

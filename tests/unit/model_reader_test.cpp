@@ -27,6 +27,37 @@ TEST(ModelReader, FingerprintChangesWithTheModel) {
     EXPECT_NE(io::parse_model(a, "x").fingerprint, io::parse_model(b, "x").fingerprint);
 }
 
+// A plan is kept by a model file that says the same in other words: spacing, key order, the
+// spelling of numbers, its description, name, output folder and run length.
+TEST(ModelReader, FingerprintIsTheModelsMeaningNotItsText) {
+    const std::string text = R"({"run": {"tstop": 100, "dt": 0.1, "runid": 1, "output": "out/a"},
+      "populations": [{"name": "ext", "count": 20, "kind": "spike_source", "model": "poisson", "params": {"rate": 10}},
+                      {"name": "exc", "count": 40, "kind": "lif", "params": {"tau_m": 15}}],
+      "projections": [{"source": "ext", "target": "exc", "rule": {"type": "fixed_indegree", "indegree": 5},
+                       "weight": 0.1, "delay": 2}]})";
+    const std::string reworded = R"({
+        "description": "the same network, written differently",
+        "name": "renamed",
+        "projections": [ { "delay": 2.0, "weight": 1e-1, "target": "exc", "source": "ext",
+                           "rule": { "indegree": 5, "type": "fixed_indegree" } } ],
+        "populations": [
+          { "kind": "spike_source", "count": 20, "name": "ext", "params": { "rate": 10.0 }, "model": "poisson" },
+          { "params": { "tau_m": 15.000 }, "name": "exc", "kind": "lif", "count": 40 }
+        ],
+        "run": { "runid": 1, "dt": 1e-1, "output": "elsewhere", "tstop": 500 }
+    })";
+    const auto fingerprint = [](const std::string& t) {
+        return io::parse_model(nlohmann::json::parse(t), "net.json").fingerprint;
+    };
+    EXPECT_EQ(fingerprint(text), fingerprint(reworded));
+    auto changed = nlohmann::json::parse(text);
+    changed["projections"][0]["weight"] = 0.11;
+    EXPECT_NE(fingerprint(text), fingerprint(changed.dump()));
+    changed = nlohmann::json::parse(text);
+    changed["populations"][1]["params"]["tau_m"] = 15.5;
+    EXPECT_NE(fingerprint(text), fingerprint(changed.dump()));
+}
+
 TEST(ModelReader, RmGivesCm) {
     auto m = small_model();
     m["populations"][1]["params"] = {{"tau_m", 20}, {"R_m", 100}};

@@ -1,7 +1,7 @@
 #pragma once
 // The run's progress line (simulated time, wall time, rate, eta, spikes), at most every `interval`
 // wall seconds, handed to `say` (the engine prints it; the Python module passes it to print()).
-#include "number_format.hpp"
+#include "tools/number_format.hpp"
 
 #include <omp.h>
 
@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-namespace parnet::tools {
+namespace parnet::run {
 
 class RunProgress {
 public:
@@ -27,7 +27,7 @@ public:
         char line[200];
         std::snprintf(line, sizeof line, "  t = %.1f / %.1f ms (%3.0f%%)  wall %.1f s  %.1f ms/s  eta %.0f s  spikes %s",
                       t, tstop_, 100.0 * t / tstop_, wall, rate, rate > 0 ? (tstop_ - t) / rate : 0.0,
-                      thousands(spikes).c_str());
+                      tools::thousands(spikes).c_str());
         say_(line);
     }
 
@@ -37,4 +37,4 @@ private:
     double start_, last_;
 };
 
-}  // namespace parnet::tools
+}  // namespace parnet::run
