@@ -1,5 +1,7 @@
 #include "catalogue_mechanisms.hpp"
 
+#include "engine/event.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -169,6 +171,7 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
         q[static_cast<std::size_t>(IonQuantity::inside)].assign(nodes * W, inside);
         q[static_cast<std::size_t>(IonQuantity::outside)].assign(nodes * W, outside);
     }
+    for (std::uint32_t m = 0; m < kind.mechanisms.size(); ++m) send_contexts_.push_back({this, m});
     fields_.resize(kind.mechanisms.size());
     field_pointers_.resize(kind.mechanisms.size());
     ion_views_.resize(kind.mechanisms.size());
@@ -214,6 +217,8 @@ parnet_mechanism_block CatalogueBlock::view(const CatalogueKind& kind, std::size
     b.globals = k.globals.data();
     b.ions = ion_views_[m].data();
     b.prepared = k.prepared.data();
+    b.net_send = &CatalogueBlock::net_send;
+    b.net_send_context = const_cast<SendContext*>(&send_contexts_[m]);
     return b;
 }
 
@@ -244,7 +249,40 @@ void CatalogueBlock::net_receive(const CatalogueKind& kind, std::uint32_t synaps
                                  double weight, const double* v, double t, double dt) {
     const auto [m, instance] = *kind.synapse[synapse];
     const parnet_mechanism_block b = view(kind, m, v, nullptr, nullptr, t, dt);
-    if (auto receive = kind.mechanisms[m].mechanism->abi().net_receive) receive(&b, instance, lane, weight);
+    if (auto receive = kind.mechanisms[m].mechanism->abi().net_receive) receive(&b, instance, lane, weight, 0.0);
+}
+
+void CatalogueBlock::net_send(void* context, std::uint32_t instance, std::uint32_t lane, double time, double flag,
+                              double weight) {
+    auto* c = static_cast<SendContext*>(context);
+    c->block->self_events_.push_back({time, flag, weight, c->mechanism, instance, lane, c->block->sent_++});
+}
+
+std::optional<std::int64_t> CatalogueBlock::next_self_event_step(double dt) const {
+    std::optional<std::int64_t> next;
+    for (const SelfEvent& e : self_events_) {
+        const std::int64_t s = delivery_step(e.time, dt);
+        if (!next || s < *next) next = s;
+    }
+    return next;
+}
+
+void CatalogueBlock::deliver_self_events(const CatalogueKind& kind, std::uint32_t lane, std::int64_t n,
+                                         double until, const double* v, double dt) {
+    for (;;) {
+        auto first = self_events_.end();
+        for (auto it = self_events_.begin(); it != self_events_.end(); ++it) {
+            if (it->lane != lane || it->time > until || delivery_step(it->time, dt) > n) continue;
+            if (first == self_events_.end() || it->time < first->time ||
+                (it->time == first->time && it->sequence < first->sequence))
+                first = it;
+        }
+        if (first == self_events_.end()) return;
+        const SelfEvent e = *first;
+        self_events_.erase(first);
+        const parnet_mechanism_block b = view(kind, e.mechanism, v, nullptr, nullptr, e.time, dt);
+        kind.mechanisms[e.mechanism].mechanism->abi().net_receive(&b, e.instance, e.lane, e.weight, e.flag);
+    }
 }
 
 }  // namespace parnet::cable

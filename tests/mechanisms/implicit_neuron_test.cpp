@@ -16,5 +16,12 @@ TEST(ImplicitMethodsAgainstNeuron, SingleCompartment) { compare("single_compartm
 
 TEST(ImplicitMethodsAgainstNeuron, BallAndStick) { compare("ball_and_stick", 1e-9); }
 
+// net_send from INITIAL and NET_RECEIVE (flags, t, the weight a self event carries): pulsesyn.mod
+// on an hh compartment driven by a NetStim (tools/neuron_reference/self_event_mechanisms.py).
+TEST(SelfEventsAgainstNeuron, PulseSynapseOnHhCompartment) {
+    mechanism_test::compare_with_neuron("self_event_mechanisms.json", PARNET_IMPLICIT_CATALOGUE, "single_compartment",
+                                        1e-9);
+}
+
 }  // namespace
 }  // namespace parnet

@@ -73,6 +73,8 @@ class Generator(ImplicitSolvers):
         self.implicit_index = None   # derivimplicit: state -> index of its derivative
         self.in_initial = False
         self.linear = True
+        self.sending = None   # the weight a net_send carries where net_send may be called
+        self.sends = False
         self.fields_p, self.fields_a, self.fields_s, self.globals = mech.layout()
         self.fields = self.fields_p + self.fields_a + self.fields_s
         self.temporaries = mech.temporaries()
@@ -218,6 +220,8 @@ class Generator(ImplicitSolvers):
                 n = name_of(e.name)
                 if n in self.m.functions or n in MATH:
                     return [pad + self.expr(e, scope, exact) + ";"]
+                if n == "net_send":
+                    return [pad + line for line in self.net_send(e, scope, exact)]
                 self.refuse(f"the call {n}()", n)
             if ek == "BinaryExpression" and e.op.eval() == "=":
                 lhs = unwrap(e.lhs)
@@ -261,6 +265,18 @@ class Generator(ImplicitSolvers):
         if kind == "SolveBlock":
             self.refuse("SOLVE outside BREAKPOINT", "SOLVE")
         self.refuse(f"the statement {text(s).split()[0] if text(s) else kind}", text(s).split()[0] if text(s) else None)
+
+    def net_send(self, e, scope, exact):
+        """net_send(delay, flag) in INITIAL or NET_RECEIVE of a point process: a self event at
+        t + delay (NEURON: carrying the weight of the event being received; 0 from INITIAL)."""
+        if not self.m.point or self.sending is None:
+            self.refuse("net_send outside INITIAL and NET_RECEIVE of a POINT_PROCESS", "net_send")
+        if len(e.arguments) != 2:
+            self.refuse("net_send with other than two arguments (delay, flag)", "net_send")
+        delay, flag = (self.expr(a, scope, exact) for a in e.arguments)
+        self.sends = True
+        return [f"_b->net_send(_b->net_send_context, static_cast<std::uint32_t>(_i), static_cast<std::uint32_t>(_l), "
+                f"t + ({delay}), {flag}, {self.sending});"]
 
     def initial_solve(self, e, scope, indent):
         """SOLVE name STEADYSTATE sparse in INITIAL (a KINETIC scheme's equilibrium)."""
@@ -525,10 +541,12 @@ class Generator(ImplicitSolvers):
         out = self.kernel_head("init")
         self.within("INITIAL")
         self.in_initial = True
+        self.sending, self.sends = "0.0", False
         body = self.block(self.m.initial, self.base_scope(), False, 12) if self.m.initial else []
         self.in_initial = False
+        self.sending = None
         solved = self.initial_solved()
-        out += self.lane_loop(body, [self.m.initial] + solved, simd=not solved)
+        out += self.lane_loop(body, [self.m.initial] + solved, simd=not solved and not self.sends)
         return out + ["}"]
 
     def assignment_parts(self, s):
@@ -656,17 +674,21 @@ class Generator(ImplicitSolvers):
         if not self.m.net_receive:
             return [], False
         weight, sb = self.m.net_receive
-        out = self.kernel_head("net_receive", ", std::uint32_t _instance, std::uint32_t _lane, double _weight")
+        out = self.kernel_head("net_receive", ", std::uint32_t _instance, std::uint32_t _lane, double _weight, "
+                                              "double _flag")
         out += ["    const std::uint32_t _i = _instance;",
                 "    const std::size_t _l = _lane;",
                 "    const std::size_t _k = _i * L + _l;",
                 "    const std::size_t _n = static_cast<std::size_t>(_node[_i]) * L + _l;",
-                f"    const double {weight} = _weight;"]
-        scope = Scope([weight], self.base_scope())
+                f"    const double {weight} = _weight;",
+                "    const double flag = _flag;"]
+        scope = Scope([weight, "flag"], self.base_scope())
         self.within("NET_RECEIVE")
         out += self.prologue(4)
         out += self.lambdas([sb], scope, False, 4)
+        self.sending = "_weight"
         out += self.block(sb, scope, False, 4)
+        self.sending = None
         out += self.epilogue(4)
         return out + ["}"], True
 
