@@ -129,6 +129,11 @@ class Generator(ImplicitSolvers):
             op = e.op.eval()
             lhs, rhs = self.expr(e.lhs, scope, exact), self.expr(e.rhs, scope, exact)
             if op == "^":
+                power = self.small_integer(e.rhs)
+                if power is not None and not exact and not self.invariant(e, scope):
+                    # x^n, n = 2..8, as n - 1 multiplications (a libm pow per lane does not
+                    # vectorize; the product differs from pow in the last bits only)
+                    return f"parnet::cable::nmodl::ipow<{power}>({lhs})"
                 return self.hoist(f"std::pow({lhs}, {rhs})", e, scope, exact)
             if op not in BINARY:
                 self.refuse(f"the operator {op}", op)
@@ -148,6 +153,14 @@ class Generator(ImplicitSolvers):
                 return self.hoist(f"std::{n}({args})", e, scope, exact)
             self.refuse(f"the function {n}()", n)
         self.refuse(f"the expression {text(e)}", text(e).split("(")[0] or None)
+
+    @staticmethod
+    def small_integer(e):
+        e = unwrap(e)
+        if type(e).__name__ not in ("Double", "Integer"):
+            return None
+        value = float(text(e))
+        return int(value) if value.is_integer() and 2 <= value <= 8 else None
 
     def invariant(self, e, scope):
         """True when e has the same value in every lane and instance: numbers, constants,
