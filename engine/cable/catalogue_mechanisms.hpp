@@ -107,14 +107,16 @@ private:
     static void net_send(void* context, std::uint32_t instance, std::uint32_t lane, double time, double flag,
                          double weight);
 
-    parnet_mechanism_block view(const CatalogueKind& kind, std::size_t m, const double* v, double* rhs,
-                                double* d, double t, double dt) const;
+    parnet_mechanism_block make_view(const CatalogueKind& kind, std::size_t m) const;
+    // Mechanism m's block with this call's voltages, matrix and times (the rest is set once).
+    const parnet_mechanism_block* view(std::size_t m, const double* v, double* rhs, double* d, double t, double dt);
 
     std::vector<std::vector<aligned_vector<double>>> fields_;   // [mechanism][field]
     std::vector<std::vector<double*>> field_pointers_;
     std::vector<std::array<aligned_vector<double>, 4>> ions_;   // [ion][IonQuantity], per node and lane
     std::vector<std::vector<parnet_ion_state>> ion_views_;      // [mechanism][ion use]
     std::vector<SendContext> send_contexts_;                    // [mechanism]
+    std::vector<parnet_mechanism_block> views_;                 // [mechanism]
     std::vector<SelfEvent> self_events_;                        // pending, unordered
     std::uint64_t sent_ = 0;
 };
