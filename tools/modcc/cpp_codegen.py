@@ -148,7 +148,7 @@ class Generator(ImplicitSolvers):
                                 why=f"it takes {len(f.args)}")
                 return f"fn_{n}({args})"
             if n == "exp":
-                return f"{'std::exp' if exact else 'parnet::cable::exp_inline'}({args})"
+                return self.hoist(f"{'std::exp' if exact else 'parnet::cable::exp_inline'}({args})", e, scope, exact)
             if n in MATH:
                 return self.hoist(f"std::{n}({args})", e, scope, exact)
             self.refuse(f"the function {n}()", n)
@@ -189,6 +189,9 @@ class Generator(ImplicitSolvers):
     def hoist(self, code, e, scope, exact):
         if exact or not self.invariant(e, scope):
             return code
+        return self.hoist_code(code)
+
+    def hoist_code(self, code):
         for name, c in self.hoisted:
             if c == code:
                 return name
@@ -338,7 +341,10 @@ class Generator(ImplicitSolvers):
                     and not mentions(num.lhs, x) and not mentions(f.rhs, x)):
                 a = self.expr(num.lhs, scope, False)
                 b = self.expr(f.rhs, scope, False)
-                return [f"{x} = {x} + (1.0 - parnet::cable::exp_inline(dt * (-1.0 / {b}))) * ({a} - {x});"]
+                factor = f"(1.0 - parnet::cable::exp_inline(dt * (-1.0 / {b})))"
+                if self.invariant(f.rhs, scope):   # a GLOBAL time constant: once per kernel
+                    factor = self.hoist_code(factor)
+                return [f"{x} = {x} + {factor} * ({a} - {x});"]
         # General linear case through sympy: opaque sub-expressions (calls) become symbols.
         temps, lines = {}, []
         sym = self.to_sympy(e.rhs, scope, temps, x)
