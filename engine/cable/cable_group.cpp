@@ -625,7 +625,6 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
             next_any = std::min(next_any, next_step[l]);
         }
     }
-    Step step_now = epoch.begin;   // the step whose events are delivered (NET_RECEIVE's t)
     auto deliver = [&](std::size_t l, const Event& e) {
         if (e.synapse >= kind.synapses.size())
             throw std::out_of_range("cable cell gid " +
@@ -635,7 +634,7 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
         const std::size_t k = e.synapse * W + l;
         if (syn.catalogue) {
             block.mechanisms->net_receive(kind.catalogue, e.synapse, static_cast<std::uint32_t>(l), e.weight,
-                                          v, static_cast<double>(step_now) * dt, dt);
+                                          v, e.time, dt);   // NEURON: t is the event's time
         } else if (syn.two_state) {
             // exp2syn.mod NET_RECEIVE
             sa[k] += e.weight * syn.factor;
@@ -649,16 +648,23 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
     const double threshold = desc.detector.threshold;
 
     for (Step n = epoch.begin; n < epoch.end; ++n) {
-        step_now = n;
-        if (next_any <= n) {
+        // Self events (net_send of catalogue point processes) merge with the lane's events.
+        const auto self_next = block.mechanisms ? block.mechanisms->next_self_event_step(dt) : std::nullopt;
+        if (next_any <= n || (self_next && *self_next <= n)) {
             next_any = no_event;
             for (std::size_t l = 0; l < W; ++l) {
                 auto& lane = lane_events[l];
+                const auto lane_index = static_cast<std::uint32_t>(l);
                 while (next[l] < lane.size() && next_step[l] <= n) {
+                    if (block.mechanisms)
+                        block.mechanisms->deliver_self_events(kind.catalogue, lane_index, n, lane[next[l]].time, v, dt);
                     deliver(l, lane[next[l]]);
                     ++next[l];
                     next_step[l] = next[l] < lane.size() ? step_of(lane[next[l]]) : no_event;
                 }
+                if (block.mechanisms)
+                    block.mechanisms->deliver_self_events(kind.catalogue, lane_index, n,
+                                                          std::numeric_limits<double>::infinity(), v, dt);
                 next_any = std::min(next_any, next_step[l]);
             }
         }

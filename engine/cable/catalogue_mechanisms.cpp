@@ -1,5 +1,8 @@
 #include "catalogue_mechanisms.hpp"
 
+#include "fast_log.hpp"
+#include "engine/event.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -169,6 +172,7 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
         q[static_cast<std::size_t>(IonQuantity::inside)].assign(nodes * W, inside);
         q[static_cast<std::size_t>(IonQuantity::outside)].assign(nodes * W, outside);
     }
+    for (std::uint32_t m = 0; m < kind.mechanisms.size(); ++m) send_contexts_.push_back({this, m});
     fields_.resize(kind.mechanisms.size());
     field_pointers_.resize(kind.mechanisms.size());
     ion_views_.resize(kind.mechanisms.size());
@@ -186,9 +190,10 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
             ion_views_[m].push_back({q[0].data(), q[1].data(), q[2].data(), q[3].data()});
         }
     }
+    for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) views_.push_back(make_view(kind, m));
     for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) {
-        const parnet_mechanism_block b = view(kind, m, v, nullptr, nullptr, 0.0, dt);
-        kind.mechanisms[m].mechanism->abi().init(&b);
+        const parnet_mechanism_block* b = view(m, v, nullptr, nullptr, 0.0, dt);
+        kind.mechanisms[m].mechanism->abi().init(b);
     }
     // finitialize ends by evaluating the currents once (setup_tree_matrix): reversal
     // potentials, ion currents and assigned variables hold their values at t = 0.
@@ -212,25 +217,32 @@ void CatalogueBlock::restore_lane(std::uint32_t lane, CellStateReader& in) {
         for (auto& q : ion) in.get_strided(q.data() + lane, q.size() / W, W);
 }
 
-parnet_mechanism_block CatalogueBlock::view(const CatalogueKind& kind, std::size_t m, const double* v,
-                                            double* rhs, double* d, double t, double dt) const {
+parnet_mechanism_block CatalogueBlock::make_view(const CatalogueKind& kind, std::size_t m) const {
     const MechanismKind& k = kind.mechanisms[m];
     parnet_mechanism_block b{};
     b.count = static_cast<std::uint32_t>(k.node.size());
     b.node = k.node.data();
     b.area = k.area.data();
     b.diam = k.diam.data();
-    b.t = t;
-    b.dt = dt;
     b.celsius = kind.celsius;
-    b.v = v;
-    b.rhs = rhs;
-    b.d = d;
     b.fields = field_pointers_[m].data();
     b.globals = k.globals.data();
     b.ions = ion_views_[m].data();
     b.prepared = k.prepared.data();
+    b.net_send = &CatalogueBlock::net_send;
+    b.net_send_context = const_cast<SendContext*>(&send_contexts_[m]);
     return b;
+}
+
+const parnet_mechanism_block* CatalogueBlock::view(std::size_t m, const double* v, double* rhs, double* d, double t,
+                                                   double dt) {
+    parnet_mechanism_block& b = views_[m];
+    b.t = t;
+    b.dt = dt;
+    b.v = v;
+    b.rhs = rhs;
+    b.d = d;
+    return &b;
 }
 
 void CatalogueBlock::currents(const CatalogueKind& kind, const double* v, double* rhs, double* d, double t,
@@ -239,28 +251,70 @@ void CatalogueBlock::currents(const CatalogueKind& kind, const double* v, double
         auto& q = ions_[i];
         std::fill(q[1].begin(), q[1].end(), 0.0);
         if (kind.ions[i].style.advance_reversal) {
-            const int z = kind.ions[i].valence;
-            for (std::size_t k = 0; k < q[0].size(); ++k) q[0][k] = nernst(q[2][k], q[3][k], z, kind.celsius);
+            // nernst() with log_inline: the same guards, a vectorizable log (a few ulp from libm's)
+            const double rt_zf = nernst_factor(kind.ions[i].valence, kind.celsius);
+            double* __restrict e = q[0].data();
+            const double* __restrict inside = q[2].data();
+            const double* __restrict outside = q[3].data();
+            const std::size_t count = q[0].size();
+#pragma omp simd
+            for (std::size_t k = 0; k < count; ++k) {
+                const double ln = log_inline(outside[k] / inside[k]);
+                e[k] = inside[k] <= 0.0 ? 1e6 : outside[k] <= 0.0 ? -1e6 : rt_zf * ln;
+            }
         }
     }
     for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) {
-        const parnet_mechanism_block b = view(kind, m, v, rhs, d, t, dt);
-        kind.mechanisms[m].mechanism->abi().current(&b);
+        const parnet_mechanism_block* b = view(m, v, rhs, d, t, dt);
+        kind.mechanisms[m].mechanism->abi().current(b);
     }
 }
 
 void CatalogueBlock::states(const CatalogueKind& kind, const double* v, double t, double dt) {
     for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) {
-        const parnet_mechanism_block b = view(kind, m, v, nullptr, nullptr, t, dt);
-        kind.mechanisms[m].mechanism->abi().state(&b);
+        const parnet_mechanism_block* b = view(m, v, nullptr, nullptr, t, dt);
+        kind.mechanisms[m].mechanism->abi().state(b);
     }
 }
 
 void CatalogueBlock::net_receive(const CatalogueKind& kind, std::uint32_t synapse, std::uint32_t lane,
                                  double weight, const double* v, double t, double dt) {
     const auto [m, instance] = *kind.synapse[synapse];
-    const parnet_mechanism_block b = view(kind, m, v, nullptr, nullptr, t, dt);
-    if (auto receive = kind.mechanisms[m].mechanism->abi().net_receive) receive(&b, instance, lane, weight);
+    const parnet_mechanism_block* b = view(m, v, nullptr, nullptr, t, dt);
+    if (auto receive = kind.mechanisms[m].mechanism->abi().net_receive) receive(b, instance, lane, weight, 0.0);
+}
+
+void CatalogueBlock::net_send(void* context, std::uint32_t instance, std::uint32_t lane, double time, double flag,
+                              double weight) {
+    auto* c = static_cast<SendContext*>(context);
+    c->block->self_events_.push_back({time, flag, weight, c->mechanism, instance, lane, c->block->sent_++});
+}
+
+std::optional<std::int64_t> CatalogueBlock::next_self_event_step(double dt) const {
+    std::optional<std::int64_t> next;
+    for (const SelfEvent& e : self_events_) {
+        const std::int64_t s = delivery_step(e.time, dt);
+        if (!next || s < *next) next = s;
+    }
+    return next;
+}
+
+void CatalogueBlock::deliver_self_events(const CatalogueKind& kind, std::uint32_t lane, std::int64_t n,
+                                         double until, const double* v, double dt) {
+    for (;;) {
+        auto first = self_events_.end();
+        for (auto it = self_events_.begin(); it != self_events_.end(); ++it) {
+            if (it->lane != lane || it->time > until || delivery_step(it->time, dt) > n) continue;
+            if (first == self_events_.end() || it->time < first->time ||
+                (it->time == first->time && it->sequence < first->sequence))
+                first = it;
+        }
+        if (first == self_events_.end()) return;
+        const SelfEvent e = *first;
+        self_events_.erase(first);
+        const parnet_mechanism_block* b = view(e.mechanism, v, nullptr, nullptr, e.time, dt);
+        kind.mechanisms[e.mechanism].mechanism->abi().net_receive(b, e.instance, e.lane, e.weight, e.flag);
+    }
 }
 
 }  // namespace parnet::cable

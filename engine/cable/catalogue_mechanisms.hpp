@@ -69,14 +69,24 @@ public:
     // Fields at their values and ions at NEURON's defaults, then every INITIAL at v and one
     // evaluation of the currents, as NEURON's finitialize.
     CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, const double* v, double dt);
+    // Kernels' net_send reaches the block through its address.
+    CatalogueBlock(const CatalogueBlock&) = delete;
+    CatalogueBlock& operator=(const CatalogueBlock&) = delete;
 
     // Before the mechanisms' currents: ion currents to 0, reversal potentials by Nernst where
     // NEURON recomputes them. Then the currents into rhs and d.
     void currents(const CatalogueKind& kind, const double* v, double* rhs, double* d, double t, double dt);
     // States at the new v (SOLVE), in placement order.
     void states(const CatalogueKind& kind, const double* v, double t, double dt);
+    // An event from a connection to synapse `synapse` at time t (NET_RECEIVE's t, flag 0).
     void net_receive(const CatalogueKind& kind, std::uint32_t synapse, std::uint32_t lane, double weight,
                      const double* v, double t, double dt);
+    // Self events (net_send) of a lane due at step n (NEURON's rule, delivery_step) and no later
+    // than `until` (ms), delivered in time order (ties in the order they were sent), including
+    // those that NET_RECEIVE sends meanwhile. The step of the next one of any lane, if any.
+    void deliver_self_events(const CatalogueKind& kind, std::uint32_t lane, std::int64_t n, double until,
+                             const double* v, double dt);
+    std::optional<std::int64_t> next_self_event_step(double dt) const;
 
     const double* field(std::uint32_t m, std::uint32_t f, std::uint32_t instance, std::uint32_t lane) const {
         return fields_[m][f].data() + instance * W + lane;
@@ -90,13 +100,30 @@ public:
     void restore_lane(std::uint32_t lane, CellStateReader& in);
 
 private:
-    parnet_mechanism_block view(const CatalogueKind& kind, std::size_t m, const double* v, double* rhs,
-                                double* d, double t, double dt) const;
+    struct SelfEvent {
+        double time, flag, weight;
+        std::uint32_t mechanism, instance, lane;
+        std::uint64_t sequence;
+    };
+    struct SendContext {
+        CatalogueBlock* block;
+        std::uint32_t mechanism;
+    };
+    static void net_send(void* context, std::uint32_t instance, std::uint32_t lane, double time, double flag,
+                         double weight);
+
+    parnet_mechanism_block make_view(const CatalogueKind& kind, std::size_t m) const;
+    // Mechanism m's block with this call's voltages, matrix and times (the rest is set once).
+    const parnet_mechanism_block* view(std::size_t m, const double* v, double* rhs, double* d, double t, double dt);
 
     std::vector<std::vector<aligned_vector<double>>> fields_;   // [mechanism][field]
     std::vector<std::vector<double*>> field_pointers_;
     std::vector<std::array<aligned_vector<double>, 4>> ions_;   // [ion][IonQuantity], per node and lane
     std::vector<std::vector<parnet_ion_state>> ion_views_;      // [mechanism][ion use]
+    std::vector<SendContext> send_contexts_;                    // [mechanism]
+    std::vector<parnet_mechanism_block> views_;                 // [mechanism]
+    std::vector<SelfEvent> self_events_;                        // pending, unordered
+    std::uint64_t sent_ = 0;
 };
 
 }  // namespace parnet::cable

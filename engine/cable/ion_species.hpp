@@ -18,14 +18,20 @@ inline IonDefaults ion_defaults(const std::string& name) {
     return {};
 }
 
+// RT/(zF) in mV (0 for valence 0), as NEURON's nrn_nernst computes it.
+inline double nernst_factor(int valence, double celsius) {
+    constexpr double faraday = 96485.33212331001, gas_constant = 8.31446261815324;
+    if (valence == 0) return 0.0;
+    const double ktf = 1000.0 * gas_constant * (celsius + 273.15) / faraday;
+    return ktf / valence;
+}
+
 // NEURON's nrn_nernst: RT/(zF) log(co/ci) in mV, with its guards.
 inline double nernst(double inside, double outside, int valence, double celsius) {
-    constexpr double faraday = 96485.33212331001, gas_constant = 8.31446261815324;
     if (valence == 0) return 0.0;
     if (inside <= 0.0) return 1e6;
     if (outside <= 0.0) return -1e6;
-    const double ktf = 1000.0 * gas_constant * (celsius + 273.15) / faraday;
-    return ktf / valence * std::log(outside / inside);
+    return nernst_factor(valence, celsius) * std::log(outside / inside);
 }
 
 // NEURON's ion_style after nrn_promote over the mechanisms of a cell: concentrations set to

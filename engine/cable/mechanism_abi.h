@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define PARNET_MECHANISM_ABI_VERSION 1
+#define PARNET_MECHANISM_ABI_VERSION 2
 #define PARNET_LANES 8
 
 typedef enum { parnet_density = 0, parnet_point_process = 1 } parnet_mechanism_kind;
@@ -64,6 +64,11 @@ typedef struct {
     const double* globals;          /* [global] */
     const parnet_ion_state* ions;   /* [ion use] */
     const double* prepared;         /* what prepare() computed (rate tables) */
+    /* net_send of a point process (INITIAL, NET_RECEIVE): an event to the same instance and lane
+     * at `time` (ms) with `flag`, carrying `weight` (the weight of the event being received; 0
+     * from INITIAL). Null where the cable group takes no self events. */
+    void (*net_send)(void* context, uint32_t instance, uint32_t lane, double time, double flag, double weight);
+    void* net_send_context;
 } parnet_mechanism_block;
 
 typedef struct {
@@ -82,8 +87,10 @@ typedef struct {
     void (*init)(const parnet_mechanism_block*);          /* INITIAL */
     void (*current)(const parnet_mechanism_block*);       /* BREAKPOINT currents into rhs, d, ions */
     void (*state)(const parnet_mechanism_block*);         /* SOLVE: states at the new v */
-    /* NET_RECEIVE of one instance and lane (point processes; null otherwise). */
-    void (*net_receive)(const parnet_mechanism_block*, uint32_t instance, uint32_t lane, double weight);
+    /* NET_RECEIVE of one instance and lane (point processes; null otherwise): t is the event's
+     * time, flag 0 for events from connections, net_send's flag for self events. */
+    void (*net_receive)(const parnet_mechanism_block*, uint32_t instance, uint32_t lane, double weight,
+                        double flag);
 } parnet_mechanism;
 
 typedef struct {

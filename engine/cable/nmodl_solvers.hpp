@@ -1,6 +1,7 @@
 #pragma once
-// The dense linear solver of NEURON's implicit methods, for the generated kernels of KINETIC
-// (sparse) and derivimplicit mechanisms (docs/mechanisms.md): scopmath's crout factorisation with
+// Numerics for generated kernels (docs/mechanisms.md). The dense linear solver of NEURON's
+// implicit methods, for the KINETIC (sparse) and derivimplicit kernels: scopmath's crout
+// factorisation with
 // scaled partial pivoting and its forward and back substitution, for the small system of N
 // equations one lane of a kernel holds. The same operations in the same order as NEURON's, so
 // that derivimplicit's Newton iteration (on a numerical Jacobian) takes NEURON's steps.
@@ -70,6 +71,15 @@ void crout_solve(const double (&a)[N][N], const double (&b)[N], const int (&perm
         for (int j = i + 1; j < N; ++j) sum += a[pivot][j] * x[j];
         x[i] -= sum;
     }
+}
+
+// x^N for a small integer N as N - 1 multiplications, left to right (generated kernels' `x^5`:
+// a libm pow per lane would keep the lane loop from vectorizing).
+template <int N>
+inline double ipow(double x) {
+    double r = x;
+    for (int i = 1; i < N; ++i) r *= x;
+    return r;
 }
 
 }  // namespace parnet::cable::nmodl

@@ -69,6 +69,18 @@ inline void compare_with_neuron(const std::string& reference, const std::string&
         dend.mechanisms = placements(ref["dend_mechanisms"], catalogues);
         cell->sections.push_back(dend);
     }
+    if (ref.contains("synapses"))
+        for (const auto& s : ref["synapses"]) {
+            CableSynapse synapse;
+            synapse.name = s["name"];
+            synapse.x = s["x"];
+            MechanismPlacement p;
+            p.mechanism = catalogues.find(s["type"].get<std::string>());
+            EXPECT_TRUE(p.mechanism) << s["type"];
+            for (const auto& [param, value] : s["params"].items()) p.parameters.emplace_back(param, value.get<double>());
+            synapse.point_process = p;
+            cell->synapses.push_back(synapse);
+        }
     cell->celsius = ref["celsius"];
     cell->v_init = ref["v_init"];
     cell->detector = {0, 0.5, 10.0, false};
@@ -90,10 +102,19 @@ inline void compare_with_neuron(const std::string& reference, const std::string&
     const Step every = std::llround(ref["sample_interval"].get<double>() / dt);
     const Step steps = std::llround(ref["tstop"].get<double>() / dt);
     std::vector<Spike> spikes;
+    // The events NEURON's connections delivered ([time, weight, synapse]), per epoch.
+    std::vector<Event> events;
+    if (expected.contains("events"))
+        for (const auto& e : expected["events"])
+            events.push_back({e[0].get<double>(), e[1].get<double>(), e[2].get<std::uint32_t>(), 0});
     for (Step begin = 0; begin <= steps; begin += every) {
         for (auto& p : probes) p.values.push_back(group.probe_value(p.id));
         if (begin == steps) break;
-        group.advance({begin, begin + every, dt}, EventLanes{}, spikes);
+        std::vector<Event> due;
+        for (const Event& e : events)
+            if (delivery_step(e.time, dt) >= begin && delivery_step(e.time, dt) < begin + every) due.push_back(e);
+        const std::vector<std::uint32_t> offsets = {0, static_cast<std::uint32_t>(due.size())};
+        group.advance({begin, begin + every, dt}, EventLanes{due, offsets}, spikes);
     }
     const auto& ref_spikes = expected["spike_times"];
     ASSERT_EQ(spikes.size(), ref_spikes.size());

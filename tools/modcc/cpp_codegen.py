@@ -73,6 +73,8 @@ class Generator(ImplicitSolvers):
         self.implicit_index = None   # derivimplicit: state -> index of its derivative
         self.in_initial = False
         self.linear = True
+        self.sending = None   # the weight a net_send carries where net_send may be called
+        self.sends = False
         self.fields_p, self.fields_a, self.fields_s, self.globals = mech.layout()
         self.fields = self.fields_p + self.fields_a + self.fields_s
         self.temporaries = mech.temporaries()
@@ -127,6 +129,11 @@ class Generator(ImplicitSolvers):
             op = e.op.eval()
             lhs, rhs = self.expr(e.lhs, scope, exact), self.expr(e.rhs, scope, exact)
             if op == "^":
+                power = self.small_integer(e.rhs)
+                if power is not None and not exact and not self.invariant(e, scope):
+                    # x^n, n = 2..8, as n - 1 multiplications (a libm pow per lane does not
+                    # vectorize; the product differs from pow in the last bits only)
+                    return f"parnet::cable::nmodl::ipow<{power}>({lhs})"
                 return self.hoist(f"std::pow({lhs}, {rhs})", e, scope, exact)
             if op not in BINARY:
                 self.refuse(f"the operator {op}", op)
@@ -141,11 +148,19 @@ class Generator(ImplicitSolvers):
                                 why=f"it takes {len(f.args)}")
                 return f"fn_{n}({args})"
             if n == "exp":
-                return f"{'std::exp' if exact else 'parnet::cable::exp_inline'}({args})"
+                return self.hoist(f"{'std::exp' if exact else 'parnet::cable::exp_inline'}({args})", e, scope, exact)
             if n in MATH:
                 return self.hoist(f"std::{n}({args})", e, scope, exact)
             self.refuse(f"the function {n}()", n)
         self.refuse(f"the expression {text(e)}", text(e).split("(")[0] or None)
+
+    @staticmethod
+    def small_integer(e):
+        e = unwrap(e)
+        if type(e).__name__ not in ("Double", "Integer"):
+            return None
+        value = float(text(e))
+        return int(value) if value.is_integer() and 2 <= value <= 8 else None
 
     def invariant(self, e, scope):
         """True when e has the same value in every lane and instance: numbers, constants,
@@ -174,6 +189,9 @@ class Generator(ImplicitSolvers):
     def hoist(self, code, e, scope, exact):
         if exact or not self.invariant(e, scope):
             return code
+        return self.hoist_code(code)
+
+    def hoist_code(self, code):
         for name, c in self.hoisted:
             if c == code:
                 return name
@@ -218,6 +236,8 @@ class Generator(ImplicitSolvers):
                 n = name_of(e.name)
                 if n in self.m.functions or n in MATH:
                     return [pad + self.expr(e, scope, exact) + ";"]
+                if n == "net_send":
+                    return [pad + line for line in self.net_send(e, scope, exact)]
                 self.refuse(f"the call {n}()", n)
             if ek == "BinaryExpression" and e.op.eval() == "=":
                 lhs = unwrap(e.lhs)
@@ -261,6 +281,18 @@ class Generator(ImplicitSolvers):
         if kind == "SolveBlock":
             self.refuse("SOLVE outside BREAKPOINT", "SOLVE")
         self.refuse(f"the statement {text(s).split()[0] if text(s) else kind}", text(s).split()[0] if text(s) else None)
+
+    def net_send(self, e, scope, exact):
+        """net_send(delay, flag) in INITIAL or NET_RECEIVE of a point process: a self event at
+        t + delay (NEURON: carrying the weight of the event being received; 0 from INITIAL)."""
+        if not self.m.point or self.sending is None:
+            self.refuse("net_send outside INITIAL and NET_RECEIVE of a POINT_PROCESS", "net_send")
+        if len(e.arguments) != 2:
+            self.refuse("net_send with other than two arguments (delay, flag)", "net_send")
+        delay, flag = (self.expr(a, scope, exact) for a in e.arguments)
+        self.sends = True
+        return [f"_b->net_send(_b->net_send_context, static_cast<std::uint32_t>(_i), static_cast<std::uint32_t>(_l), "
+                f"t + ({delay}), {flag}, {self.sending});"]
 
     def initial_solve(self, e, scope, indent):
         """SOLVE name STEADYSTATE sparse in INITIAL (a KINETIC scheme's equilibrium)."""
@@ -309,7 +341,10 @@ class Generator(ImplicitSolvers):
                     and not mentions(num.lhs, x) and not mentions(f.rhs, x)):
                 a = self.expr(num.lhs, scope, False)
                 b = self.expr(f.rhs, scope, False)
-                return [f"{x} = {x} + (1.0 - parnet::cable::exp_inline(dt * (-1.0 / {b}))) * ({a} - {x});"]
+                factor = f"(1.0 - parnet::cable::exp_inline(dt * (-1.0 / {b})))"
+                if self.invariant(f.rhs, scope):   # a GLOBAL time constant: once per kernel
+                    factor = self.hoist_code(factor)
+                return [f"{x} = {x} + {factor} * ({a} - {x});"]
         # General linear case through sympy: opaque sub-expressions (calls) become symbols.
         temps, lines = {}, []
         sym = self.to_sympy(e.rhs, scope, temps, x)
@@ -525,10 +560,12 @@ class Generator(ImplicitSolvers):
         out = self.kernel_head("init")
         self.within("INITIAL")
         self.in_initial = True
+        self.sending, self.sends = "0.0", False
         body = self.block(self.m.initial, self.base_scope(), False, 12) if self.m.initial else []
         self.in_initial = False
+        self.sending = None
         solved = self.initial_solved()
-        out += self.lane_loop(body, [self.m.initial] + solved, simd=not solved)
+        out += self.lane_loop(body, [self.m.initial] + solved, simd=not solved and not self.sends)
         return out + ["}"]
 
     def assignment_parts(self, s):
@@ -656,17 +693,21 @@ class Generator(ImplicitSolvers):
         if not self.m.net_receive:
             return [], False
         weight, sb = self.m.net_receive
-        out = self.kernel_head("net_receive", ", std::uint32_t _instance, std::uint32_t _lane, double _weight")
+        out = self.kernel_head("net_receive", ", std::uint32_t _instance, std::uint32_t _lane, double _weight, "
+                                              "double _flag")
         out += ["    const std::uint32_t _i = _instance;",
                 "    const std::size_t _l = _lane;",
                 "    const std::size_t _k = _i * L + _l;",
                 "    const std::size_t _n = static_cast<std::size_t>(_node[_i]) * L + _l;",
-                f"    const double {weight} = _weight;"]
-        scope = Scope([weight], self.base_scope())
+                f"    const double {weight} = _weight;",
+                "    const double flag = _flag;"]
+        scope = Scope([weight, "flag"], self.base_scope())
         self.within("NET_RECEIVE")
         out += self.prologue(4)
         out += self.lambdas([sb], scope, False, 4)
+        self.sending = "_weight"
         out += self.block(sb, scope, False, 4)
+        self.sending = None
         out += self.epilogue(4)
         return out + ["}"], True
 

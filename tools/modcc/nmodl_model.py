@@ -5,6 +5,7 @@ python3-nmodl 0.5 does not expose source positions to Python (ModToken is unregi
 line of a refused construct is found in the comment-stripped source text (SourceLines). Anything
 outside the supported set raises Refusal("file.mod:LINE: <construct> is not supported (supported:
 ...)"): never a silently different model."""
+import os
 import re
 
 import nmodl.dsl as nm
@@ -13,7 +14,8 @@ SUPPORTED = ("NEURON (SUFFIX, POINT_PROCESS, NONSPECIFIC_CURRENT, USEION READ/WR
              "GLOBAL, THREADSAFE), UNITS, PARAMETER, ASSIGNED, STATE, CONSTANT, LOCAL, INITIAL, "
              "BREAKPOINT with SOLVE ... METHOD cnexp | derivimplicit (DERIVATIVE) or sparse (KINETIC), "
              "KINETIC with ~ <->, ~ <<, CONSERVE, COMPARTMENT, INITIAL with SOLVE ... STEADYSTATE sparse, "
-             "PROCEDURE, FUNCTION, TABLE in PROCEDURE and FUNCTION, if/else, NET_RECEIVE(weight)")
+             "PROCEDURE, FUNCTION, TABLE in PROCEDURE and FUNCTION, if/else, NET_RECEIVE(weight) with flag, "
+             "net_send in INITIAL and NET_RECEIVE of a POINT_PROCESS")
 
 SPECIAL = {"v", "t", "dt", "celsius", "area", "diam"}
 MATH = {"exp", "log", "log10", "sqrt", "fabs", "pow", "sin", "cos", "tan", "atan", "tanh", "floor",
@@ -34,7 +36,7 @@ TOP_BLOCKS = {"NeuronBlock", "UnitBlock", "ParamBlock", "AssignedBlock", "StateB
               "InitialBlock", "BreakpointBlock", "DerivativeBlock", "KineticBlock", "ProcedureBlock", "FunctionBlock",
               "NetReceiveBlock", "Model", "BlockComment", "LineComment", "UnitState"}
 BLOCK_KEYWORDS = {"KineticBlock": "KINETIC", "LinearBlock": "LINEAR", "NonLinearBlock": "NONLINEAR",
-                  "Verbatim": "VERBATIM", "DiscreteBlock": "DISCRETE", "Include": "INCLUDE",
+                  "Verbatim": "VERBATIM", "DiscreteBlock": "DISCRETE",
                   "ConstructorBlock": "CONSTRUCTOR", "DestructorBlock": "DESTRUCTOR",
                   "BeforeBlock": "BEFORE", "AfterBlock": "AFTER", "FunctionTableBlock": "FUNCTION_TABLE",
                   "IndependentBlock": "INDEPENDENT",
@@ -51,12 +53,25 @@ class Refusal(Exception):
 
 
 class SourceLines:
-    """Finds the line of a construct in the source with comments removed."""
+    """Finds the line of a construct in the source with comments removed: the .mod file, then
+    the files it INCLUDEs, numbered one after the other (refuse names the file and its line)."""
 
     def __init__(self, path, text):
         self.path = path
+        self.files = []   # (path, lines before it)
+        self.lines = []
+        self.add(path, text)
+
+    def add(self, path, text):
         text = re.sub(r"COMMENT.*?ENDCOMMENT", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
-        self.lines = [re.sub(r"[:?].*", "", line) for line in text.split("\n")]
+        self.files.append((path, len(self.lines)))
+        self.lines += [re.sub(r"[:?].*", "", line) for line in text.split("\n")]
+
+    def locate(self, n):
+        for path, before in reversed(self.files):
+            if n > before:
+                return path, n - before
+        return self.path, n
 
     def line_of(self, word, after=1, regex=False):
         pattern = re.compile(word if regex else r"(?<![A-Za-z0-9_])" + re.escape(word) + r"(?![A-Za-z0-9_])")
@@ -66,8 +81,8 @@ class SourceLines:
         return 1
 
     def refuse(self, construct, word=None, after=1, why=None):
-        line = self.line_of(word or construct.split()[0], after)
-        message = f"{self.path}:{line}: {construct} is not supported"
+        path, line = self.locate(self.line_of(word or construct.split()[0], after))
+        message = f"{path}:{line}: {construct} is not supported"
         message += f" ({why})" if why else f" (supported: {SUPPORTED})"
         raise Refusal(message)
 
@@ -114,12 +129,16 @@ class Mechanism:
         self.solve_method = None  # cnexp | derivimplicit (DERIVATIVE), sparse (KINETIC)
         self.net_receive = None   # (weight argument name, body)
         self.top_locals = []      # top-level LOCALs: kept per instance (NEURON: one per thread)
-        try:
-            program = nm.NmodlDriver().parse_string(source)
+        try:   # a file: INCLUDEs are read relative to its folder, as NEURON does
+            driver = nm.NmodlDriver()
+            program = driver.parse_file(path) if os.path.isfile(path) else driver.parse_string(source)
         except RuntimeError as e:
             match = re.search(r"Location : (\d+)\.(\d+)", str(e))
             line = match.group(1) if match else "1"
             first = str(e).split("\n")[0].replace("NMODL Parser Error : ", "")
+            missing = re.match(r"can not open file : (.*?) \[", first)
+            if missing:
+                raise Refusal(f"{path}:{line}: INCLUDE \"{missing.group(1)}\": no such file next to {path}")
             raise Refusal(f"{path}:{line}: malformed NMODL: {first}")
         self.read(program)
 
@@ -134,8 +153,23 @@ class Mechanism:
 
     # --- the blocks ---
     def read(self, program):
-        for block in program.blocks:
+        self.read_blocks(program.blocks, os.path.dirname(self.path))
+        if self.name is None:
+            raise Refusal(f"{self.path}:1: no SUFFIX or POINT_PROCESS in the NEURON block")
+        if self.net_receive and not self.point:
+            self.refuse("NET_RECEIVE in a density mechanism", "NET_RECEIVE")
+        self.check_names()
+
+    def read_blocks(self, blocks, folder):
+        for block in blocks:
             kind = type(block).__name__
+            if kind == "Include":   # the included file's blocks, as if written here
+                name = text(block.filename).strip('"')
+                included = os.path.join(folder, name)
+                with open(included) as f:
+                    self.src.add(included, f.read())
+                self.read_blocks(block.blocks, os.path.dirname(included))
+                continue
             if kind in BLOCK_KEYWORDS and kind not in TOP_BLOCKS:
                 self.refuse(BLOCK_KEYWORDS[kind])
             if kind == "LocalListStatement":
@@ -144,11 +178,6 @@ class Mechanism:
             if kind not in TOP_BLOCKS:
                 self.refuse(f"block {kind}", text(block).split()[0] if text(block) else None)
             getattr(self, "read_" + kind, lambda b: None)(block)
-        if self.name is None:
-            raise Refusal(f"{self.path}:1: no SUFFIX or POINT_PROCESS in the NEURON block")
-        if self.net_receive and not self.point:
-            self.refuse("NET_RECEIVE in a density mechanism", "NET_RECEIVE")
-        self.check_names()
 
     def read_NeuronBlock(self, block):
         for s in block.statement_block.statements:

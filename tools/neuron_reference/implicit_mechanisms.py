@@ -8,7 +8,8 @@ reactant and rates from cai^power), read where Debian installs it, and parnet's 
 in tests/mechanisms/mods: kna (a five-state Markov Na channel, CONSERVE, STEADYSTATE sparse in
 INITIAL), cabuf (calcium with a buffer: a second-order reaction, a flux, COMPARTMENT, writes cai),
 cadi (calcium with a saturating pump by derivimplicit), kdi (an HH K gate by derivimplicit) and
-cahva (a calcium current on eca by Nernst). Values are raw doubles (json's repr), sampled every
+cahva (a calcium current on eca by Nernst), coupled (two nonlinear coupled states by
+derivimplicit). Values are raw doubles (json's repr), sampled every
 0.5 ms.
 
     /usr/bin/python3 tools/neuron_reference/implicit_mechanisms.py
@@ -25,17 +26,18 @@ DEMO = '/usr/share/nrn/demo/release'
 OWN = os.path.join(common.REPO, 'tests', 'mechanisms', 'mods')
 # The catalogue order (tests/CMakeLists.txt compiles parnet's catalogue in the same order).
 MOD_FILES = [os.path.join(DEMO, 'release.mod')] + \
-            [os.path.join(OWN, f + '.mod') for f in ('cahva', 'cabuf', 'cadi', 'kdi', 'kna')]
+            [os.path.join(OWN, f + '.mod') for f in ('cahva', 'cabuf', 'cadi', 'kdi', 'kna', 'coupled')]
 
 DT, TSTOP, EVERY, CELSIUS, V_INIT = 0.025, 100.0, 20, 16.0, -65.0
 
 SOMA = {'pas': {'g': 1e-4, 'e': -65.0}, 'kna': {'gbar': 0.12}, 'kdi': {'gbar': 0.036},
-        'cahva': {'gbar': 5e-4}, 'cabuf': {'depth': 0.2, 'Btot': 0.05}, 'trel': {}}
+        'cahva': {'gbar': 5e-4}, 'cabuf': {'depth': 0.2, 'Btot': 0.05}, 'trel': {}, 'coupled': {}}
 DEND = {'pas': {'g': 1e-4, 'e': -65.0}, 'kna': {'gbar': 0.03}, 'kdi': {'gbar': 0.01},
         'cahva': {'gbar': 3e-4}, 'cadi': {'depth': 0.1, 'vmax': 1e-3}}
 PROBES = {'v_soma': ('v', 'soma', 0.5), 'cai_soma': ('cai', 'soma', 0.5), 'O_kna_soma': ('O_kna', 'soma', 0.5),
           'n_kdi_soma': ('n_kdi', 'soma', 0.5), 'B_cabuf_soma': ('B_cabuf', 'soma', 0.5),
-          'Ach_trel_soma': ('Ach_trel', 'soma', 0.5)}
+          'Ach_trel_soma': ('Ach_trel', 'soma', 0.5), 'p_coupled_soma': ('p_coupled', 'soma', 0.5),
+          'q_coupled_soma': ('q_coupled', 'soma', 0.5)}
 DEND_PROBES = {'v_dend': ('v', 'dend', 0.55), 'cai_dend': ('cai', 'dend', 0.55),
                'I_kna_dend': ('I_kna', 'dend', 0.55)}
 

@@ -1,6 +1,6 @@
 TITLE kna: a Markov sodium channel (three closed, open, inactivated) in a KINETIC block
 : Written for parnet's tests: voltage-dependent rates from FUNCTIONs, CONSERVE, solved by
-: NEURON's sparse method; the initial state by STEADYSTATE sparse.
+: NEURON's sparse method; the initial state by STEADYSTATE sparse; vtrap from an INCLUDE.
 
 NEURON {
     SUFFIX kna
@@ -55,13 +55,7 @@ KINETIC scheme {
     CONSERVE C1 + C2 + C3 + O + I = 1
 }
 
-FUNCTION vtrap(x, y) {
-    if (fabs(x/y) < 1e-6) {
-        vtrap = y*(1 - x/y/2)
-    } else {
-        vtrap = x/(exp(x/y) - 1)
-    }
-}
+INCLUDE "vtrap.inc"
 
 PROCEDURE rates(v (mV)) { LOCAL q
     q = q10^((celsius - 6.3)/10)

@@ -1,4 +1,4 @@
-: expect: 14 the call net_send() is not supported
+: expect: 10 net_send outside INITIAL and NET_RECEIVE of a POINT_PROCESS is not supported
 NEURON {
     POINT_PROCESS Ns
     NONSPECIFIC_CURRENT i
@@ -7,9 +7,10 @@ ASSIGNED { v i }
 STATE { g }
 BREAKPOINT {
     SOLVE st METHOD cnexp
+    net_send(1, 1)
     i = g*v
 }
 DERIVATIVE st { g' = -g }
 NET_RECEIVE (w) {
-    net_send(1, 1)
+    g = g + w
 }
