@@ -1,6 +1,7 @@
 #include "split_cable_group.hpp"
 
 #include "fast_exp.hpp"
+#include "fast_log.hpp"
 #include "hh_rates.hpp"
 #include "engine/errors.hpp"
 
@@ -16,6 +17,8 @@ using cable::exp_inline;
 
 namespace {
 
+constexpr double faraday = 96485.33212331001;     // C/mol, as CableGroup
+constexpr double gas_constant = 8.31446261815324;  // J/(K mol)
 constexpr double slope_dv = 0.001;   // NEURON's di/dv difference (mV), as in CableGroup
 constexpr double inv_slope_dv = 1.0 / slope_dv;
 constexpr Step no_event = std::numeric_limits<Step>::max();
@@ -120,10 +123,58 @@ struct SplitCableGroup::Constants {
             out.decay_b = out.two_state ? 1.0 - std::exp(dt * (-1.0 / tau_b)) : 0.0;
             synapses.push_back(out);
         }
+        set_calcium(dt);
     }
     Rates rates(double v) const { return table ? hh_rates_table(v, table->data()) : hh_rates_inline(v, q10); }
 
+    // Calcium (CableGroup's constants): RT/(2F), influx per unit ica per compartment, cnexp decay
+    // per cahva and sk run, and per diffusing species the split solver of its backward-Euler
+    // system on the compartment tree (off-diagonal -D/path both ways), its diagonal vol/dt + sum
+    // of couplings and its right-hand side weight vol/dt.
+    struct Species {
+        bool calcium = false;     // free calcium, else buffer `buffer`
+        std::size_t buffer = 0;
+        std::unique_ptr<cable::SplitSolver> solver;
+        std::vector<double> weight, diagonal;
+    };
+    void set_calcium(double dt) {
+        const auto& desc = *shape->description;
+        if (!desc.calcium) return;
+        const auto& layout = shape->layout;
+        const CalciumSpecies& ca = *desc.calcium;
+        ktf2 = 1e3 * gas_constant * (desc.celsius + 273.15) / faraday / 2.0;
+        const std::size_t C = layout.compartment_node.size();
+        influx.resize(C);
+        for (std::size_t k = 0; k < C; ++k) influx[k] = dt * 2e4 / (faraday * layout.compartment_diam[k]);
+        for (const auto& run : layout.cahva) cahva_decay.push_back(1.0 - exp_inline(-dt / run.parameters.tau));
+        for (const auto& run : layout.sk) sk_decay.push_back(1.0 - exp_inline(-dt / run.parameters.tau));
+        auto add = [&](double D, bool is_calcium, std::size_t buffer) {
+            Species s;
+            s.calcium = is_calcium;
+            s.buffer = buffer;
+            std::vector<double> off(C, 0.0);
+            s.weight.resize(C);
+            s.diagonal.resize(C);
+            for (std::size_t k = 0; k < C; ++k) s.diagonal[k] = s.weight[k] = layout.compartment_volume[k] / dt;
+            for (std::size_t k = 1; k < C; ++k) {
+                const auto p = static_cast<std::size_t>(layout.compartment_parent[k]);
+                const double g = D / layout.compartment_path[k];
+                off[k] = -g;
+                s.diagonal[k] += g;
+                s.diagonal[p] += g;
+            }
+            s.solver = std::make_unique<cable::SplitSolver>(layout.compartment_parent, off, off, shape->compartment_split);
+            species.push_back(std::move(s));
+        };
+        if (ca.D > 0) add(ca.D, true, 0);
+        for (std::size_t b = 0; b < ca.buffers.size(); ++b)
+            if (ca.buffers[b].D > 0) add(ca.buffers[b].D, false, b);
+    }
+
     const cable::SplitCellShape* shape;
+    double ktf2 = 0.0;
+    std::vector<double> influx, cahva_decay, sk_decay;
+    std::vector<Species> species;
     double q10;
     std::unique_ptr<cable::HHRateTable> table;
     std::vector<double> diagonal;
@@ -161,6 +212,15 @@ struct SplitCableGroup::Cell {
     double v_before = 0.0;
     std::vector<double> bd, br, dv, scratch;
     std::vector<const double*> contributions;
+    // Calcium: free calcium per compartment, bound per buffer (buffer-major), cahva and sk gates,
+    // ica and the diffusion's scratch per compartment; own compartments and compartment pieces
+    // (with their solver states per diffusing species).
+    std::vector<double> ca, cab, cam, skz, ica, cd, crhs;
+    std::vector<std::uint32_t> compartments, compartment_pieces;
+    std::vector<char> own_compartment;
+    std::vector<std::vector<cable::SplitSolver::PieceState>> species_states;   // [species][own piece]
+    std::vector<double> cbd, cbr, cdv;
+    std::vector<const double*> ccontributions;
     // Events of the current advance.
     std::span<const Event> events;
     std::size_t next_event = 0;
@@ -244,6 +304,47 @@ SplitCableGroup::SplitCableGroup(SplitExchange& exchange, int thread, double dt)
         const auto all_states = shape.solver.make_states();
         for (std::uint32_t p : cell.pieces) cell.states.push_back(all_states[p]);
         cell.detector = cell.own[layout.detector_node] != 0;
+        if (desc.calcium) {
+            const CalciumSpecies& ca = *desc.calcium;
+            const std::size_t C = layout.compartment_node.size();
+            cell.ca.assign(C, ca.initial);
+            cell.cab.assign(C * ca.buffers.size(), 0.0);
+            for (std::size_t b = 0; b < ca.buffers.size(); ++b)
+                std::fill_n(cell.cab.begin() + static_cast<std::ptrdiff_t>(b * C), C, ca.buffers[b].bound_at(ca.initial));
+            cell.cam.assign(layout.cahva_states, 0.0);
+            for (const auto& run : layout.cahva) {
+                const auto& p = run.parameters;
+                const double minf = 1.0 / (1.0 + exp_inline(-(desc.v_init - p.vhalf) / p.k));
+                std::fill_n(cell.cam.begin() + run.state, run.end - run.begin, minf);
+            }
+            cell.skz.assign(layout.sk_states, 0.0);
+            for (const auto& run : layout.sk) {
+                const double c4 = std::pow(ca.initial, 4), kd4 = std::pow(run.parameters.kd, 4);
+                std::fill_n(cell.skz.begin() + run.state, run.end - run.begin, c4 / (c4 + kd4));
+            }
+            cell.ica.assign(C, 0.0);
+            cell.cd.assign(C * cell.constants->species.size(), 0.0);
+            cell.crhs.assign(C * cell.constants->species.size(), 0.0);
+            cell.own_compartment.assign(C, 0);
+            for (std::uint32_t k = 0; k < C; ++k)
+                if (cell.own[layout.compartment_node[k]]) {
+                    cell.compartments.push_back(k);
+                    cell.own_compartment[k] = 1;
+                }
+            for (std::uint32_t q = 0; q < shape.compartment_piece_host.size(); ++q)
+                if (std::find(cell.pieces.begin(), cell.pieces.end(), shape.compartment_piece_host[q]) != cell.pieces.end())
+                    cell.compartment_pieces.push_back(q);
+            for (const auto& s : cell.constants->species) {
+                const auto all = s.solver->make_states();
+                auto& mine = cell.species_states.emplace_back();
+                for (std::uint32_t q : cell.compartment_pieces) mine.push_back(all[q]);
+            }
+            const std::size_t CB = shape.compartment_split.piece_count();
+            cell.cbd.assign(CB, 0.0);
+            cell.cbr.assign(CB, 0.0);
+            cell.cdv.assign(CB, 0.0);
+            cell.ccontributions.assign(CB, nullptr);
+        }
         const std::size_t B = shape.solver.boundary_count();
         cell.bd.assign(B, 0.0);
         cell.br.assign(B, 0.0);
@@ -268,10 +369,14 @@ void SplitCableGroup::advance(const Epoch& epoch, const EventLanes& events, std:
                                    " was handed an event due after the epoch");
     }
     const std::size_t first_new = spikes.size();
+    const bool diffusion = exchange_.rounds() > 1;
     for (Step n = epoch.begin; n < epoch.end; ++n) {
         for (Cell& cell : cells_) prepare(cell, n, dt_);
-        exchange_.exchange(thread_, static_cast<int>(n & 1));
+        exchange_.exchange(thread_, static_cast<int>(n & 1), 0);
         for (Cell& cell : cells_) finish(cell, n, dt_, spikes);
+        if (!diffusion) continue;
+        exchange_.exchange(thread_, static_cast<int>(n & 1), 1);
+        for (Cell& cell : cells_) calcium_diffusion(cell, n);
     }
     std::sort(spikes.begin() + static_cast<std::ptrdiff_t>(first_new), spikes.end(), spike_time_order);
     step_ = epoch.end;
@@ -335,6 +440,7 @@ void SplitCableGroup::prepare(Cell& cell, Step n, double dt) {
         rhs[syn.node] = rhs[syn.node] - i0 * syn.scale;
         d[syn.node] = d[syn.node] + (i1 - i0) * inv_slope_dv * syn.scale;
     }
+    if (shape.description->calcium) calcium_currents(cell);
     if (!cell.clamps.empty()) {
         if (n >= cell.next_clamp_change) {
             std::fill(cell.injected.begin(), cell.injected.end(), 0.0);
@@ -365,7 +471,7 @@ void SplitCableGroup::prepare(Cell& cell, Step n, double dt) {
         rhs[p] += a[j] * dv;
     }
 
-    double* messages = cell.shared->messages[static_cast<std::size_t>(n & 1)].data();
+    double* messages = cell.shared->messages[0][static_cast<std::size_t>(n & 1)].data();
     for (std::size_t q = 0; q < cell.pieces.size(); ++q) {
         const std::uint32_t p = cell.pieces[q];
         shape.solver.eliminate(p, d, rhs, cell.states[q]);
@@ -386,7 +492,7 @@ void SplitCableGroup::finish(Cell& cell, Step n, double dt, std::vector<Spike>& 
     const cable::SplitCellShape& shape = *cell.shared->shape;
     const auto& layout = shape.layout;
     const Constants& k = *cell.constants;
-    const double* messages = cell.shared->messages[static_cast<std::size_t>(n & 1)].data();
+    const double* messages = cell.shared->messages[0][static_cast<std::size_t>(n & 1)].data();
     const auto boundary = shape.solver.boundary_nodes();
     double* v = cell.v.data();
     for (std::size_t i = 0; i < boundary.size(); ++i) {
@@ -414,6 +520,7 @@ void SplitCableGroup::finish(Cell& cell, Step n, double dt, std::vector<Spike>& 
         cell.h[s] = cnexp(cell.h[s], r.hinf, -1.0 / r.htau, dt);
         cell.n[s] = cnexp(cell.n[s], r.ninf, -1.0 / r.ntau, dt);
     }
+    if (shape.description->calcium) calcium_states(cell, n, dt);
     for (std::uint32_t s : cell.synapses) {
         const auto& syn = k.synapses[s];
         const double ga = cell.sa[s];
@@ -436,6 +543,140 @@ void SplitCableGroup::finish(Cell& cell, Step n, double dt, std::vector<Spike>& 
     cell.above = above;
 }
 
+void SplitCableGroup::calcium_currents(Cell& cell) {
+    const auto& layout = cell.shared->shape->layout;
+    const Constants& k = *cell.constants;
+    const double cao = cell.shared->shape->description->calcium->cao;
+    for (const auto& run : layout.cahva)
+        for (std::uint32_t j = run.begin; j < run.end; ++j) {
+            if (!cell.own[j]) continue;
+            const std::size_t c = run.compartment + (j - run.begin), s = run.state + (j - run.begin);
+            const double v = cell.v[j];
+            const double eca = k.ktf2 * cable::log_inline(cao / cell.ca[c]);
+            const double g = run.parameters.gbar * cell.cam[s] * cell.cam[s];
+            const double i0 = g * (v - eca);
+            const double i1 = g * ((v + 0.001) - eca);
+            cell.rhs[j] -= i0;
+            cell.d[j] += (i1 - i0) * 1000.0;
+            cell.ica[c] = i0;
+        }
+    for (const auto& run : layout.sk)
+        for (std::uint32_t j = run.begin; j < run.end; ++j) {
+            if (!cell.own[j]) continue;
+            const double g = run.parameters.gbar * cell.skz[run.state + (j - run.begin)];
+            const double v = cell.v[j];
+            const double i0 = g * (v - run.parameters.ek);
+            const double i1 = g * ((v + 0.001) - run.parameters.ek);
+            cell.rhs[j] -= i0;
+            cell.d[j] += (i1 - i0) * 1000.0;
+        }
+}
+
+// CableGroup::calcium_states on the own compartments (the same expressions as
+// calcium_kernels.hpp), then the diffusing species' elimination into their messages.
+void SplitCableGroup::calcium_states(Cell& cell, Step n, double dt) {
+    const cable::SplitCellShape& shape = *cell.shared->shape;
+    const auto& layout = shape.layout;
+    const Constants& k = *cell.constants;
+    const CalciumSpecies& species = *shape.description->calcium;
+    const std::size_t C = layout.compartment_node.size();
+    for (std::size_t r = 0; r < layout.cahva.size(); ++r) {
+        const auto& run = layout.cahva[r];
+        for (std::uint32_t j = run.begin; j < run.end; ++j) {
+            if (!cell.own[j]) continue;
+            double& m = cell.cam[run.state + (j - run.begin)];
+            const double minf = 1.0 / (1.0 + exp_inline(-(cell.v[j] - run.parameters.vhalf) / run.parameters.k));
+            m += k.cahva_decay[r] * (minf - m);
+        }
+    }
+    for (std::size_t r = 0; r < layout.sk.size(); ++r) {
+        const auto& run = layout.sk[r];
+        const double kd2 = run.parameters.kd * run.parameters.kd, kd4 = kd2 * kd2;
+        for (std::uint32_t j = run.begin; j < run.end; ++j) {
+            if (!cell.own[j]) continue;
+            const double c = cell.ca[run.compartment + (j - run.begin)];
+            double& z = cell.skz[run.state + (j - run.begin)];
+            const double c2 = c * c, c4 = c2 * c2;
+            z += k.sk_decay[r] * (c4 / (c4 + kd4) - z);
+        }
+    }
+    for (const auto& run : layout.cahva)
+        for (std::uint32_t j = run.begin; j < run.end; ++j)
+            if (cell.own[j]) {
+                const std::size_t c = run.compartment + (j - run.begin);
+                cell.ca[c] -= k.influx[c] * cell.ica[c];
+            }
+    const CalciumPump& p = species.pump;
+    if (p.kind == PumpKind::decay) {
+        const double s = 1.0 / (1.0 + dt / p.tau), add = dt / p.tau * p.rest * s;
+        for (std::uint32_t c : cell.compartments) cell.ca[c] = cell.ca[c] * s + add;
+    } else if (p.kind == PumpKind::michaelis_menten) {
+        const double leak = dt * p.vmax * p.rest / (p.km + p.rest), rate = dt * p.vmax;
+        for (std::uint32_t c : cell.compartments) cell.ca[c] = (cell.ca[c] + leak) / (1.0 + rate / (p.km + cell.ca[c]));
+    }
+    for (std::size_t b = 0; b < species.buffers.size(); ++b) {
+        const auto& buffer = species.buffers[b];
+        const double a = buffer.kf * dt, kbdt = buffer.kb * dt;
+        for (std::uint32_t c : cell.compartments) {
+            double& bound = cell.cab[b * C + c];
+            const double ca = cell.ca[c], b0 = bound, free_b = buffer.total - b0;
+            const double B = 1.0 + a * (ca + free_b) + kbdt;
+            const double Cq = a * ca * free_b - kbdt * b0;
+            const double d = 2.0 * Cq / (B + std::sqrt(B * B - 4.0 * a * Cq));
+            cell.ca[c] = ca - d;
+            bound = b0 + d;
+        }
+    }
+    // Diffusion: each species' backward-Euler rows of the own compartments, eliminated per piece.
+    double* messages = cell.shared->messages[1][static_cast<std::size_t>(n & 1)].data();
+    for (std::size_t s = 0; s < k.species.size(); ++s) {
+        const auto& sp = k.species[s];
+        const double* c = sp.calcium ? cell.ca.data() : cell.cab.data() + sp.buffer * C;
+        double* cd = cell.cd.data() + s * C;
+        double* crhs = cell.crhs.data() + s * C;
+        for (std::uint32_t q : cell.compartments) {
+            cd[q] = sp.diagonal[q];
+            crhs[q] = sp.weight[q] * c[q];
+        }
+        for (std::size_t i = 0; i < cell.compartment_pieces.size(); ++i) {
+            const std::uint32_t q = cell.compartment_pieces[i];
+            sp.solver->eliminate(q, cd, crhs, cell.species_states[s][i]);
+            const std::size_t nb = sp.solver->piece_boundary(q).size();
+            double* out = messages + shape.compartment_offset[q] + s * (2 + nb * nb + nb);
+            const std::uint32_t top = sp.solver->piece_boundary(q)[0];
+            *out++ = cd[top];
+            *out++ = crhs[top];
+            const auto& contribution = cell.species_states[s][i].contribution;
+            out = std::copy(contribution.block.begin(), contribution.block.end(), out);
+            std::copy(contribution.rhs.begin(), contribution.rhs.end(), out);
+        }
+    }
+}
+
+void SplitCableGroup::calcium_diffusion(Cell& cell, Step n) {
+    const cable::SplitCellShape& shape = *cell.shared->shape;
+    const Constants& k = *cell.constants;
+    if (k.species.empty()) return;
+    const std::size_t C = shape.layout.compartment_node.size();
+    const double* messages = cell.shared->messages[1][static_cast<std::size_t>(n & 1)].data();
+    for (std::size_t s = 0; s < k.species.size(); ++s) {
+        const auto& sp = k.species[s];
+        const std::size_t pieces = sp.solver->piece_count();
+        for (std::size_t q = 0; q < pieces; ++q) {
+            const std::size_t nb = sp.solver->piece_boundary(q).size();
+            const double* m = messages + shape.compartment_offset[q] + s * (2 + nb * nb + nb);
+            cell.cbd[q] = m[0];
+            cell.cbr[q] = m[1];
+            cell.ccontributions[q] = m + 2;
+        }
+        sp.solver->solve_boundary(cell.cbd, cell.cbr, cell.ccontributions, cell.scratch, cell.cdv.data());
+        for (std::size_t i = 0; i < cell.compartment_pieces.size(); ++i)
+            sp.solver->substitute(cell.compartment_pieces[i], cell.cdv, cell.crhs.data() + s * C, cell.species_states[s][i]);
+        double* c = sp.calcium ? cell.ca.data() : cell.cab.data() + sp.buffer * C;
+        for (std::uint32_t q : cell.compartments) c[q] = cell.crhs[s * C + q];
+    }
+}
+
 std::uint32_t SplitCableGroup::node_at(const Cell& cell, const std::string& section, double x) const {
     const auto& desc = *cell.shared->shape->description;
     const auto s = section.empty() ? std::optional<std::uint32_t>(0) : desc.section_index(section);
@@ -450,12 +691,14 @@ bool SplitCableGroup::holds(std::size_t cell, const std::string& section, double
 }
 
 std::size_t SplitCableGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) {
-    if (variable != "v")
-        throw input_error("variable \"" + variable + "\": split cells record \"v\" only (gid " +
+    const bool calcium = cells_.at(cell).shared->shape->description->calcium.has_value();
+    if (variable != "v" && !(variable == "cai" && calcium))
+        throw input_error("variable \"" + variable + "\": split cells record \"v\" and, with calcium, \"cai\" (gid " +
                           std::to_string(gids_.at(cell)) + ")");
     const std::uint32_t node = node_at(cells_.at(cell), section, x);
     if (!cells_[cell].own[node]) throw std::logic_error("split cable group: the probed node is on another piece");
-    probe_sources_.push_back(cells_[cell].v.data() + node);
+    if (variable == "v") probe_sources_.push_back(cells_[cell].v.data() + node);
+    else probe_sources_.push_back(cells_[cell].ca.data() + cells_[cell].shared->shape->layout.node_compartment[node]);
     return probe_sources_.size() - 1;
 }
 
@@ -466,6 +709,13 @@ double SplitCableGroup::voltage(std::size_t cell, std::uint32_t node) const {
 
 double SplitCableGroup::voltage(std::size_t cell, const std::string& section, double x) const {
     return voltage(cell, node_at(cells_.at(cell), section, x));
+}
+
+double SplitCableGroup::calcium(std::size_t cell, const std::string& section, double x) const {
+    const std::uint32_t node = node_at(cells_.at(cell), section, x);
+    if (!holds_node(cell, node) || cells_[cell].ca.empty())
+        throw std::out_of_range("split cable group: no calcium there on this thread's pieces");
+    return cells_[cell].ca[cells_[cell].shared->shape->layout.node_compartment[node]];
 }
 
 bool SplitCableGroup::holds_node(std::size_t cell, std::uint32_t node) const {

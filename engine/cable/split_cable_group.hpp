@@ -41,6 +41,8 @@ public:
     // at (section, x) there.
     double voltage(std::size_t cell, std::uint32_t node) const;
     double voltage(std::size_t cell, const std::string& section, double x) const;
+    // Free calcium (mM) in the compartment read at (section, x), on a piece of this thread.
+    double calcium(std::size_t cell, const std::string& section, double x) const;
     bool holds_node(std::size_t cell, std::uint32_t node) const;
 
 private:
@@ -49,6 +51,12 @@ private:
 
     void prepare(Cell& cell, Step n, double dt);
     void finish(Cell& cell, Step n, double dt, std::vector<Spike>& spikes);
+    // Reaction-diffusion calcium: currents into the own rows; after the voltage, gates,
+    // reactions and the diffusing species' elimination (their messages); after their exchange,
+    // the diffusion's boundary systems and back substitution.
+    void calcium_currents(Cell& cell);
+    void calcium_states(Cell& cell, Step n, double dt);
+    void calcium_diffusion(Cell& cell, Step n);
     std::uint32_t node_at(const Cell& cell, const std::string& section, double x) const;
 
     SplitExchange& exchange_;

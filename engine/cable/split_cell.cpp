@@ -7,7 +7,6 @@
 namespace parnet::cable {
 
 std::string why_not_splittable(const CableCellDescription& cell) {
-    if (cell.calcium) return "it has reaction-diffusion calcium";
     for (const auto& s : cell.sections)
         if (!s.mechanisms.empty()) return "section " + s.name + " has catalogue mechanisms";
     for (const auto& syn : cell.synapses)
@@ -51,6 +50,32 @@ SplitCellShape::SplitCellShape(std::shared_ptr<const CableCellDescription> cell,
         const auto& cuts = pieces[above].child_cuts;
         above_piece[i] = above;
         above_index[i] = static_cast<std::uint32_t>(std::find(cuts.begin(), cuts.end(), cut) - cuts.begin());
+    }
+    if (!description->calcium) return;
+    const std::size_t C = layout.compartment_node.size();
+    diffusing_species = description->calcium->D > 0 ? 1 : 0;
+    for (const auto& b : description->calcium->buffers) diffusing_species += b.D > 0 ? 1 : 0;
+    auto piece_of = [&](std::size_t k) { return solver.piece_of_node(layout.compartment_node[k]); };
+    for (std::size_t k = 1; k < C; ++k)
+        if (piece_of(k) != piece_of(static_cast<std::size_t>(layout.compartment_parent[k])))
+            compartment_split.cuts.push_back(static_cast<std::uint32_t>(k));
+    compartment_piece_host.push_back(C > 0 ? piece_of(0) : 0);
+    for (std::uint32_t k : compartment_split.cuts) compartment_piece_host.push_back(piece_of(k));
+    // The boundary of each compartment piece: its top and its child cuts.
+    std::vector<std::size_t> boundary(compartment_split.piece_count(), 1);
+    std::vector<std::uint32_t> cpiece(C, 0);
+    for (std::size_t i = 0; i < compartment_split.cuts.size(); ++i) cpiece[compartment_split.cuts[i]] = static_cast<std::uint32_t>(i + 1);
+    for (std::size_t k = 1; k < C; ++k) {
+        const bool cut = cpiece[k] != 0;
+        const auto parent = static_cast<std::size_t>(layout.compartment_parent[k]);
+        if (cut) ++boundary[cpiece[parent]];
+        else cpiece[k] = cpiece[parent];
+    }
+    for (std::size_t q = 0; q < boundary.size(); ++q) {
+        const std::size_t nb = boundary[q];
+        compartment_offset.push_back(compartment_message_doubles);
+        compartment_piece_size.push_back(diffusing_species * (2 + nb * nb + nb));
+        compartment_message_doubles += compartment_piece_size.back();
     }
 }
 

@@ -14,8 +14,8 @@
 
 namespace parnet::cable {
 
-// Why the split groups cannot run this cell ("" if they can): reaction-diffusion calcium and
-// catalogue mechanisms are not split yet.
+// Why the split groups cannot run this cell ("" if they can): catalogue mechanisms are not
+// split yet.
 std::string why_not_splittable(const CableCellDescription& cell);
 
 struct SplitCellShape {
@@ -45,6 +45,18 @@ struct SplitCellShape {
     // For boundary node i > 0 (the top of piece i): the piece above the cut and the cut's index
     // among that piece's child cuts.
     std::vector<std::uint32_t> above_piece, above_index;
+
+    // Reaction-diffusion calcium: the compartment tree cut where the node pieces meet (a
+    // compartment whose parent compartment lies in another piece is a cut), giving compartment
+    // pieces, each inside one node piece. Each step, after the voltage, every diffusing species'
+    // backward-Euler system is solved in these pieces with one more exchange: a compartment
+    // piece's message holds, per diffusing species, its top's own d and rhs and its contribution.
+    SplitDescription compartment_split;
+    std::vector<std::uint32_t> compartment_piece_host;   // per compartment piece: its node piece
+    std::vector<std::size_t> compartment_offset;         // per compartment piece: message offset
+    std::vector<std::size_t> compartment_piece_size;     // per compartment piece, all species
+    std::size_t compartment_message_doubles = 0;
+    std::size_t diffusing_species = 0;                   // free calcium and mobile buffers with D > 0
 };
 
 }  // namespace parnet::cable

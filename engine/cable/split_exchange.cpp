@@ -52,7 +52,9 @@ SplitExchange::SplitExchange(const Recipe& recipe, const SplitLayout& layout, in
             if (cell.piece_rank[p] == rank) participant_[static_cast<std::size_t>(cell.piece_thread[p])] = 1;
             else peer_ranks.insert(cell.piece_rank[p]);
         }
-        for (auto& m : cell.messages) m.assign(shape->message_doubles, 0.0);
+        for (auto& m : cell.messages[0]) m.assign(shape->message_doubles, 0.0);
+        for (auto& m : cell.messages[1]) m.assign(shape->compartment_message_doubles, 0.0);
+        if (shape->compartment_message_doubles > 0) rounds_ = 2;
         cells_.push_back(std::move(cell));
     }
     // Messages to and from each other rank: for every shared cell (ascending gid), the pieces of
@@ -65,16 +67,25 @@ SplitExchange::SplitExchange(const Recipe& recipe, const SplitLayout& layout, in
             if (std::find(cell.piece_rank.begin(), cell.piece_rank.end(), other) == cell.piece_rank.end()) continue;
             for (std::size_t p = 0; p < cell.piece_rank.size(); ++p) {
                 const auto& piece = cell.shape->pieces[p];
-                if (cell.piece_rank[p] == rank) peer.send.push_back({c, piece.offset, piece.size});
-                if (cell.piece_rank[p] == other) peer.receive.push_back({c, piece.offset, piece.size});
+                if (cell.piece_rank[p] == rank) peer.send[0].push_back({c, piece.offset, piece.size});
+                if (cell.piece_rank[p] == other) peer.receive[0].push_back({c, piece.offset, piece.size});
+            }
+            const auto& shape = *cell.shape;
+            for (std::size_t q = 0; q < shape.compartment_offset.size() && shape.diffusing_species > 0; ++q) {
+                const int holder = cell.piece_rank[shape.compartment_piece_host[q]];
+                const Segment s{c, shape.compartment_offset[q], shape.compartment_piece_size[q]};
+                if (holder == rank) peer.send[1].push_back(s);
+                if (holder == other) peer.receive[1].push_back(s);
             }
         }
-        std::size_t sent = 0, received = 0;
-        for (const auto& s : peer.send) sent += s.size;
-        for (const auto& s : peer.receive) received += s.size;
-        peer.send_buffer.assign(sent, 0.0);
-        peer.receive_buffer.assign(received, 0.0);
-        bytes_per_step_ += sent * sizeof(double);
+        for (int round = 0; round < 2; ++round) {
+            std::size_t sent = 0, received = 0;
+            for (const auto& s : peer.send[round]) sent += s.size;
+            for (const auto& s : peer.receive[round]) received += s.size;
+            peer.send_buffer[round].assign(sent, 0.0);
+            peer.receive_buffer[round].assign(received, 0.0);
+            bytes_per_step_ += sent * sizeof(double);
+        }
         peers_.push_back(std::move(peer));
     }
     if (!peers_.empty()) participant_[0] = 1;
@@ -98,11 +109,11 @@ std::vector<std::size_t> SplitExchange::cells_on_thread(int thread) const {
     return out;
 }
 
-void SplitExchange::exchange(int thread, int parity) {
+void SplitExchange::exchange(int thread, int parity, int round) {
     const bool timed = thread == 0;
     const double wall = timed ? omp_get_wtime() : 0.0, cpu = timed ? thread_cpu_seconds() : 0.0;
     if (barrier_) barrier_->arrive_and_wait();   // every local message of this step is written
-    if (thread == 0 && !peers_.empty()) trade(parity);
+    if (thread == 0 && !peers_.empty()) trade(parity, round);
     if (barrier_) barrier_->arrive_and_wait();   // every remote message has arrived
     if (timed) {
         exchange_seconds_ += omp_get_wtime() - wall;
@@ -110,31 +121,34 @@ void SplitExchange::exchange(int thread, int parity) {
     }
 }
 
-void SplitExchange::trade(int parity) {
+// Round r's messages go with tag r, and only between ranks that share a cell with messages in
+// that round (the same on both sides), so rounds never match each other.
+void SplitExchange::trade(int parity, int round) {
     if (!comm_) throw std::logic_error("split exchange: connect() was not called");
     const double start = omp_get_wtime();
     const MPI_Comm comm = comm_->get();
-    for (std::size_t i = 0; i < peers_.size(); ++i) {
-        Peer& peer = peers_[i];
-        MPI_Irecv(peer.receive_buffer.data(), static_cast<int>(peer.receive_buffer.size()), MPI_DOUBLE, peer.rank, 0,
-                  comm, &requests_[2 * i]);
-        double* out = peer.send_buffer.data();
-        for (const Segment& s : peer.send) {
-            const double* from = cells_[s.cell].messages[parity].data() + s.offset;
+    std::size_t posted = 0;
+    for (Peer& peer : peers_) {
+        if (peer.send[round].empty() && peer.receive[round].empty()) continue;
+        MPI_Irecv(peer.receive_buffer[round].data(), static_cast<int>(peer.receive_buffer[round].size()), MPI_DOUBLE,
+                  peer.rank, round, comm, &requests_[posted++]);
+        double* out = peer.send_buffer[round].data();
+        for (const Segment& s : peer.send[round]) {
+            const double* from = cells_[s.cell].messages[round][parity].data() + s.offset;
             out = std::copy(from, from + s.size, out);
         }
-        MPI_Isend(peer.send_buffer.data(), static_cast<int>(peer.send_buffer.size()), MPI_DOUBLE, peer.rank, 0, comm,
-                  &requests_[2 * i + 1]);
+        MPI_Isend(peer.send_buffer[round].data(), static_cast<int>(peer.send_buffer[round].size()), MPI_DOUBLE,
+                  peer.rank, round, comm, &requests_[posted++]);
     }
-    MPI_Waitall(static_cast<int>(requests_.size()), requests_.data(), MPI_STATUSES_IGNORE);
+    MPI_Waitall(static_cast<int>(posted), requests_.data(), MPI_STATUSES_IGNORE);
     for (Peer& peer : peers_) {
-        const double* in = peer.receive_buffer.data();
-        for (const Segment& s : peer.receive) {
-            std::copy(in, in + s.size, cells_[s.cell].messages[parity].data() + s.offset);
+        const double* in = peer.receive_buffer[round].data();
+        for (const Segment& s : peer.receive[round]) {
+            std::copy(in, in + s.size, cells_[s.cell].messages[round][parity].data() + s.offset);
             in += s.size;
         }
     }
-    ++steps_;
+    if (round == 0) ++steps_;
     mpi_seconds_ += omp_get_wtime() - start;
 }
 

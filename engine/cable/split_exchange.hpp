@@ -39,7 +39,9 @@ public:
         std::shared_ptr<const cable::SplitCellShape> shape;
         std::vector<int> piece_rank, piece_thread;   // per piece
         std::vector<CurrentClamp> clamps;
-        std::array<std::vector<double>, 2> messages;  // by step parity
+        // By round (0: the voltage; 1: reaction-diffusion, cells with diffusing calcium) and
+        // step parity.
+        std::array<std::array<std::vector<double>, 2>, 2> messages;
     };
     std::vector<Cell>& cells() { return cells_; }
     bool holds_here(const Cell& cell, std::size_t piece) const { return cell.piece_rank[piece] == rank_; }
@@ -49,8 +51,11 @@ public:
     // makes the MPI calls) when the rank shares a cell with another rank.
     bool participates(int thread) const { return thread < static_cast<int>(participant_.size()) && participant_[thread]; }
 
-    // Each participating thread, once per step after writing its messages of this parity.
-    void exchange(int thread, int parity);
+    // Exchange rounds per step on this rank: 1, or 2 when a cell here has diffusing calcium.
+    int rounds() const { return rounds_; }
+    // Each participating thread, once per step and round after writing its messages of this
+    // parity and round.
+    void exchange(int thread, int parity, int round = 0);
 
     // Measured by thread 0: steps exchanged, seconds in MPI (post, wait, copy), bytes sent per
     // step to other ranks, other ranks sharing a cell.
@@ -69,12 +74,13 @@ private:
     };
     struct Peer {
         int rank = 0;
-        std::vector<Segment> send, receive;
-        std::vector<double> send_buffer, receive_buffer;
+        std::array<std::vector<Segment>, 2> send, receive;              // by round
+        std::array<std::vector<double>, 2> send_buffer, receive_buffer;
     };
-    void trade(int parity);
+    void trade(int parity, int round);
 
     int rank_ = 0;
+    int rounds_ = 1;
     std::vector<Cell> cells_;
     std::vector<char> participant_;
     std::unique_ptr<std::barrier<>> barrier_;

@@ -118,6 +118,16 @@ SplitSolver::SplitSolver(std::vector<std::int32_t> parent, std::vector<double> a
             for (auto n = static_cast<std::size_t>(parent_[piece.boundary[k]]); !is_boundary_[n];
                  n = static_cast<std::size_t>(parent_[n]))
                 piece.cuts_on_path[local_[n]].push_back(static_cast<std::uint32_t>(k - 1));
+        piece.path_begin.push_back(0);
+        for (std::size_t i = 0; i < piece.interior.size(); ++i) {
+            const std::size_t j = piece.interior[i];
+            const auto par = static_cast<std::size_t>(parent_[j]);
+            piece.parent_local.push_back(is_boundary_[par] ? -1 : static_cast<std::int32_t>(local_[par]));
+            piece.a.push_back(a_[j]);
+            piece.b.push_back(b_[j]);
+            piece.path_cut.insert(piece.path_cut.end(), piece.cuts_on_path[i].begin(), piece.cuts_on_path[i].end());
+            piece.path_begin.push_back(static_cast<std::uint32_t>(piece.path_cut.size()));
+        }
     }
 }
 
@@ -161,33 +171,41 @@ void SplitSolver::eliminate(std::size_t p, double* d, double* rhs, PieceState& s
             C[local_[pc] * nc + k - 1] = b_[c];
         }
     }
+    const std::uint32_t* node = piece.interior.data();
+    const std::int32_t* up = piece.parent_local.data();
+    const double* pa = piece.a.data();
+    const double* pb = piece.b.data();
+    const std::uint32_t* begin = piece.path_begin.data();
+    const std::uint32_t* cut = piece.path_cut.data();
+    double* inv_d = state.inv_d.data();
     for (std::size_t i = piece.interior.size(); i-- > 0;) {
-        const std::size_t j = piece.interior[i];
-        const auto par = static_cast<std::size_t>(parent_[j]);
+        const std::size_t j = node[i];
         const double inv = 1.0 / d[j];
-        state.inv_d[i] = inv;
-        const double f = a_[j] * inv;
-        const auto& path = piece.cuts_on_path[i];
-        if (is_boundary_[par]) {
-            K[0] -= f * b_[j];
+        inv_d[i] = inv;
+        const double f = pa[i] * inv;
+        const std::uint32_t* path = cut + begin[i];
+        const std::uint32_t* path_end = cut + begin[i + 1];
+        if (up[i] < 0) {
+            K[0] -= f * pb[i];
             g[0] -= f * rhs[j];
-            for (std::uint32_t k : path) {
-                K[k + 1] -= f * R[i * nc + k];
-                K[(k + 1) * nb] -= (C[i * nc + k] * inv) * b_[j];
+            for (const std::uint32_t* k = path; k != path_end; ++k) {
+                K[*k + 1] -= f * R[i * nc + *k];
+                K[(*k + 1) * nb] -= (C[i * nc + *k] * inv) * pb[i];
             }
         } else {
-            const std::size_t ip = local_[par];
-            d[par] -= f * b_[j];
+            const auto ip = static_cast<std::size_t>(up[i]);
+            const std::size_t par = node[ip];
+            d[par] -= f * pb[i];
             rhs[par] -= f * rhs[j];
-            for (std::uint32_t k : path) {
-                R[ip * nc + k] -= f * R[i * nc + k];
-                C[ip * nc + k] -= (C[i * nc + k] * inv) * b_[j];
+            for (const std::uint32_t* k = path; k != path_end; ++k) {
+                R[ip * nc + *k] -= f * R[i * nc + *k];
+                C[ip * nc + *k] -= (C[i * nc + *k] * inv) * pb[i];
             }
         }
-        for (std::uint32_t k : path) {
-            const double h = C[i * nc + k] * inv;
-            g[k + 1] -= h * rhs[j];
-            for (std::uint32_t l : path) K[(k + 1) * nb + l + 1] -= h * R[i * nc + l];
+        for (const std::uint32_t* k = path; k != path_end; ++k) {
+            const double h = C[i * nc + *k] * inv;
+            g[*k + 1] -= h * rhs[j];
+            for (const std::uint32_t* l = path; l != path_end; ++l) K[(*k + 1) * nb + *l + 1] -= h * R[i * nc + *l];
         }
     }
 }
@@ -258,13 +276,18 @@ void SplitSolver::substitute(std::size_t p, std::span<const double> boundary_dv,
     const std::size_t nc = piece.boundary.size() - 1;
     const double top = boundary_dv[piece.boundary_index[0]];
     rhs[piece.boundary[0]] = top;   // the cuts below are written by their own pieces
+    const std::uint32_t* node = piece.interior.data();
+    const std::int32_t* up = piece.parent_local.data();
+    const double* pb = piece.b.data();
+    const double* inv_d = state.inv_d.data();
     for (std::size_t i = 0; i < piece.interior.size(); ++i) {
-        const std::size_t j = piece.interior[i];
-        const auto par = static_cast<std::size_t>(parent_[j]);
-        double s = rhs[j] - b_[j] * (is_boundary_[par] ? top : rhs[par]);
-        for (std::uint32_t k : piece.cuts_on_path[i])
+        const std::size_t j = node[i];
+        double s = rhs[j] - pb[i] * (up[i] < 0 ? top : rhs[node[up[i]]]);
+        for (std::uint32_t p = piece.path_begin[i]; p < piece.path_begin[i + 1]; ++p) {
+            const std::uint32_t k = piece.path_cut[p];
             s -= state.row_fill[i * nc + k] * boundary_dv[piece.boundary_index[k + 1]];
-        rhs[j] = s * state.inv_d[i];
+        }
+        rhs[j] = s * inv_d[i];
     }
 }
 

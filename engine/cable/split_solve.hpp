@@ -98,6 +98,11 @@ private:
         std::vector<std::uint32_t> boundary_index;  // of boundary[k] in boundary_node_
         // per interior node (local index), the child cuts (local boundary index - 1) on its path
         std::vector<std::vector<std::uint32_t>> cuts_on_path;
+        // The same for the per-step loops, contiguous in local order: the parent's local index
+        // (-1: the top), a and b, and the paths' cuts as offsets into path_cut.
+        std::vector<std::int32_t> parent_local;
+        std::vector<double> a, b;
+        std::vector<std::uint32_t> path_begin, path_cut;
     };
     std::vector<std::int32_t> parent_;
     std::vector<double> a_, b_;

@@ -60,7 +60,10 @@ TEST(PlanFile, RoundTripOnEveryRank) {
 }
 
 TEST(PlanFile, SplitsRoundTripAndBadSplitsAreRefused) {
-    const auto path = scratch_dir() / "split_plan.h5";
+    // One scratch folder for the whole test: scratch_dir() empties it on rank 0, which must not
+    // happen while another rank still reads a file there.
+    const auto dir = scratch_dir();
+    const auto path = dir / "split_plan.h5";
     Plan plan = round_robin_plan(fingerprint, 100, 3, 2);
     SplitCellPlacement a;
     a.gid = 4;
@@ -86,24 +89,24 @@ TEST(PlanFile, SplitsRoundTripAndBadSplitsAreRefused) {
     ASSERT_NE(read.splits.find(40), nullptr);
     EXPECT_EQ(read.splits.find(41), nullptr);
     // A plan without splits reads back without them.
-    const auto plain = scratch_dir() / "plain_plan.h5";
+    const auto plain = dir / "plain_plan.h5";
     if (world_rank() == 0) write_plan(plain, round_robin_plan(fingerprint, 100, 3, 2));
     MPI_Barrier(MPI_COMM_WORLD);
     EXPECT_TRUE(read_plan(plain).splits.empty());
 
     Plan bad = plan;
     bad.splits.cells[0].piece_rank[2] = 3;
-    EXPECT_TRUE(contains(refusal([&] { write_plan(scratch_dir() / "bad.h5", bad); }),
+    EXPECT_TRUE(contains(refusal([&] { write_plan(dir / "bad.h5", bad); }),
                          "split cell 0 (gid 4): piece 2 is placed on rank 3 thread 1 but the plan has 3 ranks x 2 threads"));
     bad = plan;
     bad.splits.cells[0].split.cuts = {50, 10, 77};
-    EXPECT_TRUE(contains(refusal([&] { write_plan(scratch_dir() / "bad.h5", bad); }), "expected ascending node numbers"));
+    EXPECT_TRUE(contains(refusal([&] { write_plan(dir / "bad.h5", bad); }), "expected ascending node numbers"));
     bad = plan;
     bad.splits.cells[1].piece_thread.pop_back();
-    EXPECT_TRUE(contains(refusal([&] { write_plan(scratch_dir() / "bad.h5", bad); }), "expected one entry per piece (2)"));
+    EXPECT_TRUE(contains(refusal([&] { write_plan(dir / "bad.h5", bad); }), "expected one entry per piece (2)"));
     bad = plan;
     std::swap(bad.splits.cells[0], bad.splits.cells[1]);
-    EXPECT_TRUE(contains(refusal([&] { write_plan(scratch_dir() / "bad.h5", bad); }), "expected ascending gids below 100"));
+    EXPECT_TRUE(contains(refusal([&] { write_plan(dir / "bad.h5", bad); }), "expected ascending gids below 100"));
 }
 
 TEST(PlanFile, RoundRobinPlacesGidsInTurn) {
