@@ -83,7 +83,8 @@ void ThreadDomain::set_epoch_steps(Step steps, double dt) {
 
 void ThreadDomain::enqueue(std::span<const Spike> spikes) {
     // Software-pipelined: the slot of the spike `ahead` places on and the first connections of the
-    // next one are loaded while this one's events are queued (cache misses once sources are many).
+    // next one are loaded while this one's events are queued (cache misses once sources are many:
+    // each spike's connections lie somewhere in a table of 24 bytes per synapse).
     constexpr std::size_t ahead = 4;
     const std::size_t n = spikes.size();
     for (std::size_t k = 0; k < std::min(ahead, n); ++k) by_source_.prefetch(spikes[k].source);
@@ -94,7 +95,10 @@ void ThreadDomain::enqueue(std::span<const Spike> spikes) {
         if (k + ahead < n) by_source_.prefetch(spikes[k + ahead].source);
         if (k + 1 < n) {
             next = by_source_.find(spikes[k + 1].source);
-            if (next.begin < next.end) __builtin_prefetch(&targets_[next.begin]);
+            // its first kilobyte (beyond it the hardware's stream prefetcher has caught on)
+            const char* first = reinterpret_cast<const char*>(targets_.data() + next.begin);
+            const std::size_t bytes = std::min<std::size_t>(1024, (next.end - next.begin) * sizeof(Target));
+            for (std::size_t b = 0; b < bytes; b += 64) __builtin_prefetch(first + b);
         }
         for (std::uint32_t i = range.begin; i < range.end; ++i) {
             const Target& t = targets_[i];

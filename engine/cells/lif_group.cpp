@@ -281,7 +281,14 @@ void LifGroup::integrate_exactly(std::size_t i, double t_n, std::vector<Spike>& 
 void LifGroup::run_step(Step n, const Epoch& epoch, std::span<const StepInput> inputs, std::uint32_t first_cell,
                         std::vector<Spike>& spikes) {
     apply_clamp_changes(n);
-    for (const StepInput& in : inputs) {
+    // Inputs come in cell order but sparse over the group's state: its lines are loaded ahead.
+    constexpr std::size_t ahead = 8;
+    for (std::size_t j = 0; j < inputs.size(); ++j) {
+        const StepInput& in = inputs[j];
+        if (j + ahead < inputs.size()) {
+            const StepInput& later = inputs[j + ahead];
+            __builtin_prefetch(&(later.synapse == 0 ? i_exc_ : i_inh_)[later.cell - first_cell], 1);
+        }
         if (in.synapse > 1)
             throw std::logic_error("LifGroup: synapse index " + std::to_string(in.synapse) +
                                    " (a lif cell has 0 = exc and 1 = inh)");
