@@ -439,6 +439,7 @@ int run(const Options& opt, Communicator& comm) {
         watchdog->beat(epochs);
     });
     watchdog.reset();
+    checkpoint_requests.reset();   // signals end the process again
     const bool stopped = simulation->stopped();
     agreed(comm, program, [&] {
         if (stopped) {
