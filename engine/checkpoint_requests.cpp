@@ -18,20 +18,25 @@ CheckpointRequests::CheckpointRequests(MPI_Comm comm, std::vector<double> times,
     : comm_(comm), times_(std::move(times)), on_signal_(on_signal) {
     std::sort(times_.begin(), times_.end());
     if (on_signal_) {
-        std::signal(SIGTERM, on_checkpoint_signal);
-        std::signal(SIGUSR1, on_checkpoint_signal);
+        previous_term_ = std::signal(SIGTERM, on_checkpoint_signal);
+        previous_usr1_ = std::signal(SIGUSR1, on_checkpoint_signal);
     }
 }
 
 CheckpointRequests::~CheckpointRequests() {
     if (pending_ != MPI_REQUEST_NULL) MPI_Wait(&pending_, MPI_STATUS_IGNORE);
+    // After the epoch loop a signal ends the process again as it did before.
+    if (on_signal_) {
+        std::signal(SIGTERM, previous_term_ == SIG_ERR ? SIG_DFL : previous_term_);
+        std::signal(SIGUSR1, previous_usr1_ == SIG_ERR ? SIG_DFL : previous_usr1_);
+    }
 }
 
 bool CheckpointRequests::due(const Epoch& epoch) {
     served_.clear();
-    // Times within this epoch (or before it: a time before a restored run's start is past).
+    // Times up to a restored run's start were the interrupted run's; times within this epoch are due.
     while (!times_.empty() && times_.front() <= epoch.t_end() + 1e-9 * epoch.dt) {
-        served_.push_back(times_.front());
+        if (times_.front() > epoch.t_begin() + 1e-9 * epoch.dt) served_.push_back(times_.front());
         times_.erase(times_.begin());
     }
     signalled_ = false;

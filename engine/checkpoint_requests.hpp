@@ -9,6 +9,7 @@
 
 #include <mpi.h>
 
+#include <csignal>
 #include <vector>
 
 namespace parnet {
@@ -22,6 +23,8 @@ public:
     // times: ms, any order; with on_signal, SIGTERM and SIGUSR1 request a checkpoint (and the
     // end of the run) instead of ending the process.
     CheckpointRequests(MPI_Comm comm, std::vector<double> times, bool on_signal);
+    // Collective, once the epoch loop ended: waits for the last reduction, puts the signal
+    // handlers back.
     ~CheckpointRequests();
     CheckpointRequests(const CheckpointRequests&) = delete;
     CheckpointRequests& operator=(const CheckpointRequests&) = delete;
@@ -42,6 +45,8 @@ private:
     int sent_ = 0, agreed_ = 0;
     MPI_Request pending_ = MPI_REQUEST_NULL;
     bool signalled_ = false;
+    void (*previous_term_)(int) = SIG_DFL;
+    void (*previous_usr1_)(int) = SIG_DFL;
 };
 
 }  // namespace parnet

@@ -237,6 +237,22 @@ def main():
         engine(args, long_file, 3, 2, w("long-cut"), ["--restore", w("long-ck")])
         compare(f"SIGTERM at {stopped} ms, restored 2x1 -> 3x2", long_reference, w("long-cut"))
 
+    # SIGUSR1 to mpirun (which forwards it to every rank; what sbatch --signal=USR1@T delivers).
+    cmd = ["mpirun", "--oversubscribe", "-n", "2", args.engine, "--quiet", "-o", w("usr1-cut"), "--checkpoint",
+           w("usr1-ck"), long_file]
+    job = subprocess.Popen(cmd, env=MPI_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(engine_ranks(job.pid)) < 2:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    job.send_signal(signal.SIGUSR1)
+    out, err = job.communicate(timeout=300)
+    if job.returncode != 75:
+        fail(f"SIGUSR1 to mpirun: exit {job.returncode}, expected 75\n{out}\n{err}")
+    else:
+        engine(args, long_file, 1, 1, w("usr1-cut"), ["--restore", w("usr1-ck")])
+        compare("SIGUSR1 to mpirun, restored 2x1 -> 1x1", long_reference, w("usr1-cut"))
+
     # Refusals: one clear message, every rank exits 1.
     ck = w("ck0")
     def interrupted_copy(name):
