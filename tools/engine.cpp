@@ -11,6 +11,7 @@
 #include "engine/step_count.hpp"
 #include "engine/watchdog.hpp"
 #include "io/model_check.hpp"
+#include "io/network_input.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
 #include "io/output_sinks.hpp"
@@ -196,13 +197,15 @@ int run(const Options& opt, Communicator& comm) {
     // replay builds only the named cells, so the whole model's size does not matter there.
     const int ranks_here = ranks_on_this_node(comm);
     const double memory_limit = !opt.replay.empty() ? infinite_time : opt.max_memory_gb * 1e9;
-    io::CheckedModel checked = agreed(comm, program, [&] {
-        return io::check_model(opt.model, {opt.tstop, opt.output, opt.catalogues}, opt.flush_ms, comm.size(), ranks_here, memory_limit);
+    // A JSON model or a SONATA config, told apart by content (docs/sonata-input.md).
+    auto input = agreed(comm, program, [&] {
+        return std::make_unique<io::NetworkInput>(opt.model, io::RunOverrides{opt.tstop, opt.output, opt.catalogues}, opt.flush_ms,
+                                                  comm.size(), ranks_here, memory_limit);
     });
-    Model& model = checked.model;
-    const MemoryEstimate& estimate = checked.estimate;
+    Model& model = input->model();
+    const MemoryEstimate& estimate = input->estimate();
     const io::SavingStrategy saving = agreed(comm, program, [&] { return io::parse_saving_strategy(opt.saving); });
-    const Network network(model);
+    const Recipe& network = input->recipe();
     const int threads = opt.threads > 0 ? opt.threads : default_threads();
     warn_if_oversubscribed(comm, threads);
 
@@ -215,28 +218,28 @@ int run(const Options& opt, Communicator& comm) {
             if (!opt.plan.empty()) throw input_error("--replay and --plan do not go together");
             if (opt.gids.empty()) throw input_error("--replay needs the cells to replay: --gids 3,17,...");
             for (Gid g : opt.gids)
-                if (g >= network.size())
+                if (g >= network.cell_count())
                     throw input_error("--gids: gid " + std::to_string(g) + " is not in the model (" +
-                                      std::to_string(network.size()) + " cells)");
+                                      std::to_string(network.cell_count()) + " cells)");
         });
     }
     std::optional<io::Plan> plan;
     if (!opt.plan.empty()) {
         plan = agreed(comm, program, [&] {
             io::Plan p = io::read_plan(opt.plan);
-            io::check_plan(p, opt.plan, model.fingerprint, network.size(), static_cast<std::uint32_t>(comm.size()));
+            io::check_plan(p, opt.plan, model.fingerprint, network.cell_count(), static_cast<std::uint32_t>(comm.size()));
             return p;
         });
     }
     const int job_ranks = comm.size();
     if (opt.check) {
+        // A SONATA circuit's edges are checked as a run reads them: each rank its round-robin share.
+        agreed(comm, program, [&] { input->prepare(round_robin_decomposition(network, comm.rank(), comm.size(), 1).thread_gids[0]); });
         if (root) {
-            double connections = 0;
-            for (const auto& item : estimate.items)
-                if (item.field.rfind("projections", 0) == 0) connections += item.bytes / bytes_per_connection;
+            const double connections = input->connections();
             std::printf("%s: valid: %s cells in %zu populations, about %.4g connections; memory about %s (%s per rank "
                         "on %d rank%s)\n",
-                        opt.model.c_str(), thousands(network.size()).c_str(), model.populations.size(), connections,
+                        opt.model.c_str(), thousands(network.cell_count()).c_str(), model.populations.size(), connections,
                         format_bytes(estimate.total_bytes()).c_str(),
                         format_bytes(estimate.total_bytes() / job_ranks).c_str(), job_ranks, job_ranks == 1 ? "" : "s");
         }
@@ -289,7 +292,13 @@ int run(const Options& opt, Communicator& comm) {
 
     report_termination_once(comm.rank(), out_dir);
     auto simulation = agreed(comm, program, [&] {
-        return std::make_unique<Simulation>(network, decomposition, comm);
+        // A SONATA circuit's edges onto this rank's cells, read in one pass, freed once built.
+        std::vector<Gid> mine;
+        for (const auto& t : decomposition.thread_gids) mine.insert(mine.end(), t.begin(), t.end());
+        input->prepare(mine);
+        auto built = std::make_unique<Simulation>(network, decomposition, comm);
+        input->release();
+        return built;
     });
     agreed(comm, program, [&] {
         simulation->agree_epoch({parse_exchange_method(opt.exchange, "--exchange"), opt.overlap});
