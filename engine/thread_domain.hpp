@@ -68,6 +68,9 @@ private:
     SourceIndex by_source_;
     double min_delay_ = infinite_time;
     EventQueue queue_{0, 1, 1.0};
+    // Direct events (Recipe::direct_events) waiting for the queue of set_epoch_steps. Their
+    // `order` comes after every connection's, so at equal times they follow the connections' events.
+    std::vector<PendingEvent> direct_;
     std::vector<Event> events_;
     std::vector<std::uint32_t> offsets_;
     std::vector<Spike> spikes_;
