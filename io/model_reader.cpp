@@ -60,6 +60,10 @@ public:
         : doc_(doc), file_(file), overrides_(overrides) {}
 
     Model parse() {
+        // The engine reads SONATA configs itself (io/network_input.hpp); other readers of parnet models say what they got.
+        if (doc_.is_object() && !doc_.contains("populations") && (doc_.contains("networks") || doc_.contains("network")))
+            throw input_error(file_ + ": a SONATA config (it has \"network" + std::string(doc_.contains("networks") ? "s" : "") +
+                              "\"), not a parnet model: the engine runs it (docs/sonata-input.md); this program reads parnet models");
         JsonObject top(doc_, "", file_);
         top.allow_only({"name", "description", "run", "populations", "projections", "stimuli",
                         "recordings", "cell_templates", "catalogues"});
