@@ -14,6 +14,13 @@ std::size_t Decomposition::cell_count() const {
     return n;
 }
 
+std::vector<Gid> Decomposition::gids() const {
+    std::vector<Gid> all;
+    for (const auto& t : thread_gids) all.insert(all.end(), t.begin(), t.end());
+    std::sort(all.begin(), all.end());
+    return all;
+}
+
 std::vector<std::vector<Gid>> split_by_cost(const Recipe& recipe, std::span<const Gid> gids, int threads) {
     std::vector<std::vector<Gid>> out(static_cast<std::size_t>(threads));
     std::vector<std::pair<double, Gid>> costs;

@@ -17,6 +17,7 @@ struct Decomposition {
     // placed by it, and they are in no thread_gids.
     std::shared_ptr<const SplitLayout> splits = nullptr;
     std::size_t cell_count() const;
+    std::vector<Gid> gids() const;  // this rank's whole cells, ascending
 };
 
 // Groups gids into `threads` sets of near-equal cost (longest processing time first).

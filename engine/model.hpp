@@ -99,6 +99,23 @@ struct CurrentClamp {
     double x = 0.5;            // cable: position along the section
 };
 
+// An event delivered to a synapse of a cell at a given time, with no source cell (NEURON's
+// NetCon(None, syn).event(t)): delivered by the fixed-step rule like any event.
+struct DirectEvent {
+    double time = 0.0;          // ms
+    double weight = 0.0;        // units of the target synapse, as a connection's weight
+    std::uint32_t synapse = 0;  // target synapse index (meaning depends on the target kind)
+};
+
+// Events at listed times into a synapse of cells of a population (stimuli type "events").
+struct EventStimulus {
+    std::size_t population = 0;
+    std::vector<Gid> cells;     // population-relative indices; empty means all
+    std::vector<double> times;  // ms, ascending
+    double weight = 0.0;
+    std::uint32_t synapse = 0;
+};
+
 // A recorded state variable (written as a SONATA report).
 struct TraceRecording {
     std::string name;          // report name
@@ -122,6 +139,7 @@ struct Model {
     std::vector<Population> populations;
     std::vector<Projection> projections;
     std::vector<CurrentClamp> clamps;
+    std::vector<EventStimulus> events;
     Recordings recordings;
 
     Gid cell_count() const {

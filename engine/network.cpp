@@ -161,6 +161,18 @@ std::vector<CurrentClamp> Network::clamps_on(Gid g) const {
     return out;
 }
 
+std::vector<DirectEvent> Network::direct_events(Gid g) const {
+    std::vector<DirectEvent> out;
+    const std::size_t pop = model_.population_index(g);
+    const Gid local = g - model_.populations[pop].first;
+    for (const auto& e : model_.events) {
+        if (e.population != pop) continue;
+        if (!e.cells.empty() && !std::binary_search(e.cells.begin(), e.cells.end(), local)) continue;
+        for (double t : e.times) out.push_back({t, e.weight, e.synapse});
+    }
+    return out;
+}
+
 double Network::min_delay_bound() const {
     double d = infinite_time;
     for (const auto& p : model_.projections) d = std::min(d, p.delay.lower_bound());

@@ -34,6 +34,8 @@ public:
     std::span<const double> replay_times(Gid g) const override;
     std::shared_ptr<const CableCellDescription> cable_cell(Gid g) const override { return population_of(g).cable_of(g); }
     std::vector<CurrentClamp> clamps_on(Gid g) const override;
+    // The model's "events" stimuli on g, in file order, each stimulus's times in order.
+    std::vector<DirectEvent> direct_events(Gid g) const override;
 
     // All connections onto gid g, in canonical index order (projection order, then draw order).
     std::vector<Connection> incoming(Gid g) const override;

@@ -78,6 +78,9 @@ public:
     virtual std::shared_ptr<const CableCellDescription> cable_cell(Gid g) const;
     // Current clamps acting on g (lif: added to the bias current; cable: an IClamp at a location).
     virtual std::vector<CurrentClamp> clamps_on(Gid /*g*/) const { return {}; }
+    // Events delivered straight to one of g's synapses at given times, without a source cell (as
+    // NEURON's NetCon(None, syn).event(t)): they shorten no epoch. Default: none.
+    virtual std::vector<DirectEvent> direct_events(Gid /*g*/) const { return {}; }
 
     // ---- connections onto g, in canonical order: Connection::index is the position in the list,
     // the tie-break of events at the same time from the same source. Target-centred.

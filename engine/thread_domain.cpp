@@ -66,6 +66,9 @@ ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids, Spli
                     std::lower_bound(sources_.begin(), sources_.end(), c.source) - sources_.begin());
                 targets_[cursor[k]++] = Target{c.delay, c.weight, cell, c.synapse};
             }
+            for (const DirectEvent& e : recipe.direct_events(g))
+                direct_.push_back(PendingEvent{e.time, e.weight, static_cast<std::uint32_t>(connections + direct_.size()), cell,
+                                               e.synapse});
         }
         if (split_group && &list == &kinds.back()) groups_.push_back(std::move(split_group));
         else groups_.push_back(make_cell_group(recipe, list));
@@ -79,6 +82,8 @@ std::vector<Gid> ThreadDomain::sources() const { return sources_; }
 
 void ThreadDomain::set_epoch_steps(Step steps, double dt) {
     queue_ = EventQueue(static_cast<std::uint32_t>(cells_), steps, dt);
+    for (const PendingEvent& e : direct_) queue_.push(e);
+    std::vector<PendingEvent>().swap(direct_);
 }
 
 void ThreadDomain::enqueue(std::span<const Spike> spikes) {

@@ -87,6 +87,9 @@ private:
     // then step_inputs_ by step_offsets_, and each group's part of every step at
     // step_begins_/step_ends_[group * steps + k].
     bool by_step_ = false;
+    // Direct events (Recipe::direct_events) waiting for the queue of set_epoch_steps. Their
+    // `order` comes after every connection's, so at equal times they follow the connections' events.
+    std::vector<PendingEvent> direct_;
     std::vector<Event> events_;
     std::vector<std::uint32_t> offsets_;
     std::vector<StepInput> step_inputs_;

@@ -21,16 +21,14 @@ CheckedModel check_model(const std::filesystem::path& file, const RunOverrides& 
     return out;
 }
 
-std::string check_summary(const CheckedModel& checked, const std::string& file, int ranks) {
-    double connections = 0;
-    for (const auto& item : checked.estimate.items)
-        if (item.field.rfind("projections", 0) == 0) connections += item.bytes / bytes_per_connection;
-    const double total = checked.estimate.total_bytes();
+std::string check_summary(const Model& model, const MemoryEstimate& estimate, double connections,
+                          const std::string& file, int ranks) {
+    const double total = estimate.total_bytes();
     char line[1024];
     std::snprintf(line, sizeof line,
                   "%s: valid: %s cells in %zu populations, about %.4g connections; memory about %s (%s per rank on %d "
                   "rank%s)",
-                  file.c_str(), tools::thousands(checked.model.cell_count()).c_str(), checked.model.populations.size(),
+                  file.c_str(), tools::thousands(model.cell_count()).c_str(), model.populations.size(),
                   connections, format_bytes(total).c_str(), format_bytes(total / ranks).c_str(), ranks,
                   ranks == 1 ? "" : "s");
     return line;

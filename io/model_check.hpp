@@ -21,6 +21,7 @@ CheckedModel check_model(const std::filesystem::path& file, const RunOverrides& 
                          int ranks_on_node, double bytes_per_rank, const std::string& advice = engine_memory_advice);
 
 // What `engine --check` prints of a valid model: its cells, populations, connections and memory.
-std::string check_summary(const CheckedModel& checked, const std::string& file, int ranks);
+std::string check_summary(const Model& model, const MemoryEstimate& estimate, double connections,
+                          const std::string& file, int ranks);
 
 }  // namespace parnet::io

@@ -84,6 +84,10 @@ public:
         : doc_(doc), file_(file), overrides_(overrides) {}
 
     Model parse() {
+        // The engine reads SONATA configs itself (io/network_input.hpp); other readers of parnet models say what they got.
+        if (doc_.is_object() && !doc_.contains("populations") && (doc_.contains("networks") || doc_.contains("network")))
+            throw input_error(file_ + ": a SONATA config (it has \"network" + std::string(doc_.contains("networks") ? "s" : "") +
+                              "\"), not a parnet model: the engine runs it (docs/sonata-input.md); this program reads parnet models");
         JsonObject top(doc_, "", file_);
         top.allow_only({"name", "description", "run", "populations", "projections", "stimuli",
                         "recordings", "cell_templates", "catalogues"});
@@ -604,8 +608,8 @@ private:
     }
 
     void parse_stimulus(const JsonObject& obj) {
+        if (obj.choice("type", {"current_clamp", "events"}) == "events") return parse_events(obj);
         obj.allow_only({"type", "population", "cells", "delay", "duration", "amplitude", "section", "x"});
-        obj.choice("type", {"current_clamp"});
         CurrentClamp c;
         c.population = population_named(obj, "population");
         const Population& pop = model_.populations[c.population];
@@ -629,6 +633,30 @@ private:
             obj.fail(obj.has("section") ? "section" : "x", "no location: lif cells are points");
         }
         model_.clamps.push_back(std::move(c));
+    }
+
+    // Events into a synapse at listed times, with no source cell (NEURON's NetCon(None, syn).event(t)).
+    void parse_events(const JsonObject& obj) {
+        obj.allow_only({"type", "population", "cells", "times", "weight", "synapse"});
+        EventStimulus e;
+        e.population = population_named(obj, "population");
+        const Population& pop = model_.populations[e.population];
+        if (pop.kind == CellKind::spike_source) obj.fail("population", "a population that takes input (spike sources take none)");
+        e.cells = parse_cells(obj, pop);
+        const json& times = obj.array("times");
+        const std::string path = obj.field_path("times");
+        for (std::size_t i = 0; i < times.size(); ++i) {
+            const json& t = times[i];
+            if (!t.is_number() || !(t.get<double>() >= 0) || !std::isfinite(t.get<double>()) || t.get<double>() > longest_time() ||
+                (!e.times.empty() && t.get<double>() < e.times.back()))
+                obj.fail_at(indexed(path, i), "ascending times >= 0 (ms) of at most 1e12 steps of dt", t);
+            e.times.push_back(t.get<double>());
+        }
+        e.weight = obj.number("weight");
+        Projection synapse;  // the synapse is named as a projection's
+        parse_synapse(obj, pop, synapse);
+        e.synapse = synapse.synapse;
+        model_.events.push_back(std::move(e));
     }
 
     void parse_recordings(const JsonObject& obj) {

@@ -341,7 +341,8 @@ std::vector<std::vector<Connection>> SonataCircuit::read_incoming(std::span<cons
         if (targets.empty()) continue;
         const SonataEdgeFile& file = *edge_files_[ep.file];
         const SonataTypeTable& types = *edge_types_[ep.types];
-        const std::string at = file.file() + ": /edges/" + file.populations()[ep.index].name;
+        const std::string population_path = "/edges/" + file.populations()[ep.index].name;
+        const std::string at = file.file() + ": " + population_path;
         const SonataEdgeRows rows = file.incoming(ep.index, targets, target.count, source.count);
         // Per edge type: its defaults, checked once.
         struct TypeDefaults {
@@ -375,7 +376,7 @@ std::vector<std::vector<Connection>> SonataCircuit::read_incoming(std::span<cons
                     if (!std::isnan(own)) return own;
                     if (fallback) return *fallback;
                     throw input_error(at + ": edge " + std::to_string(edge) + ": " + name + ": missing; expected it in the edge's group (" +
-                                      at + "/<group>/" + name + ") or in the column " + name + " of edge type " +
+                                      population_path + "/<group>/" + name + ") or in the column " + name + " of edge type " +
                                       std::to_string(rows.type[r]) + " in " + types.file());
                 };
                 double weight = value(rows.weight[r], d.weight, "syn_weight");

@@ -114,7 +114,11 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
     // With a checkpoint folder, SIGTERM and SIGUSR1 ask for a checkpoint and the end of the run.
     std::optional<CheckpointRequests> checkpoint_requests;
     if (!options.checkpoint.empty()) checkpoint_requests.emplace(comm.comm(), options.checkpoint_at, true);
-    auto simulation = agreed_everywhere(comm, [&] { return std::make_unique<Simulation>(recipe, decomposition, comm); });
+    auto simulation = agreed_everywhere(comm, [&] {
+        auto built = std::make_unique<Simulation>(recipe, decomposition, comm);
+        if (options.built) options.built();
+        return built;
+    });
     agreed_everywhere(comm, [&] { simulation->agree_epoch(options.exchange); });
     if (restoring)
         agreed_everywhere(comm, [&] {

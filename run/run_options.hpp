@@ -58,6 +58,10 @@ struct RunOptions {
     std::vector<double> checkpoint_at;
     std::string restore;
 
+    // Called once the cells and their connections are built: a front end frees what it read for
+    // them (a SONATA circuit's edges).
+    std::function<void()> built;
+
     bool quiet = false;                  // no header, progress or summary
     double progress = 2.0;               // wall seconds between progress lines; 0: none
     Say say;                             // default: standard output

@@ -7,6 +7,7 @@
 #include "engine/mpi_session.hpp"
 #include "engine/network.hpp"
 #include "io/model_check.hpp"
+#include "io/network_input.hpp"
 #include "run/decomposition_choice.hpp"
 #include "run/network_run.hpp"
 
@@ -38,12 +39,14 @@ int run_engine(Options& opt, Communicator& comm) {
     // Size sanity before anything is built: the model's estimate against the memory of a rank. A
     // replay builds only the named cells, so the whole model's size does not matter there.
     const bool replay = !opt.run.replay.empty();
-    io::CheckedModel checked = agreed_everywhere(comm, [&] {
-        return io::check_model(opt.model, {opt.tstop, opt.output, opt.catalogues}, opt.run.flush_ms, comm.size(),
-                               comm.ranks_on_this_node(), replay ? infinite_time : opt.max_memory_gb * 1e9);
+    // A JSON model or a SONATA config, told apart by content (docs/sonata-input.md).
+    const auto input = agreed_everywhere(comm, [&] {
+        return std::make_unique<io::NetworkInput>(opt.model, io::RunOverrides{opt.tstop, opt.output, opt.catalogues},
+                                                  opt.run.flush_ms, comm.size(), comm.ranks_on_this_node(),
+                                                  replay ? infinite_time : opt.max_memory_gb * 1e9);
     });
-    const Model& model = checked.model;
-    const Network network(model);
+    const Model& model = input->model();
+    const Recipe& network = input->recipe();
     agreed_everywhere(comm, [&] {
         opt.run.saving = io::parse_saving_strategy(opt.saving);
         opt.run.exchange.method = parse_exchange_method(opt.exchange, "--exchange");
@@ -52,17 +55,23 @@ int run_engine(Options& opt, Communicator& comm) {
         if (replay && !opt.plan.empty()) throw input_error("--replay and --plan do not go together");
         if (replay && opt.gids.empty()) throw input_error("--replay needs the cells to replay: --gids 3,17,...");
         for (Gid g : opt.gids)
-            if (g >= network.size())
+            if (g >= network.cell_count())
                 throw input_error("--gids: gid " + std::to_string(g) + " is not in the model (" +
-                                  std::to_string(network.size()) + " cells)");
+                                  std::to_string(network.cell_count()) + " cells)");
     });
     const auto [decomposition, plan] =
         run::choose_decomposition(network, comm, opt.threads > 0 ? opt.threads : tools::default_threads(), opt.plan,
                                   model.fingerprint, opt.gids);
     if (opt.check) {
-        if (comm.rank() == 0) std::printf("%s\n", io::check_summary(checked, opt.model, comm.size()).c_str());
+        // A SONATA circuit's edges are checked as a run reads them: each rank its own cells'.
+        agreed_everywhere(comm, [&] { input->prepare(decomposition.gids()); });
+        if (comm.rank() == 0)
+            std::printf("%s\n", io::check_summary(model, input->estimate(), input->connections(), opt.model, comm.size()).c_str());
         return 0;
     }
+    // A SONATA circuit's edges onto this rank's cells, read in one pass, freed once built.
+    agreed_everywhere(comm, [&] { input->prepare(decomposition.gids()); });
+    opt.run.built = [&] { input->release(); };
     opt.run.plan = plan;
     opt.run.description = opt.model;
     opt.run.fingerprint = model.fingerprint;
