@@ -210,7 +210,7 @@ def main():
     # SIGTERM to one rank during a longer run: every rank checkpoints at the same epoch boundary,
     # the run stops with status 75, and the restore ends as the uninterrupted run.
     long_model = copy.deepcopy(model)
-    long_model["run"]["tstop"] = 400.0
+    long_model["run"]["tstop"] = 1000.0
     long_file = write_model(long_model, args.work, "long_model")
     engine(args, long_file, 2, 1, w("long-full"))
     long_reference = outputs(w("long-full"))
@@ -222,9 +222,11 @@ def main():
     while time.time() < deadline and len(ranks) < 2:
         time.sleep(0.1)
         ranks = engine_ranks(job.pid)
-    time.sleep(1.0)   # well into the run (it takes several seconds)
-    if ranks:
+    time.sleep(0.5)   # into the run (it takes several seconds)
+    try:
         os.kill(ranks[-1], signal.SIGTERM)
+    except (IndexError, ProcessLookupError):
+        fail("SIGTERM: the run ended (or never started) before the signal could be sent")
     out, err = job.communicate(timeout=300)
     if job.returncode != 75:
         fail(f"SIGTERM: exit {job.returncode}, expected 75\n{out}\n{err}")
@@ -244,7 +246,7 @@ def main():
     deadline = time.time() + 60
     while time.time() < deadline and len(engine_ranks(job.pid)) < 2:
         time.sleep(0.1)
-    time.sleep(1.0)
+    time.sleep(0.5)
     job.send_signal(signal.SIGUSR1)
     out, err = job.communicate(timeout=300)
     if job.returncode != 75:
