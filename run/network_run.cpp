@@ -87,6 +87,9 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
             if (!saving) throw input_error("checkpoints carry the outputs over: the run must write its files");
             if (*saving == io::SavingStrategy::per_rank)
                 throw input_error("checkpoints carry the outputs over in SONATA files: use --saving collective or rank0");
+            if (decomposition.splits && !decomposition.splits->empty())
+                throw input_error("checkpoints do not hold split cells yet: run the plan without splits "
+                                  "(--split-above / --split-pieces) to checkpoint or restore");
         }
     });
     std::optional<io::CheckpointMetadata> restoring;
