@@ -95,7 +95,7 @@ bool ThreadDomain::add_probe(std::size_t trace, std::size_t column, Gid g, const
 void ThreadDomain::sample(Step s, std::vector<TraceBuffer>& traces) const {
     for (const Probe& p : probes_)
         if (traces[p.trace].samples(s))
-            traces[p.trace].row(s)[p.column] = static_cast<float>(groups_[p.group]->probe_value(p.id));
+            traces[p.trace].set(s, p.column, groups_[p.group]->probe_value(p.id));
 }
 
 void ThreadDomain::advance(std::int64_t index, const Epoch& epoch, std::vector<TraceBuffer>& traces, Step last_step) {

@@ -6,6 +6,7 @@
 #include "engine/errors.hpp"
 #include "engine/network.hpp"
 #include "engine/simulation.hpp"
+#include "io/output_claim.hpp"
 #include "io/output_sinks.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
@@ -94,11 +95,12 @@ std::vector<LocalTrace> open_traces(const Model& model, const Decomposition& dec
         const io::TraceMapping mapping = io::trace_mapping(model, rec, local);
         t.gids = mapping.gids;
         t.stride = static_cast<Step>(std::llround(rec.interval / model.run.dt));
-        t.trace = sim.add_trace(t.gids, rec.variable, rec.section, rec.x, t.stride);
+        t.trace = sim.add_trace(t.gids, rec.variable, rec.section, rec.x, t.stride, rec.float64);
         if (saving)
             t.writer = io::make_report_sink(*saving, comm, out_dir / (rec.name + ".h5"), pop.name, mapping.node_ids,
                                             mapping.element_counts, mapping.element_ids, 0.0, model.run.tstop,
-                                            rec.interval, mapping.units);
+                                            rec.interval, mapping.units,
+                                            rec.float64 ? io::ReportValueType::float64 : io::ReportValueType::float32);
         out.push_back(std::move(t));
     }
     return out;
@@ -191,17 +193,14 @@ RunResult run_model(const Model& model_in, MPI_Comm mpi_comm, const RunOptions& 
     const fs::path out_dir = model.run.output;
     const fs::path spike_file = out_dir / "spikes.h5";
     const fs::path report_file = out_dir / "report.json";
+    // The folder is claimed for this run: what earlier runs left is removed (and said), a marker
+    // names the run (io/output_claim.hpp).
     if (saving)
         agreed_everywhere(mpi_comm, [&] {
-            if (!root) return;
-            std::error_code ec;
-            fs::create_directories(out_dir, ec);
-            if (ec || !fs::is_directory(out_dir))
-                throw input_error(out_dir.string() + ": cannot create the output folder (output): " +
-                                  (ec ? ec.message() : "not a folder"));
-            // A result of an earlier run must not pass for this run's if this one fails.
-            fs::remove(spike_file, ec);
-            fs::remove(report_file, ec);
+            io::RunClaim claim{"parnet", model.file, model.fingerprint, model.run.runid, io::saving_strategy_name(*saving),
+                               {spike_file.filename().string(), report_file.filename().string()}, 0, ""};
+            for (const auto& rec : model.recordings.traces) claim.outputs.push_back(rec.name + ".h5");
+            io::claim_output_folder(mpi_comm, out_dir, claim);
         });
 
     auto simulation =
@@ -256,9 +255,16 @@ RunResult run_model(const Model& model_in, MPI_Comm mpi_comm, const RunOptions& 
                 for (auto& t : traces) {
                     TraceBuffer& rows = simulation->traces()[t.trace];
                     const std::size_t nrows = rows.row_count();
-                    std::vector<float> taken = rows.take_rows();
-                    t.rows.insert(t.rows.end(), taken.begin(), taken.end());
-                    if (t.writer) t.writer->append(taken, nrows);
+                    if (rows.float64()) {
+                        // The file keeps the doubles; the in-memory results are float32.
+                        std::vector<double> taken = rows.take_wide_rows();
+                        for (const double v : taken) t.rows.push_back(static_cast<float>(v));
+                        if (t.writer) t.writer->append(taken, nrows);
+                    } else {
+                        std::vector<float> taken = rows.take_rows();
+                        t.rows.insert(t.rows.end(), taken.begin(), taken.end());
+                        if (t.writer) t.writer->append(taken, nrows);
+                    }
                 }
             progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
         });

@@ -13,6 +13,7 @@
 #include "io/model_check.hpp"
 #include "io/plan_file.hpp"
 #include "io/run_report.hpp"
+#include "io/output_claim.hpp"
 #include "io/output_sinks.hpp"
 #include "io/saving_strategy.hpp"
 #include "io/spike_reader.hpp"
@@ -21,7 +22,6 @@
 #include <CLI/CLI.hpp>
 #include <hdf5.h>
 #include <omp.h>
-#include <sys/statvfs.h>
 
 #include <cmath>
 #include <csignal>
@@ -171,9 +171,10 @@ std::vector<TraceOutput> open_traces(const Model& model, const Decomposition& de
         const auto stride = static_cast<Step>(std::llround(rec.interval / model.run.dt));
         TraceOutput t;
         t.file = out_dir / (rec.name + ".h5");
-        t.trace = sim.add_trace(mapping.gids, rec.variable, rec.section, rec.x, stride);
+        t.trace = sim.add_trace(mapping.gids, rec.variable, rec.section, rec.x, stride, rec.float64);
         t.writer = io::make_report_sink(saving, comm, t.file, pop.name, mapping.node_ids, mapping.element_counts,
-                                        mapping.element_ids, 0.0, model.run.tstop, rec.interval, mapping.units);
+                                        mapping.element_ids, 0.0, model.run.tstop, rec.interval, mapping.units,
+                                        rec.float64 ? io::ReportValueType::float64 : io::ReportValueType::float32);
         // The rows the run will sample must be the rows the file's time range holds: checked now,
         // not found out after the whole simulation.
         const std::uint64_t steps = steps_covering(model.run.tstop, model.run.dt);
@@ -254,37 +255,16 @@ int run(const Options& opt, Communicator& comm) {
     const fs::path out_dir = model.run.output;
     const fs::path spike_file = out_dir / "spikes.h5";
     const fs::path report_file = out_dir / "report.json";
+    // The folder is claimed for this run: what earlier runs left is removed (and said), a marker
+    // names the run, and a disk too small for the run is refused now (io/output_claim.hpp).
     agreed(comm, program, [&] {
-        if (!root) return;
-        std::error_code ec;
-        fs::create_directories(out_dir, ec);
-        if (ec || !fs::is_directory(out_dir))
-            throw input_error(out_dir.string() + ": cannot create the output folder (run.output): " +
-                              (ec ? ec.message() : "not a folder"));
-        // A full disk is refused now, not found out after the simulation.
-        struct statvfs disk{};
+        io::RunClaim claim{program, opt.model, model.fingerprint, model.run.runid, io::saving_strategy_name(saving),
+                           {spike_file.filename().string(), report_file.filename().string()}, 0, ""};
+        for (const auto& rec : model.recordings.traces) claim.outputs.push_back(rec.name + ".h5");
         const MemoryItem output = estimate_output_bytes(model);
-        if (statvfs(out_dir.c_str(), &disk) == 0) {
-            const double free = static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize);
-            if (output.bytes > free)
-                throw input_error(out_dir.string() + ": the run writes at least " + format_bytes(output.bytes) + " (" +
-                                  output.what + ") but the disk of the output folder has " + format_bytes(free) +
-                                  " free");
-        }
-        // A result of an earlier run must not pass for this run's if this one fails.
-        fs::remove(spike_file, ec);
-        fs::remove(report_file, ec);
-        for (const auto& rec : model.recordings.traces) fs::remove(out_dir / (rec.name + ".h5"), ec);
-        // Per-rank parts of an earlier run would let `consolidate` put that run's spikes over this
-        // run's files: a run that does not save per rank removes them, and says so (a per-rank run
-        // replaces them itself).
-        const fs::path parts = out_dir / "ranks";
-        if (saving != io::SavingStrategy::per_rank && fs::exists(parts)) {
-            fs::remove_all(parts, ec);
-            if (ec) throw input_error(parts.string() + ": cannot remove the per-rank parts of an earlier run: " + ec.message());
-            std::fprintf(stderr, "engine: note: removed %s, the per-rank parts of an earlier run into this folder\n",
-                         parts.c_str());
-        }
+        claim.bytes_needed = output.bytes;
+        claim.bytes_what = output.what;
+        io::claim_output_folder(comm.comm(), out_dir, claim);
     });
 
     report_termination_once(comm.rank(), out_dir);
@@ -342,7 +322,7 @@ int run(const Options& opt, Communicator& comm) {
     const Step total_steps = static_cast<Step>(steps_covering(model.run.tstop, model.run.dt));
 
     // Watches the epoch loop only: set-up and the final sort may take long on one rank.
-    std::optional<Watchdog> watchdog(std::in_place, opt.watchdog_s, comm.rank());
+    std::optional<Watchdog> watchdog(std::in_place, opt.watchdog_s, comm.comm());
     simulation->run(model.run.tstop, [&](const Epoch& epoch, std::span<const Spike> spikes) {
         for (const Spike& s : spikes) ++population_spikes[model.population_index(s.source)];
         buffer.insert(buffer.end(), spikes.begin(), spikes.end());
@@ -356,7 +336,11 @@ int run(const Options& opt, Communicator& comm) {
                 for (auto& t : traces) {
                     TraceBuffer& rows = simulation->traces()[t.trace];
                     const std::size_t nrows = rows.row_count();
-                    t.writer->append(rows.take_rows(), nrows);
+                    if (rows.float64()) {
+                        t.writer->append(rows.take_wide_rows(), nrows);
+                    } else {
+                        t.writer->append(rows.take_rows(), nrows);
+                    }
                 }
                 if (!flushed_once) {
                     writer->flush();
