@@ -240,7 +240,7 @@ fs::path consolidate_spikes(const fs::path& manifest_file, const json& manifest,
         }
     }
 
-    SonataSpikeWriter out(MPI_COMM_SELF, output, populations);
+    SonataSpikeWriter out(MPI_COMM_SELF, output, populations, OutputDriver::serial);
     for (std::size_t p = 0; p < populations.size(); ++p) {
         std::vector<SpikeCursor> cursors;
         for (int r = 0; r < ranks; ++r) {
@@ -374,7 +374,7 @@ fs::path consolidate_report(const fs::path& manifest_file, const json& manifest,
     const ReportPart& first = parts.front();
     const ReportValueType values = first.value_size == sizeof(double) ? ReportValueType::float64 : ReportValueType::float32;
     SonataReportWriter out(MPI_COMM_SELF, output, population, all_nodes, all_counts, all_element_ids, first.time[0],
-                           first.time[1], first.time[2], first.units, values);
+                           first.time[1], first.time[2], first.units, values, OutputDriver::serial);
     const std::uint64_t block_rows = std::max<std::uint64_t>(1, report_block_values / std::max<std::uint64_t>(columns, 1));
     // Rows in blocks, each row every part's values one part after the other, in the stored type.
     auto merge = [&]<class T>(T) {

@@ -49,7 +49,7 @@ bool same_on_every_rank(MPI_Comm comm, std::string_view text) {
     return largest[0] == ~largest[1];
 }
 
-OutputFile::OutputFile(MPI_Comm comm, std::filesystem::path final_path)
+OutputFile::OutputFile(MPI_Comm comm, std::filesystem::path final_path, OutputDriver driver)
     : comm_(comm),
       final_path_(std::move(final_path)),
       temporary_path_(final_path_.string() + ".part"),
@@ -64,7 +64,9 @@ OutputFile::OutputFile(MPI_Comm comm, std::filesystem::path final_path)
     });
     collectively(comm_.get(), [&] {
         H5PropertyList access(errors_.id(H5Pcreate(H5P_FILE_ACCESS), "create a file access property list"));
-        if (comm_.size() > 1) {
+        if (driver == OutputDriver::serial && comm_.size() > 1)
+            throw std::logic_error(final_path_.string() + ": a serial file written by more than one rank");
+        if (driver == OutputDriver::mpio) {
             errors_.status(H5Pset_fapl_mpio(access.get(), comm_.get(), MPI_INFO_NULL), "select the MPI-IO driver");
             transfer_ = H5PropertyList(errors_.id(H5Pcreate(H5P_DATASET_XFER), "create a transfer property list"));
             errors_.status(H5Pset_dxpl_mpio(transfer_.get(), H5FD_MPIO_COLLECTIVE), "select collective transfers");

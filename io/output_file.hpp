@@ -72,15 +72,20 @@ void collectively(MPI_Comm comm, Body&& body) {
 // True if `text` is the same on every rank (compared by a 64-bit hash). Collective.
 bool same_on_every_rank(MPI_Comm comm, std::string_view text);
 
+// How the file is written: MPI-IO (any number of ranks), or the default serial driver (a
+// communicator of one rank: the rank-0 file, per-rank parts and consolidation, which must not
+// depend on MPI-IO).
+enum class OutputDriver { mpio, serial };
+
 class OutputFile {
 public:
     // How long an unfinished file waits in its destructor for the other ranks to discard it too
     // before giving up on a collective close (another rank failed alone and will MPI_Abort).
     static constexpr std::chrono::seconds discard_wait{10};
 
-    // Collective: removes a stale final file (rank 0), creates "<path>.part" (MPI-IO driver when
-    // the communicator has more than one rank). Throws input_error on every rank if that fails.
-    OutputFile(MPI_Comm comm, std::filesystem::path final_path);
+    // Collective: removes a stale final file (rank 0), creates "<path>.part". Throws input_error
+    // on every rank if that fails, or if a serial file is asked of more than one rank.
+    OutputFile(MPI_Comm comm, std::filesystem::path final_path, OutputDriver driver = OutputDriver::mpio);
     OutputFile(const OutputFile&) = delete;
     OutputFile& operator=(const OutputFile&) = delete;
     ~OutputFile();

@@ -91,6 +91,7 @@ public:
     // The writer runs on every rank (collective), on this rank alone (per_rank), or on rank 0
     // alone (rank0).
     MPI_Comm writer_comm() const noexcept { return collective() ? comm_.get() : MPI_COMM_SELF; }
+    OutputDriver driver() const noexcept { return collective() ? OutputDriver::mpio : OutputDriver::serial; }
     bool writes_here() const noexcept { return !rank0() || root(); }
     fs::path writer_path() const {
         return per_rank() ? part_path(ranks_folder(final_path_), rank(), final_path_.filename().string()) : final_path_;
@@ -173,7 +174,7 @@ public:
         if (!place_.collective()) validated_spike_file(place_.comm(), place_.final_path(), populations_);
         place_.prepare();
         place_.at_writer([&] {
-            writer_.emplace(place_.writer_comm(), place_.writer_path(), populations_);
+            writer_.emplace(place_.writer_comm(), place_.writer_path(), populations_, place_.driver());
             if (place_.per_rank()) place_.mark_part(writer_->file(), "spikes", writer_->errors());
         });
         sizes_.assign(populations_.size(), 0);
@@ -298,10 +299,10 @@ public:
         place_.at_writer([&] {
             if (place_.rank0()) {
                 writer_.emplace(MPI_COMM_SELF, place_.final_path(), population, all_nodes, all_counts, all_ids, tstart,
-                                tstop, dt, units, values);
+                                tstop, dt, units, values, OutputDriver::serial);
             } else {
                 writer_.emplace(MPI_COMM_SELF, place_.writer_path(), population, node_ids, element_counts, element_ids,
-                                tstart, tstop, dt, units, values);
+                                tstart, tstop, dt, units, values, OutputDriver::serial);
                 place_.mark_part(writer_->file(), "report", writer_->errors());
             }
         });

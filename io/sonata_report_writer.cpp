@@ -30,9 +30,11 @@ SonataReportWriter::SonataReportWriter(MPI_Comm comm, std::filesystem::path path
                                        std::span<const std::uint64_t> local_node_ids,
                                        std::span<const std::uint32_t> local_element_counts,
                                        std::span<const std::uint32_t> local_element_ids, double tstart, double tstop,
-                                       double dt, std::string units, ReportValueType values)
-    : file_(comm, validated_report_file(comm, std::move(path), population, local_node_ids, local_element_counts,
-                                        local_element_ids, tstart, tstop, dt, units)),
+                                       double dt, std::string units, ReportValueType values, OutputDriver driver)
+    : file_(comm,
+            validated_report_file(comm, std::move(path), population, local_node_ids, local_element_counts,
+                                  local_element_ids, tstart, tstop, dt, units),
+            driver),
       local_elements_(local_element_ids.size()),
       expected_rows_(rows_for(tstart, tstop, dt)) {
     H5QuietErrors quiet;
@@ -244,6 +246,10 @@ void SonataReportWriter::close_objects() noexcept { data_.close(); }
 SonataReportWriter::~SonataReportWriter() {
     if (finished_ || !file_.is_open()) return;
     if (file_.all_ranks_discarding()) {
+        // Shrunk to no rows first, so that HDF5 drops its cached chunks (see SonataSpikeWriter).
+        H5QuietErrors quiet;
+        const hsize_t nothing[2] = {0, total_elements_};
+        H5Dset_extent(data_.get(), nothing);
         close_objects();
         file_.close_and_remove();
     } else {

@@ -33,7 +33,8 @@ public:
                        std::span<const std::uint64_t> local_node_ids,
                        std::span<const std::uint32_t> local_element_counts,
                        std::span<const std::uint32_t> local_element_ids, double tstart, double tstop, double dt,
-                       std::string units, ReportValueType values = ReportValueType::float32);
+                       std::string units, ReportValueType values = ReportValueType::float32,
+                       OutputDriver driver = OutputDriver::mpio);
     SonataReportWriter(const SonataReportWriter&) = delete;
     SonataReportWriter& operator=(const SonataReportWriter&) = delete;
     // If finish() never ran: closes and removes the temporary file (see SonataSpikeWriter).

@@ -97,8 +97,9 @@ std::vector<SpikeRecord> sample_sort(MPI_Comm comm, std::vector<SpikeRecord> loc
 
 }  // namespace
 
-SonataSpikeWriter::SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, std::vector<SpikePopulation> pops)
-    : file_(comm, validated_spike_file(comm, std::move(path), pops)), router_(std::move(pops)) {
+SonataSpikeWriter::SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, std::vector<SpikePopulation> pops,
+                                     OutputDriver driver)
+    : file_(comm, validated_spike_file(comm, std::move(path), pops), driver), router_(std::move(pops)) {
     H5QuietErrors quiet;
     collectively(file_.comm(), [&] {
         const H5Errors& errors = file_.errors();
@@ -219,6 +220,14 @@ void SonataSpikeWriter::close_objects() noexcept {
 SonataSpikeWriter::~SonataSpikeWriter() {
     if (finished_ || !file_.is_open()) return;
     if (file_.all_ranks_discarding()) {
+        // Shrunk to nothing first: HDF5 then drops its cached chunks instead of writing them at
+        // the close, which on a full disk would fail and leave the file open (a crash at exit).
+        H5QuietErrors quiet;
+        const hsize_t nothing = 0;
+        for (auto& data : data_) {
+            H5Dset_extent(data.timestamps.get(), &nothing);
+            H5Dset_extent(data.node_ids.get(), &nothing);
+        }
         close_objects();
         file_.close_and_remove();
     } else {

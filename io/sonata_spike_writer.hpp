@@ -25,7 +25,8 @@ public:
     // Collective; every rank passes the same path and populations (checked). Populations must
     // have distinct valid names and must not overlap in gids. The file is written as
     // "<path>.part"; a file already at `path` is removed.
-    SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, std::vector<SpikePopulation> pops);
+    SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, std::vector<SpikePopulation> pops,
+                      OutputDriver driver = OutputDriver::mpio);
     SonataSpikeWriter(const SonataSpikeWriter&) = delete;
     SonataSpikeWriter& operator=(const SonataSpikeWriter&) = delete;
     // If finish() never ran: closes and removes the temporary file (collectively when every rank

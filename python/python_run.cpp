@@ -247,30 +247,37 @@ RunResult run_model(const Model& model_in, MPI_Comm mpi_comm, const RunOptions& 
             spikes_so_far += spikes.size();
             const bool flush = ++epochs % flush_every == 0 || epoch.end >= total_steps;
             if (writer) buffer.insert(buffer.end(), spikes.begin(), spikes.end());
-            if (writer && flush) {
-                writer->append(buffer);
-                buffer.clear();
-            }
+            // A write error (a full disk) is raised on every rank as one InputError.
             if (flush)
-                for (auto& t : traces) {
-                    TraceBuffer& rows = simulation->traces()[t.trace];
-                    const std::size_t nrows = rows.row_count();
-                    if (rows.float64()) {
-                        // The file keeps the doubles; the in-memory results are float32.
-                        std::vector<double> taken = rows.take_wide_rows();
-                        for (const double v : taken) t.rows.push_back(static_cast<float>(v));
-                        if (t.writer) t.writer->append(taken, nrows);
-                    } else {
-                        std::vector<float> taken = rows.take_rows();
-                        t.rows.insert(t.rows.end(), taken.begin(), taken.end());
-                        if (t.writer) t.writer->append(taken, nrows);
+                agreed_everywhere(mpi_comm, [&] {
+                    if (writer) {
+                        writer->append(buffer);
+                        buffer.clear();
                     }
-                }
+                    for (auto& t : traces) {
+                        TraceBuffer& rows = simulation->traces()[t.trace];
+                        const std::size_t nrows = rows.row_count();
+                        if (rows.float64()) {
+                            // The file keeps the doubles; the in-memory results are float32.
+                            std::vector<double> taken = rows.take_wide_rows();
+                            for (const double v : taken) t.rows.push_back(static_cast<float>(v));
+                            if (t.writer) t.writer->append(taken, nrows);
+                        } else {
+                            std::vector<float> taken = rows.take_rows();
+                            t.rows.insert(t.rows.end(), taken.begin(), taken.end());
+                            if (t.writer) t.writer->append(taken, nrows);
+                        }
+                    }
+                });
             progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
         });
-        if (writer) writer->finish(true);
-        for (auto& t : traces)
-            if (t.writer) t.writer->finish();
+        agreed_everywhere(mpi_comm, [&] {
+            if (writer) writer->finish(true);
+            for (auto& t : traces)
+                if (t.writer) t.writer->finish();
+        });
+    } catch (const agreed_failure&) {
+        throw;  // every rank raises it
     } catch (const std::exception& e) {
         // Other ranks may be waiting in a collective of the epoch loop: end the whole job now.
         std::cerr << "parnet: error on rank " << comm.rank() << " during the run: " << e.what() << std::endl;
