@@ -210,7 +210,7 @@ def main():
     # SIGTERM to one rank during a longer run: every rank checkpoints at the same epoch boundary,
     # the run stops with status 75, and the restore ends as the uninterrupted run.
     long_model = copy.deepcopy(model)
-    long_model["run"]["tstop"] = 400.0
+    long_model["run"]["tstop"] = 2000.0
     long_file = write_model(long_model, args.work, "long_model")
     engine(args, long_file, 2, 1, w("long-full"))
     long_reference = outputs(w("long-full"))
