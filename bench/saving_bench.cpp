@@ -20,6 +20,7 @@
 
 #include "engine/errors.hpp"
 #include "io/consolidation.hpp"
+#include "io/output_claim.hpp"
 #include "io/output_sinks.hpp"
 
 namespace {
@@ -126,11 +127,12 @@ int main(int argc, char** argv) {
         for (const auto& name : options.strategies) {
             const io::SavingStrategy strategy = io::parse_saving_strategy(name);
             const fs::path dir = root / name;
-            if (rank == 0) {
-                fs::remove_all(dir);
-                fs::create_directories(dir);
-            }
-            MPI_Barrier(MPI_COMM_WORLD);
+            if (rank == 0) fs::remove_all(dir);
+            // Claimed as the engine claims its output folder (consolidation needs the marker).
+            io::RunClaim claim;
+            claim.program = "saving_bench";
+            claim.saving = name;
+            io::claim_output_folder(MPI_COMM_WORLD, dir, claim);
 
             double start = MPI_Wtime();
             {

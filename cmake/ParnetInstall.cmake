@@ -21,9 +21,9 @@ install(EXPORT parnetTargets NAMESPACE parnet:: DESTINATION lib/cmake/parnet)
 set(PARNET_PUBLIC_HEADERS
   engine/recipe.hpp engine/connection.hpp engine/model.hpp engine/distribution.hpp engine/random_stream.hpp
   engine/types.hpp engine/errors.hpp engine/communicator.hpp engine/collective_errors.hpp engine/mpi_session.hpp
-  engine/decomposition.hpp engine/memory_estimate.hpp engine/exchange/spike_exchange.hpp
+  engine/decomposition.hpp engine/split_layout.hpp engine/memory_estimate.hpp engine/exchange/spike_exchange.hpp
   engine/cable/cable_cell.hpp engine/cable/calcium.hpp engine/cable/mechanism_abi.h
-  engine/cable/mechanism_catalogue.hpp engine/cable/morphology.hpp
+  engine/cable/mechanism_catalogue.hpp engine/cable/morphology.hpp engine/cable/split_solve.hpp
   io/saving_strategy.hpp
   engine/split_layout.hpp engine/cable/split_solve.hpp
   run/network_run.hpp run/run_options.hpp run/run_result.hpp)

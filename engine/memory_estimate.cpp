@@ -97,7 +97,7 @@ MemoryEstimate estimate_memory(const Model& model, double flush_ms) {
         const double rows = static_cast<double>(sample_rows(0.0, held_ms, rec.interval));
         out.items.push_back({indexed("recordings.traces", i),
                              count_text(rows) + " rows x " + count_text(columns) + " cells held between writes",
-                             rows * columns * bytes_per_trace_value});
+                             rows * columns * bytes_per_trace_value * (rec.float64 ? 2 : 1)});
     }
     std::stable_sort(out.items.begin(), out.items.end(),
                      [](const MemoryItem& a, const MemoryItem& b) { return a.bytes > b.bytes; });
@@ -105,15 +105,17 @@ MemoryEstimate estimate_memory(const Model& model, double flush_ms) {
 }
 
 MemoryItem estimate_output_bytes(const Model& model) {
-    double spikes = 0.0, values = 0.0;
+    double spikes = 0.0, values = 0.0, value_bytes = 0.0;
     for (const Population& pop : model.populations) spikes += source_spikes(pop, model.run.tstop);
     for (const TraceRecording& rec : model.recordings.traces) {
         const double columns =
             rec.cells.empty() ? model.populations[rec.population].count : static_cast<double>(rec.cells.size());
-        values += columns * static_cast<double>(sample_rows(0.0, model.run.tstop, rec.interval));
+        const double rows_values = columns * static_cast<double>(sample_rows(0.0, model.run.tstop, rec.interval));
+        values += rows_values;
+        value_bytes += rows_values * bytes_per_trace_value * (rec.float64 ? 2 : 1);
     }
     return {"recordings", count_text(spikes) + " source spikes and " + count_text(values) + " trace values",
-            spikes * bytes_per_spike + values * bytes_per_trace_value};
+            spikes * bytes_per_spike + value_bytes};
 }
 
 std::string format_bytes(double bytes) {

@@ -125,6 +125,7 @@ struct TraceRecording {
     std::string section;         // cable: where v is read ("soma" by default)
     double x = 0.5;
     double interval = 0.1;       // ms, a whole number of steps
+    bool float64 = false;        // "dtype": "float64" keeps the doubles; "float32" (default) rounds
 };
 
 struct Recordings {

@@ -123,9 +123,9 @@ void Simulation::agree_epoch(const ExchangeOptions& exchange) {
 }
 
 std::size_t Simulation::add_trace(std::span<const Gid> gids, const std::string& variable, const std::string& section,
-                                  double x, Step stride) {
+                                  double x, Step stride, bool float64) {
     const std::size_t trace = traces_.size();
-    traces_.emplace_back(std::max<Step>(1, stride), gids.size());
+    traces_.emplace_back(std::max<Step>(1, stride), gids.size(), float64);
     for (std::size_t column = 0; column < gids.size(); ++column) {
         bool found = false;
         for (auto& d : domains_) found = found || d->add_probe(trace, column, gids[column], variable, section, x);

@@ -63,9 +63,10 @@ public:
 
     // Records `variable` of the given gids (all owned by this rank, ascending: they become the
     // trace's columns in this order) every `stride` steps from step 0. Returns the trace index.
-    // Before run(); throws input_error when a cell kind has no such variable.
+    // Before run(); throws input_error when a cell kind has no such variable. float64: the rows
+    // keep the cells' doubles (TraceBuffer::take_wide_rows), otherwise floats.
     std::size_t add_trace(std::span<const Gid> gids, const std::string& variable, const std::string& section,
-                          double x, Step stride);
+                          double x, Step stride, bool float64 = false);
     // Whether this rank can record (section, x) of gid g: it holds the cell, or the piece of a
     // split cell with that location.
     bool holds(Gid g, const std::string& section, double x) const {

@@ -205,7 +205,7 @@ bool ThreadDomain::holds(Gid g, const std::string& section, double x) const {
 void ThreadDomain::sample(Step s, std::vector<TraceBuffer>& traces) const {
     for (const Probe& p : probes_)
         if (traces[p.trace].samples(s) && traces[p.trace].holds(s))
-            traces[p.trace].row(s)[p.column] = static_cast<float>(groups_[p.group]->probe_value(p.id));
+            traces[p.trace].set(s, p.column, groups_[p.group]->probe_value(p.id));
 }
 
 std::vector<Step> ThreadDomain::sample_stops(const Epoch& epoch, const std::vector<TraceBuffer>& traces,

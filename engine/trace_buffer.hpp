@@ -11,16 +11,24 @@ namespace parnet {
 
 class TraceBuffer {
 public:
-    TraceBuffer(Step stride, std::size_t columns) : stride_(stride), columns_(columns) {}
+    // float64: the values are kept as the doubles the cells hold ("dtype": "float64"); otherwise
+    // rounded to float, as NEURON's and libsonata's reports store them.
+    TraceBuffer(Step stride, std::size_t columns, bool float64 = false)
+        : stride_(stride), columns_(columns), float64_(float64) {}
 
     Step stride() const { return stride_; }
     std::size_t columns() const { return columns_; }
+    bool float64() const { return float64_; }
     bool samples(Step s) const { return s % stride_ == 0; }
 
     // Adds zeroed rows for every sample step <= last not added yet.
     void add_rows_through(Step last) {
         while (next_step_ <= last) {
-            rows_.resize(rows_.size() + columns_, 0.0f);
+            if (float64_) {
+                wide_.resize(wide_.size() + columns_, 0.0);
+            } else {
+                rows_.resize(rows_.size() + columns_, 0.0f);
+            }
             next_step_ += stride_;
         }
     }
@@ -28,14 +36,28 @@ public:
     bool holds(Step s) const { return s >= first_step_ && s < next_step_; }
     // A restored run: rows before `row` were written by the interrupted run.
     void start_at_row(std::uint64_t row) { first_step_ = next_step_ = static_cast<Step>(row) * stride_; }
-    // The row of sample step s (added, not yet taken).
-    float* row(Step s) { return rows_.data() + static_cast<std::size_t>((s - first_step_) / stride_) * columns_; }
-    std::size_t row_count() const { return columns_ ? rows_.size() / columns_ : 0; }
+    // Sets the value of one column in the row of sample step s (added, not yet taken).
+    void set(Step s, std::size_t column, double value) {
+        const std::size_t at = static_cast<std::size_t>((s - first_step_) / stride_) * columns_ + column;
+        if (float64_) {
+            wide_[at] = value;
+        } else {
+            rows_[at] = static_cast<float>(value);
+        }
+    }
+    std::size_t row_count() const { return columns_ ? (float64_ ? wide_.size() : rows_.size()) / columns_ : 0; }
 
-    // Hands out the rows filled so far (time-major) and starts afresh after them.
+    // Hands out the rows filled so far (time-major) and starts afresh after them: take_rows for
+    // a float32 buffer, take_wide_rows for a float64 one.
     std::vector<float> take_rows() {
         std::vector<float> out;
         out.swap(rows_);
+        first_step_ = next_step_;
+        return out;
+    }
+    std::vector<double> take_wide_rows() {
+        std::vector<double> out;
+        out.swap(wide_);
         first_step_ = next_step_;
         return out;
     }
@@ -43,9 +65,11 @@ public:
 private:
     Step stride_;
     std::size_t columns_;
+    bool float64_;
     Step first_step_ = 0;  // step of the first row held
     Step next_step_ = 0;   // step of the next row to add
     std::vector<float> rows_;
+    std::vector<double> wide_;
 };
 
 }  // namespace parnet

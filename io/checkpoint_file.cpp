@@ -1,7 +1,7 @@
 #include "io/checkpoint_file.hpp"
 
 #include "engine/errors.hpp"
-#include "io/collective_output_file.hpp"
+#include "io/output_file.hpp"
 #include "io/hdf5_attributes.hpp"
 #include "io/hdf5_handle.hpp"
 

@@ -11,8 +11,9 @@
 #include "engine/errors.hpp"
 #include "io/hdf5_attributes.hpp"
 #include "io/per_rank_parts.hpp"
-#include "io/serial_sonata_files.hpp"
+#include "io/output_claim.hpp"
 #include "io/sonata_report_writer.hpp"
+#include "io/sonata_spike_writer.hpp"
 
 namespace parnet::io {
 
@@ -100,6 +101,32 @@ H5File open_part(const fs::path& manifest_file, const json& manifest, int rank) 
     return file;
 }
 
+template <class T>
+void read_slice(hid_t dataset, std::uint64_t offset, std::span<T> values, const H5Errors& errors) {
+    if (values.empty()) return;
+    H5Dataspace file_space(errors.id(H5Dget_space(dataset), "get a dataset's dataspace"));
+    const hsize_t start = offset;
+    const hsize_t count = values.size();
+    H5Dataspace memory_space(errors.id(H5Screate_simple(1, &count, nullptr), "create a dataspace"));
+    errors.status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+                  "select part of a dataset");
+    errors.status(H5Dread(dataset, H5TypeOf<T>::memory(), memory_space.get(), file_space.get(), H5P_DEFAULT,
+                          values.data()),
+                  "read a dataset");
+}
+
+template <class T>
+std::vector<T> read_whole(hid_t dataset, const H5Errors& errors) {
+    H5Dataspace space(errors.id(H5Dget_space(dataset), "get a dataset's dataspace"));
+    const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+    if (points < 0) errors.fail("count a dataset's values");
+    std::vector<T> values(static_cast<std::size_t>(points));
+    if (!values.empty())
+        errors.status(H5Dread(dataset, H5TypeOf<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                      "read a dataset");
+    return values;
+}
+
 H5Dataset open_dataset(hid_t file, const std::string& path, const H5Errors& errors) {
     return H5Dataset(errors.id(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "open dataset " + path));
 }
@@ -137,8 +164,8 @@ private:
         const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(spike_block, size_ - read_));
         block_times_.resize(count);
         block_ids_.resize(count);
-        read_slice_serial<double>(times_.get(), read_, block_times_, *errors_);
-        read_slice_serial<std::uint64_t>(ids_.get(), read_, block_ids_, *errors_);
+        read_slice<double>(times_.get(), read_, block_times_, *errors_);
+        read_slice<std::uint64_t>(ids_.get(), read_, block_ids_, *errors_);
         read_ += count;
         position_ = 0;
     }
@@ -153,26 +180,28 @@ private:
     std::size_t position_ = 0;
 };
 
-// Collects merged records and appends them to the output in blocks.
+// Collects merged records of one population and appends them to the output in blocks.
 class SpikeOutput {
 public:
-    SpikeOutput(SerialSpikeFile& file, std::size_t population) : file_(file), population_(population) {}
+    SpikeOutput(SonataSpikeWriter& writer, const SpikePopulation& population, const std::string& part)
+        : writer_(writer), population_(population), part_(part) {}
     void push(const SpikeRecord& record) {
-        times_.push_back(record.time);
-        ids_.push_back(record.node_id);
-        if (times_.size() >= spike_block) flush();
+        if (record.node_id >= population_.count)
+            throw input_error(part_ + ": /spikes/" + population_.name + " holds node " + std::to_string(record.node_id) +
+                              ", outside the population's " + std::to_string(population_.count) + " nodes");
+        spikes_.push_back({static_cast<Gid>(population_.first + record.node_id), record.time});
+        if (spikes_.size() >= spike_block) flush();
     }
     void flush() {
-        file_.append(population_, times_, ids_);
-        times_.clear();
-        ids_.clear();
+        writer_.append(spikes_);
+        spikes_.clear();
     }
 
 private:
-    SerialSpikeFile& file_;
-    std::size_t population_;
-    std::vector<double> times_;
-    std::vector<std::uint64_t> ids_;
+    SonataSpikeWriter& writer_;
+    const SpikePopulation& population_;
+    const std::string& part_;
+    std::vector<Spike> spikes_;
 };
 
 fs::path consolidate_spikes(const fs::path& manifest_file, const json& manifest, const fs::path& output) {
@@ -211,7 +240,7 @@ fs::path consolidate_spikes(const fs::path& manifest_file, const json& manifest,
         }
     }
 
-    SerialSpikeFile out(output, populations);
+    SonataSpikeWriter out(MPI_COMM_SELF, output, populations, OutputDriver::serial);
     for (std::size_t p = 0; p < populations.size(); ++p) {
         std::vector<SpikeCursor> cursors;
         for (int r = 0; r < ranks; ++r) {
@@ -225,7 +254,7 @@ fs::path consolidate_spikes(const fs::path& manifest_file, const json& manifest,
                                   std::to_string(counted));
             }
         }
-        SpikeOutput merged(out, p);
+        SpikeOutput merged(out, populations[p], manifest_file.string());
         if (sorted) {
             // k-way merge; equal records are identical bytes, so ties need no rule.
             using Head = std::pair<SpikeRecord, std::size_t>;
@@ -262,7 +291,11 @@ fs::path consolidate_spikes(const fs::path& manifest_file, const json& manifest,
         }
         merged.flush();
     }
-    out.finish(sorted ? SpikeSorting::by_time : SpikeSorting::none);
+    if (sorted) {
+        out.finish_sorted();
+    } else {
+        out.finish(false);
+    }
     return output;
 }
 
@@ -275,6 +308,7 @@ struct ReportPart {
     std::vector<double> time;
     std::string units;
     H5Dataset data;
+    std::size_t value_size = 0;   // 4: float32, 8: float64
     std::uint64_t rows = 0;
     std::uint64_t columns = 0;
 };
@@ -300,6 +334,8 @@ fs::path consolidate_report(const fs::path& manifest_file, const json& manifest,
         part.time = read("time", double{});
         part.data = open_dataset(part.file.get(), where + "/data", errors);
         part.units = read_string_attribute(part.data.get(), where + "/data", "units", errors);
+        H5Datatype stored(errors.id(H5Dget_type(part.data.get()), "get the report data's type"));
+        part.value_size = H5Tget_size(stored.get());
         H5Dataspace space(errors.id(H5Dget_space(part.data.get()), "get a dataset's dataspace"));
         hsize_t dims[2] = {0, 0};
         if (H5Sget_simple_extent_ndims(space.get()) != 2) throw input_error(errors.file() + ": " + where + "/data is not 2-D");
@@ -311,8 +347,9 @@ fs::path consolidate_report(const fs::path& manifest_file, const json& manifest,
             throw input_error(errors.file() + ": " + where + ": the mapping does not match the data");
         }
         const ReportPart& first = parts.front();
-        if (std::memcmp(part.time.data(), first.time.data(), 3 * sizeof(double)) != 0 || part.units != first.units) {
-            throw input_error(errors.file() + ": " + where + ": times or units differ from rank 0's part");
+        if (std::memcmp(part.time.data(), first.time.data(), 3 * sizeof(double)) != 0 || part.units != first.units ||
+            part.value_size != first.value_size) {
+            throw input_error(errors.file() + ": " + where + ": times, units or value type differ from rank 0's part");
         }
         const std::uint64_t expected = SonataReportWriter::rows_for(part.time[0], part.time[1], part.time[2]);
         if (part.rows != expected) {
@@ -320,59 +357,56 @@ fs::path consolidate_report(const fs::path& manifest_file, const json& manifest,
                               " rows of the " + std::to_string(expected) + " its time range needs");
         }
     }
-    // The collective writer's mapping: all nodes, columns in ascending node id.
+    // The writer is given every part's nodes one part after the other and puts the columns in
+    // ascending node id, as the collective writer does.
     std::vector<std::uint64_t> all_nodes;
     std::vector<std::uint32_t> all_counts;
+    std::vector<std::uint32_t> all_element_ids;
+    std::uint64_t columns = 0;
     for (const ReportPart& part : parts) {
         for (std::size_t i = 0; i < part.node_ids.size(); ++i) {
             all_nodes.push_back(part.node_ids[i]);
             all_counts.push_back(static_cast<std::uint32_t>(part.index_pointers[i + 1] - part.index_pointers[i]));
         }
-    }
-    const ReportMapping mapping = build_report_mapping(all_nodes, all_counts, output.string(), population);
-    std::vector<std::vector<std::uint64_t>> column_of(parts.size());   // global column of each part column
-    std::vector<std::uint32_t> element_ids(mapping.total_elements);
-    std::size_t node = 0;
-    for (std::size_t r = 0; r < parts.size(); ++r) {
-        const ReportPart& part = parts[r];
-        column_of[r].resize(part.columns);
-        for (std::size_t i = 0; i < part.node_ids.size(); ++i, ++node) {
-            for (std::uint64_t c = part.index_pointers[i]; c < part.index_pointers[i + 1]; ++c) {
-                column_of[r][c] = mapping.column_of[node] + (c - part.index_pointers[i]);
-                element_ids[column_of[r][c]] = part.element_ids[c];
-            }
-        }
+        all_element_ids.insert(all_element_ids.end(), part.element_ids.begin(), part.element_ids.end());
+        columns += part.columns;
     }
     const ReportPart& first = parts.front();
-    SerialReportFile out(output, population, mapping, element_ids, first.time[0], first.time[1], first.time[2],
-                         first.units);
-    const std::uint64_t columns = mapping.total_elements;
+    const ReportValueType values = first.value_size == sizeof(double) ? ReportValueType::float64 : ReportValueType::float32;
+    SonataReportWriter out(MPI_COMM_SELF, output, population, all_nodes, all_counts, all_element_ids, first.time[0],
+                           first.time[1], first.time[2], first.units, values, OutputDriver::serial);
     const std::uint64_t block_rows = std::max<std::uint64_t>(1, report_block_values / std::max<std::uint64_t>(columns, 1));
-    std::vector<float> block;
-    std::vector<float> piece;
-    for (std::uint64_t row = 0; row < first.rows; row += block_rows) {
-        const std::uint64_t count = std::min(block_rows, first.rows - row);
-        block.assign(count * columns, 0.0f);
-        for (std::size_t r = 0; r < parts.size(); ++r) {
-            const ReportPart& part = parts[r];
-            if (part.columns == 0) continue;
-            piece.resize(count * part.columns);
-            H5Dataspace file_space(part.errors.id(H5Dget_space(part.data.get()), "get a dataset's dataspace"));
-            const hsize_t start[2] = {row, 0};
-            const hsize_t size[2] = {count, part.columns};
-            H5Dataspace memory_space(part.errors.id(H5Screate_simple(2, size, nullptr), "create a dataspace"));
-            part.errors.status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, size, nullptr),
-                               "select rows of the report data");
-            part.errors.status(H5Dread(part.data.get(), H5TypeOf<float>::memory(), memory_space.get(), file_space.get(),
-                                       H5P_DEFAULT, piece.data()),
-                               "read the report data");
-            for (std::uint64_t i = 0; i < count; ++i) {
-                const float* in = piece.data() + i * part.columns;
-                float* target = block.data() + i * columns;
-                for (std::uint64_t c = 0; c < part.columns; ++c) target[column_of[r][c]] = in[c];
+    // Rows in blocks, each row every part's values one part after the other, in the stored type.
+    auto merge = [&]<class T>(T) {
+        std::vector<T> block;
+        std::vector<T> piece;
+        for (std::uint64_t row = 0; row < first.rows; row += block_rows) {
+            const std::uint64_t count = std::min(block_rows, first.rows - row);
+            block.resize(count * columns);
+            std::uint64_t column = 0;
+            for (const ReportPart& part : parts) {
+                if (part.columns == 0) continue;
+                piece.resize(count * part.columns);
+                H5Dataspace file_space(part.errors.id(H5Dget_space(part.data.get()), "get a dataset's dataspace"));
+                const hsize_t start[2] = {row, 0};
+                const hsize_t size[2] = {count, part.columns};
+                H5Dataspace memory_space(part.errors.id(H5Screate_simple(2, size, nullptr), "create a dataspace"));
+                part.errors.status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, size, nullptr),
+                                   "select rows of the report data");
+                part.errors.status(H5Dread(part.data.get(), H5TypeOf<T>::memory(), memory_space.get(), file_space.get(),
+                                           H5P_DEFAULT, piece.data()),
+                                   "read the report data");
+                for (std::uint64_t i = 0; i < count; ++i)
+                    std::copy_n(piece.data() + i * part.columns, part.columns, block.data() + i * columns + column);
+                column += part.columns;
             }
+            out.append(std::span<const T>(block), count);
         }
-        out.append_rows(block, count);
+    };
+    if (values == ReportValueType::float64) {
+        merge(double{});
+    } else {
+        merge(float{});
     }
     out.finish();
     return output;
@@ -384,6 +418,18 @@ fs::path consolidate_manifest(const fs::path& manifest_file, const fs::path& out
     H5QuietErrors quiet;
     const json manifest = read_manifest(manifest_file);
     const fs::path output = output_dir / manifest["file"].get<std::string>();
+    // The parts must be of the run that claimed the output folder (io/output_claim.hpp): an
+    // earlier run's parts cannot be put over a later run's files.
+    const std::string token = claimed_token(output_dir);
+    const fs::path marker = output_dir / run_marker_name;
+    if (token.empty())
+        throw input_error(marker.string() + ": missing: " + output_dir.string() +
+                          " is not the output folder of a parnet run, so the parts in " +
+                          manifest_file.parent_path().string() + " cannot be shown to belong to it");
+    if (manifest["run_token"] != token)
+        throw input_error(manifest_file.string() + ": these parts belong to another run (run token " +
+                          manifest["run_token"].get<std::string>() + ") than the one that claimed " + output_dir.string() +
+                          " (" + marker.string() + " says " + token + "); nothing is merged");
     const std::string kind = manifest["kind"].get<std::string>();
     try {
         if (kind == "spikes") return consolidate_spikes(manifest_file, manifest, output);

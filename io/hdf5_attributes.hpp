@@ -3,6 +3,7 @@
 // in memory). Attributes are metadata: in a parallel file every rank makes the same calls with
 // the same values.
 #include <hdf5.h>
+#include <mpi.h>
 
 #include <cstdint>
 #include <string>
@@ -12,31 +13,37 @@
 
 namespace parnet::io {
 
-// The file type parnet writes for a C++ element type, and the matching memory type.
+// The file type parnet writes for a C++ element type, and the matching memory and MPI types.
 template <class T> struct H5TypeOf;
 template <> struct H5TypeOf<std::uint8_t> {
     static hid_t file() { return H5T_STD_U8LE; }
     static hid_t memory() { return H5T_NATIVE_UINT8; }
+    static MPI_Datatype mpi() { return MPI_UINT8_T; }
 };
 template <> struct H5TypeOf<std::uint16_t> {
     static hid_t file() { return H5T_STD_U16LE; }
     static hid_t memory() { return H5T_NATIVE_UINT16; }
+    static MPI_Datatype mpi() { return MPI_UINT16_T; }
 };
 template <> struct H5TypeOf<std::uint32_t> {
     static hid_t file() { return H5T_STD_U32LE; }
     static hid_t memory() { return H5T_NATIVE_UINT32; }
+    static MPI_Datatype mpi() { return MPI_UINT32_T; }
 };
 template <> struct H5TypeOf<std::uint64_t> {
     static hid_t file() { return H5T_STD_U64LE; }
     static hid_t memory() { return H5T_NATIVE_UINT64; }
+    static MPI_Datatype mpi() { return MPI_UINT64_T; }
 };
 template <> struct H5TypeOf<float> {
     static hid_t file() { return H5T_IEEE_F32LE; }
     static hid_t memory() { return H5T_NATIVE_FLOAT; }
+    static MPI_Datatype mpi() { return MPI_FLOAT; }
 };
 template <> struct H5TypeOf<double> {
     static hid_t file() { return H5T_IEEE_F64LE; }
     static hid_t memory() { return H5T_NATIVE_DOUBLE; }
+    static MPI_Datatype mpi() { return MPI_DOUBLE; }
 };
 
 // A variable-length UTF-8 string type, as h5py writes `attrs[name] = "text"`.

@@ -677,7 +677,7 @@ private:
             const json& traces = obj.array("traces");
             for (std::size_t i = 0; i < traces.size(); ++i) {
                 JsonObject t(traces[i], indexed(obj.field_path("traces"), i), file_);
-                t.allow_only({"name", "population", "cells", "variable", "interval", "section", "x"});
+                t.allow_only({"name", "population", "cells", "variable", "interval", "section", "x", "dtype"});
                 TraceRecording rec;
                 rec.population = population_named(t, "population");
                 const Population& pop = model_.populations[rec.population];
@@ -707,6 +707,7 @@ private:
                 const double steps = rec.interval / model_.run.dt;
                 if (steps < 1 - 1e-9 || std::abs(steps - std::round(steps)) > 1e-6 * steps)
                     t.fail("interval", "a sampling interval that is a whole number of steps dt (" + fmt(model_.run.dt) + " ms)");
+                rec.float64 = t.choice("dtype", {"float32", "float64"}, "float32") == "float64";
                 model_.recordings.traces.push_back(rec);
             }
         }

@@ -2,7 +2,7 @@
 
 #include "engine/errors.hpp"
 #include "engine/exchange/spike_exchange.hpp"
-#include "io/collective_output_file.hpp"
+#include "io/output_file.hpp"
 #include "io/hdf5_attributes.hpp"
 #include "io/hdf5_handle.hpp"
 #include "io/recording_mapping.hpp"
@@ -65,15 +65,16 @@ public:
         const auto p = static_cast<std::size_t>(it - node_ids_.begin());
         return {pointers_[p], pointers_[p + 1]};
     }
-    std::vector<float> read_rows(std::uint64_t first, std::uint64_t count) const {
+    // As doubles, whether the report holds float32 or float64 values (both convert exactly).
+    std::vector<double> read_rows(std::uint64_t first, std::uint64_t count) const {
         H5QuietErrors quiet;
-        std::vector<float> out(count * columns_);
+        std::vector<double> out(count * columns_);
         if (out.empty()) return out;
         H5Dataspace space(errors_.id(H5Dget_space(data_.get()), "get the data's dataspace"));
         const hsize_t start[2] = {first, 0}, n[2] = {count, columns_};
         errors_.status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, n, nullptr), "select rows");
         H5Dataspace memory(errors_.id(H5Screate_simple(2, n, nullptr), "create a dataspace"));
-        errors_.status(H5Dread(data_.get(), H5T_NATIVE_FLOAT, memory.get(), space.get(), H5P_DEFAULT, out.data()),
+        errors_.status(H5Dread(data_.get(), H5T_NATIVE_DOUBLE, memory.get(), space.get(), H5P_DEFAULT, out.data()),
                        "read the interrupted run's report");
         return out;
     }
@@ -246,18 +247,26 @@ std::vector<std::uint64_t> carry_over_outputs(const Communicator& comm, const Ch
             }
         });
         const std::uint64_t chunk = std::max<std::uint64_t>(1, carry_chunk_values / std::max<std::uint64_t>(1, old->columns()));
-        std::vector<float> mine;
+        // A float64 trace carries its doubles over; a float32 one the floats its file holds.
+        const bool wide = sim.traces()[ref.trace].float64();
+        std::vector<double> mine;
+        std::vector<float> narrow;
         for (std::uint64_t r0 = 0; r0 < rows; r0 += chunk) {
             const std::uint64_t n = std::min(chunk, rows - r0);
             collectively(comm.comm(), [&] {
                 mine.clear();
                 if (columns.empty()) return;
-                const std::vector<float> block = old->read_rows(r0, n);
+                const std::vector<double> block = old->read_rows(r0, n);
                 mine.reserve(n * columns.size());
                 for (std::uint64_t r = 0; r < n; ++r)
                     for (std::uint64_t c : columns) mine.push_back(block[r * old->columns() + c]);
             });
-            ref.sink->append(mine, static_cast<std::size_t>(n));
+            if (wide) {
+                ref.sink->append(mine, static_cast<std::size_t>(n));
+            } else {
+                narrow.assign(mine.begin(), mine.end());
+                ref.sink->append(narrow, static_cast<std::size_t>(n));
+            }
         }
         sim.traces()[ref.trace].start_at_row(rows);
     }

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "io/collective_output_file.hpp"
+#include "io/output_file.hpp"
 #include "io/hdf5_attributes.hpp"
 
 namespace parnet::io {
@@ -202,8 +202,19 @@ ReportMapping build_report_mapping(std::span<const std::uint64_t> node_ids,
     return mapping;
 }
 
+ReportValueType parse_report_value_type(std::string_view name) {
+    if (name == "float32") return ReportValueType::float32;
+    if (name == "float64") return ReportValueType::float64;
+    throw input_error("unknown report value type '" + std::string(name) + "': expected float32 or float64");
+}
+
+const char* report_value_type_name(ReportValueType type) {
+    return type == ReportValueType::float64 ? "float64" : "float32";
+}
+
 ReportObjects create_report_objects(hid_t file, const std::string& population, std::uint64_t nodes,
-                                    std::uint64_t elements, const std::string& units, const H5Errors& errors) {
+                                    std::uint64_t elements, const std::string& units, ReportValueType values,
+                                    const H5Errors& errors) {
     const std::string where = "/report/" + population;
     H5Group report(errors.id(H5Gcreate2(file, "report", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group /report"));
     H5Group group(errors.id(H5Gcreate2(report.get(), population.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -234,9 +245,10 @@ ReportObjects create_report_objects(hid_t file, const std::string& population, s
     H5PropertyList creation(errors.id(H5Pcreate(H5P_DATASET_CREATE), "create a dataset creation property list"));
     errors.status(H5Pset_chunk(creation.get(), 2, chunk), "set the chunk size");
     errors.status(H5Pset_fill_time(creation.get(), H5D_FILL_TIME_NEVER), "turn off fill values");
-    objects.data = H5Dataset(errors.id(H5Dcreate2(group.get(), "data", H5TypeOf<float>::file(), space.get(), H5P_DEFAULT,
-                                                  creation.get(), H5P_DEFAULT),
-                                       "create dataset " + where + "/data"));
+    const hid_t type = values == ReportValueType::float64 ? H5TypeOf<double>::file() : H5TypeOf<float>::file();
+    objects.data = H5Dataset(errors.id(
+        H5Dcreate2(group.get(), "data", type, space.get(), H5P_DEFAULT, creation.get(), H5P_DEFAULT),
+        "create dataset " + where + "/data"));
     write_string_attribute(objects.data.get(), "units", units, errors);
     return objects;
 }

@@ -10,15 +10,22 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/types.hpp"
 #include "io/hdf5_handle.hpp"
-#include "io/sonata_spike_writer.hpp"
 
 namespace parnet::io {
 
 // ---- spikes ----------------------------------------------------------------------------------
+
+// A node population in the spike file: gids first .. first + count - 1, node_id = gid - first.
+struct SpikePopulation {
+    std::string name;
+    Gid first = 0;
+    Gid count = 0;
+};
 
 // Elements per chunk of the extendible spike datasets: 512 KiB per chunk, few chunks per file.
 inline constexpr hsize_t spike_chunk_elements = 1u << 16;
@@ -93,8 +100,15 @@ struct ReportObjects {
     H5Dataset time;
     H5Dataset data;
 };
+// The stored type of a report's data (the "dtype" of a trace, docs/model-format.md): float32 as
+// NEURON's and libsonata's reports, float64 to keep every bit of the simulation's doubles.
+enum class ReportValueType { float32, float64 };
+ReportValueType parse_report_value_type(std::string_view name);   // "float32" | "float64"
+const char* report_value_type_name(ReportValueType type);
+
 ReportObjects create_report_objects(hid_t file, const std::string& population, std::uint64_t nodes,
-                                    std::uint64_t elements, const std::string& units, const H5Errors& errors);
+                                    std::uint64_t elements, const std::string& units, ReportValueType values,
+                                    const H5Errors& errors);
 
 // Collective: the report writer's argument checks and the agreement of every rank on path,
 // population, times and units. Returns `path`.
@@ -108,8 +122,8 @@ std::filesystem::path validated_report_file(MPI_Comm comm, std::filesystem::path
 
 namespace parnet::io {
 
-// Collective: the checks of one report append (as SonataReportWriter::append makes them) and the
-// number of rows all ranks append (the largest nrows). `values` is rows.size() on this rank,
+// Collective: the checks of one report append and the number of rows all ranks append (the
+// largest nrows). `values` is rows.size() on this rank,
 // `widest` the most values per row this rank moves in one message.
 std::uint64_t agree_report_rows(MPI_Comm comm, std::size_t values, std::size_t nrows, std::size_t local_elements,
                                 std::uint64_t total_elements, std::uint64_t rows_written, std::uint64_t expected_rows,

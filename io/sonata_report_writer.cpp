@@ -5,7 +5,6 @@
 #include <climits>
 #include <cmath>
 #include <numeric>
-#include <sstream>
 #include <stdexcept>
 
 #include "engine/step_count.hpp"
@@ -31,19 +30,22 @@ SonataReportWriter::SonataReportWriter(MPI_Comm comm, std::filesystem::path path
                                        std::span<const std::uint64_t> local_node_ids,
                                        std::span<const std::uint32_t> local_element_counts,
                                        std::span<const std::uint32_t> local_element_ids, double tstart, double tstop,
-                                       double dt, std::string units)
-    : file_(comm, validated_report_file(comm, std::move(path), population, local_node_ids, local_element_counts, local_element_ids,
-                            tstart, tstop, dt, units)),
+                                       double dt, std::string units, ReportValueType values, OutputDriver driver)
+    : file_(comm,
+            validated_report_file(comm, std::move(path), population, local_node_ids, local_element_counts,
+                                  local_element_ids, tstart, tstop, dt, units),
+            driver),
       local_elements_(local_element_ids.size()),
       expected_rows_(rows_for(tstart, tstop, dt)) {
     H5QuietErrors quiet;
-    build_mapping(local_node_ids, local_element_counts, local_element_ids, tstart, tstop, dt, population, units);
+    build_mapping(local_node_ids, local_element_counts, local_element_ids, tstart, tstop, dt, population, units, values);
 }
 
 void SonataReportWriter::build_mapping(std::span<const std::uint64_t> node_ids,
                                        std::span<const std::uint32_t> element_counts,
                                        std::span<const std::uint32_t> element_ids, double tstart, double tstop,
-                                       double dt, const std::string& population, const std::string& units) {
+                                       double dt, const std::string& population, const std::string& units,
+                                       ReportValueType values) {
     const H5Errors& errors = file_.errors();
     const std::string& file = errors.file();
     const auto ranks = static_cast<std::size_t>(file_.size());
@@ -120,10 +122,10 @@ void SonataReportWriter::build_mapping(std::span<const std::uint64_t> node_ids,
         receive_column_counts_[source] = as_mpi_count(receive_columns_.size() - begin, file);
     }
     const std::vector<std::uint32_t> block_element_ids =
-        to_column_block<std::uint32_t>(element_ids, 1, MPI_UINT32_T);
+        to_column_block<std::uint32_t>(element_ids, 1, H5TypeOf<std::uint32_t>::mpi());
 
     collectively(file_.comm(), [&] {
-        ReportObjects objects = create_report_objects(file_.file(), population, total_nodes, total_elements_, units, errors);
+        ReportObjects objects = create_report_objects(file_.file(), population, total_nodes, total_elements_, units, values, errors);
         const bool writer = file_.rank() == 0;   // rank 0 writes the mapping every rank knows
         file_.write_slice(objects.node_ids.get(), 0,
                           writer ? std::span<const std::uint64_t>(sorted_nodes) : std::span<const std::uint64_t>());
@@ -138,6 +140,16 @@ void SonataReportWriter::build_mapping(std::span<const std::uint64_t> node_ids,
 
 template <class T>
 std::vector<T> SonataReportWriter::to_column_block(std::span<const T> rows, std::size_t nrows, MPI_Datatype type) const {
+    if (file_.size() == 1) {
+        // One rank: the block is this rank's values put in column order.
+        std::vector<T> block(nrows * block_columns_);
+        for (std::size_t row = 0; row < nrows; ++row) {
+            const T* in = rows.data() + row * local_elements_;
+            T* out = block.data() + row * block_columns_;
+            for (std::size_t j = 0; j < send_order_.size(); ++j) out[receive_columns_[j]] = in[send_order_[j]];
+        }
+        return block;
+    }
     const std::string& file = file_.errors().file();
     const auto ranks = static_cast<std::size_t>(file_.size());
     std::vector<int> send_counts(ranks), send_displacements(ranks), receive_counts(ranks), receive_displacements(ranks);
@@ -181,39 +193,16 @@ std::vector<T> SonataReportWriter::to_column_block(std::span<const T> rows, std:
     return block;
 }
 
-void SonataReportWriter::append(std::span<const float> rows, std::size_t nrows) {
+template <class T>
+void SonataReportWriter::append_values(std::span<const T> rows, std::size_t nrows) {
     if (finished_) throw std::logic_error("SonataReportWriter::append after finish");
     H5QuietErrors quiet;
     const H5Errors& errors = file_.errors();
-    // [max nrows, max nrows of ranks with values, ~min nrows of ranks with values]
-    const bool has_values = local_elements_ > 0;
-    const std::uint64_t mine[3] = {nrows, has_values ? nrows : 0, has_values ? ~std::uint64_t{nrows} : 0};
-    std::uint64_t largest[3] = {0, 0, 0};
-    MPI_Allreduce(mine, largest, 3, MPI_UINT64_T, MPI_MAX, file_.comm());
-    const std::uint64_t count = largest[0];
-    collectively(file_.comm(), [&] {
-        if (rows.size() != local_elements_ * nrows) {
-            throw std::invalid_argument(errors.file() + ": append got " + std::to_string(rows.size()) +
-                                        " values for " + std::to_string(nrows) + " rows of " +
-                                        std::to_string(local_elements_) + " values on this rank");
-        }
-        if (total_elements_ > 0 && (largest[1] != count || ~largest[2] != count)) {
-            throw input_error(errors.file() + ": ranks appended different numbers of rows (from " +
-                              std::to_string(~largest[2]) + " to " + std::to_string(count) + ") in one append");
-        }
-        if (rows_written_ + count > expected_rows_) {
-            throw input_error(errors.file() + ": appending " + std::to_string(count) + " rows to " +
-                              std::to_string(rows_written_) + " would pass the " + std::to_string(expected_rows_) +
-                              " rows of the report's time range");
-        }
-        const std::uint64_t widest = std::max<std::uint64_t>(local_elements_, block_columns_);
-        if (count * widest > static_cast<std::uint64_t>(INT_MAX)) {
-            throw std::length_error(errors.file() + ": one append of " + std::to_string(count) +
-                                    " rows is too large to exchange; append fewer rows at a time");
-        }
-    });
+    const std::uint64_t count =
+        agree_report_rows(file_.comm(), rows.size(), nrows, local_elements_, total_elements_, rows_written_, expected_rows_,
+                          std::max<std::uint64_t>(local_elements_, block_columns_), errors.file());
     if (count == 0) return;
-    const std::vector<float> block = to_column_block<float>(rows, count, MPI_FLOAT);
+    const std::vector<T> block = to_column_block<T>(rows, count, H5TypeOf<T>::mpi());
     collectively(file_.comm(), [&] {
         const hsize_t new_size[2] = {rows_written_ + count, total_elements_};
         file_.extend(data_.get(), new_size);
@@ -228,13 +217,16 @@ void SonataReportWriter::append(std::span<const float> rows, std::size_t nrows) 
             errors.status(H5Sselect_none(file_space.get()), "select nothing in a dataset");
             errors.status(H5Sselect_none(memory_space.get()), "select nothing in memory");
         }
-        const float nothing = 0;
-        errors.status(H5Dwrite(data_.get(), H5TypeOf<float>::memory(), memory_space.get(), file_space.get(),
-                               file_.collective_transfer(), block.empty() ? &nothing : block.data()),
+        const T nothing = 0;
+        errors.status(H5Dwrite(data_.get(), H5TypeOf<T>::memory(), memory_space.get(), file_space.get(),
+                               file_.transfer(), block.empty() ? &nothing : block.data()),
                       "write the report data");
     });
     rows_written_ += count;
 }
+
+template void SonataReportWriter::append_values<float>(std::span<const float>, std::size_t);
+template void SonataReportWriter::append_values<double>(std::span<const double>, std::size_t);
 
 void SonataReportWriter::finish() {
     if (finished_) throw std::logic_error("SonataReportWriter::finish called twice");
@@ -254,6 +246,10 @@ void SonataReportWriter::close_objects() noexcept { data_.close(); }
 SonataReportWriter::~SonataReportWriter() {
     if (finished_ || !file_.is_open()) return;
     if (file_.all_ranks_discarding()) {
+        // Shrunk to no rows first, so that HDF5 drops its cached chunks (see SonataSpikeWriter).
+        H5QuietErrors quiet;
+        const hsize_t nothing[2] = {0, total_elements_};
+        H5Dset_extent(data_.get(), nothing);
         close_objects();
         file_.close_and_remove();
     } else {

@@ -4,7 +4,6 @@
 #include <climits>
 #include <cmath>
 #include <numeric>
-#include <sstream>
 #include <stdexcept>
 
 #include "io/hdf5_attributes.hpp"
@@ -98,64 +97,37 @@ std::vector<SpikeRecord> sample_sort(MPI_Comm comm, std::vector<SpikeRecord> loc
 
 }  // namespace
 
-SonataSpikeWriter::SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, std::vector<SpikePopulation> pops)
-    : file_(comm, validated_spike_file(comm, std::move(path), pops)),
-      populations_(std::move(pops)),
-      times_(populations_.size()),
-      node_ids_(populations_.size()) {
+SonataSpikeWriter::SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, std::vector<SpikePopulation> pops,
+                                     OutputDriver driver)
+    : file_(comm, validated_spike_file(comm, std::move(path), pops), driver), router_(std::move(pops)) {
     H5QuietErrors quiet;
-    population_order_.resize(populations_.size());
-    std::iota(population_order_.begin(), population_order_.end(), std::size_t{0});
-    std::sort(population_order_.begin(), population_order_.end(),
-              [&](std::size_t a, std::size_t b) { return populations_[a].first < populations_[b].first; });
-    data_.reserve(populations_.size());
     collectively(file_.comm(), [&] {
         const H5Errors& errors = file_.errors();
         H5Group spikes(errors.id(H5Gcreate2(file_.file(), "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                                  "create group /spikes"));
-        for (const auto& population : populations_) create_population(population, spikes.get());
+        for (const auto& population : router_.populations()) {
+            SpikePopulationObjects objects = create_spike_population(spikes.get(), population.name, errors);
+            data_.push_back({std::move(objects.group), std::move(objects.timestamps), std::move(objects.node_ids), 0});
+        }
     });
-}
-
-void SonataSpikeWriter::create_population(const SpikePopulation& population, hid_t spikes_group) {
-    SpikePopulationObjects objects = create_spike_population(spikes_group, population.name, file_.errors());
-    PopulationData data;
-    data.group = std::move(objects.group);
-    data.timestamps = std::move(objects.timestamps);
-    data.node_ids = std::move(objects.node_ids);
-    data_.push_back(std::move(data));
 }
 
 void SonataSpikeWriter::append(std::span<const Spike> local_spikes) {
     if (finished_) throw std::logic_error("SonataSpikeWriter::append after finish");
     H5QuietErrors quiet;
-    const std::size_t count = populations_.size();
+    const std::size_t count = data_.size();
     std::vector<std::uint64_t> local_counts(count, 0);
     collectively(file_.comm(), [&] {
-        for (auto& times : times_) times.clear();
-        for (auto& ids : node_ids_) ids.clear();
-        for (const Spike& spike : local_spikes) {
-            // The population with the largest first gid <= spike.source, if it holds the gid.
-            const auto after = std::upper_bound(population_order_.begin(), population_order_.end(), spike.source,
-                                                [&](Gid gid, std::size_t p) { return gid < populations_[p].first; });
-            if (after == population_order_.begin()) continue;
-            const std::size_t p = *(after - 1);
-            const SpikePopulation& population = populations_[p];
-            if (spike.source - population.first >= population.count) continue;
-            if (!std::isfinite(spike.time)) {
-                throw input_error(file_.errors().file() + ": spike of gid " + std::to_string(spike.source) +
-                                  " has a time that is not a finite number");
-            }
-            times_[p].push_back(spike.time);
-            node_ids_[p].push_back(spike.source - population.first);
-        }
+        router_.split(local_spikes, times_, node_ids_, file_.errors().file());
         for (std::size_t p = 0; p < count; ++p) local_counts[p] = times_[p].size();
     });
     std::vector<std::uint64_t> offsets(count, 0);
-    std::vector<std::uint64_t> totals(count, 0);
-    MPI_Exscan(local_counts.data(), offsets.data(), static_cast<int>(count), MPI_UINT64_T, MPI_SUM, file_.comm());
-    if (file_.rank() == 0) std::fill(offsets.begin(), offsets.end(), 0);   // MPI_Exscan leaves rank 0's undefined
-    MPI_Allreduce(local_counts.data(), totals.data(), static_cast<int>(count), MPI_UINT64_T, MPI_SUM, file_.comm());
+    std::vector<std::uint64_t> totals = local_counts;
+    if (file_.size() > 1) {
+        MPI_Exscan(local_counts.data(), offsets.data(), static_cast<int>(count), MPI_UINT64_T, MPI_SUM, file_.comm());
+        if (file_.rank() == 0) std::fill(offsets.begin(), offsets.end(), 0);   // MPI_Exscan leaves rank 0's undefined
+        MPI_Allreduce(local_counts.data(), totals.data(), static_cast<int>(count), MPI_UINT64_T, MPI_SUM, file_.comm());
+    }
     collectively(file_.comm(), [&] {
         for (std::size_t p = 0; p < count; ++p) {
             if (totals[p] == 0) continue;
@@ -213,10 +185,18 @@ void SonataSpikeWriter::finish(bool sort_by_time) {
     if (sort_by_time) {
         for (auto& data : data_) sort_population(data);
     }
+    complete(sort_by_time ? SpikeSorting::by_time : SpikeSorting::none);
+}
+
+void SonataSpikeWriter::finish_sorted() {
+    if (finished_) throw std::logic_error("SonataSpikeWriter::finish called twice");
+    H5QuietErrors quiet;
+    complete(SpikeSorting::by_time);
+}
+
+void SonataSpikeWriter::complete(SpikeSorting sorting) {
     collectively(file_.comm(), [&] {
-        for (auto& data : data_) {
-            write_spike_sorting(data.group.get(), sort_by_time ? SpikeSorting::by_time : SpikeSorting::none, false, file_.errors());
-        }
+        for (auto& data : data_) write_spike_sorting(data.group.get(), sorting, false, file_.errors());
     });
     close_objects();
     file_.commit();
@@ -240,6 +220,14 @@ void SonataSpikeWriter::close_objects() noexcept {
 SonataSpikeWriter::~SonataSpikeWriter() {
     if (finished_ || !file_.is_open()) return;
     if (file_.all_ranks_discarding()) {
+        // Shrunk to nothing first: HDF5 then drops its cached chunks instead of writing them at
+        // the close, which on a full disk would fail and leave the file open (a crash at exit).
+        H5QuietErrors quiet;
+        const hsize_t nothing = 0;
+        for (auto& data : data_) {
+            H5Dset_extent(data.timestamps.get(), &nothing);
+            H5Dset_extent(data.node_ids.get(), &nothing);
+        }
         close_objects();
         file_.close_and_remove();
     } else {

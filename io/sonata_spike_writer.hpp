@@ -1,5 +1,6 @@
 #pragma once
-// SONATA spike files written by all ranks together with parallel HDF5:
+// SONATA spike files written by the ranks of a communicator together (parallel HDF5; with a
+// communicator of one rank, a serial file: the rank-0 file, a per-rank part, a consolidated file):
 //   /spikes/<population>/timestamps  float64, attribute units = "ms"
 //   /spikes/<population>/node_ids    uint64, population-local ids (gid - first)
 //   /spikes/<population> attribute `sorting`: HDF5 enum on uint8 {none=0, by_id=1, by_time=2}
@@ -13,29 +14,24 @@
 #include <vector>
 
 #include "engine/types.hpp"
-#include "io/collective_output_file.hpp"
 #include "io/hdf5_handle.hpp"
+#include "io/output_file.hpp"
+#include "io/sonata_layout.hpp"
 
 namespace parnet::io {
-
-// A node population in the spike file: gids first .. first + count - 1, node_id = gid - first.
-struct SpikePopulation {
-    std::string name;
-    Gid first = 0;
-    Gid count = 0;
-};
 
 class SonataSpikeWriter {
 public:
     // Collective; every rank passes the same path and populations (checked). Populations must
     // have distinct valid names and must not overlap in gids. The file is written as
     // "<path>.part"; a file already at `path` is removed.
-    SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, std::vector<SpikePopulation> pops);
+    SonataSpikeWriter(MPI_Comm comm, std::filesystem::path path, std::vector<SpikePopulation> pops,
+                      OutputDriver driver = OutputDriver::mpio);
     SonataSpikeWriter(const SonataSpikeWriter&) = delete;
     SonataSpikeWriter& operator=(const SonataSpikeWriter&) = delete;
     // If finish() never ran: closes and removes the temporary file (collectively when every rank
     // does so; a rank that fails alone removes it and abandons the handle, see
-    // CollectiveOutputFile::discard_wait).
+    // OutputFile::discard_wait).
     ~SonataSpikeWriter();
 
     // Collective (ranks with no spikes still call it). Spikes in any order; a spike whose gid is
@@ -47,11 +43,19 @@ public:
     // sample sort and marked sorting = by_time, so the file's content is the same for any number
     // of ranks; otherwise it is marked sorting = none. Then the file gets its final name.
     void finish(bool sort_by_time);
-    // Collective: what was appended goes to the file system now (CollectiveOutputFile::flush).
+    // Collective: marks every population sorting = by_time without sorting (the caller appended
+    // in spike_record_order: consolidation's merge of sorted parts), then gives the final name.
+    void finish_sorted();
+    // Collective: what was appended goes to the file system now (OutputFile::flush).
     void flush() const { file_.flush(); }
 
     // Spikes written so far, summed over ranks and populations (the same on every rank).
     std::uint64_t spikes_written() const noexcept;
+    // Entries of population p (index into the constructor's populations) so far.
+    std::uint64_t population_size(std::size_t p) const { return data_.at(p).size; }
+    // The open file, for what a caller adds beside the SONATA objects (a per-rank part's extras).
+    hid_t file() const noexcept { return file_.file(); }
+    const H5Errors& errors() const noexcept { return file_.errors(); }
 
 private:
     struct PopulationData {
@@ -61,15 +65,12 @@ private:
         std::uint64_t size = 0;   // entries in the file so far (the same on every rank)
     };
 
-    void create_population(const SpikePopulation& population, hid_t spikes_group);
     void sort_population(PopulationData& data);
-    void write_block(PopulationData& data, std::uint64_t offset, const std::vector<double>& times,
-                     const std::vector<std::uint64_t>& node_ids);
+    void complete(SpikeSorting sorting);
     void close_objects() noexcept;
 
-    CollectiveOutputFile file_;
-    std::vector<SpikePopulation> populations_;
-    std::vector<std::size_t> population_order_;   // indices of populations_ by ascending first gid
+    OutputFile file_;
+    SpikeRouter router_;
     std::vector<PopulationData> data_;
     // Per-append scratch, kept to avoid reallocating on every call.
     std::vector<std::vector<double>> times_;

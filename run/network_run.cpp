@@ -6,12 +6,12 @@
 #include "engine/simulation.hpp"
 #include "engine/step_count.hpp"
 #include "engine/watchdog.hpp"
+#include "io/output_claim.hpp"
 #include "io/output_sinks.hpp"
 #include "io/recording_mapping.hpp"
 #include "io/run_checkpoint.hpp"
 #include "io/run_report.hpp"
 #include "io/spike_reader.hpp"
-#include "run/output_folder.hpp"
 #include "run/run_progress.hpp"
 #include "run/run_summary.hpp"
 #include "run/termination.hpp"
@@ -99,19 +99,31 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
             io::check_checkpoint(m, options.restore, options.fingerprint, recipe.settings().runid, dt, recipe.cell_count());
             return m;
         });
-    agreed_everywhere(comm, [&] {
-        if (saving && root) {
-            // A restored run appends to the interrupted run's outputs: set aside, then carried over.
-            if (restoring) {
+    if (saving) {
+        // A restored run appends to the interrupted run's outputs: set aside (as <name>.interrupted,
+        // which the claim leaves alone), then carried over.
+        if (restoring)
+            agreed_everywhere(comm, [&] {
+                if (!root) return;
                 std::vector<fs::path> trace_files;
                 for (const auto& rec : recordings.traces) trace_files.push_back(out_dir / (rec.name + ".h5"));
                 io::set_aside_outputs(spike_file, trace_files, *restoring, recipe);
-            }
-            std::vector<std::string> files{"spikes.h5", "report.json"};
-            for (const auto& rec : recordings.traces) files.push_back(rec.name + ".h5");
-            prepare_output_folder(out_dir, files, *saving, options.expected_output, program);
-        }
-    });
+            });
+        // The folder is claimed for this run: what earlier runs left is removed (and said), a
+        // marker names the run, and a disk too small for the run is refused now (io/output_claim.hpp).
+        agreed_everywhere(comm, [&] {
+            io::RunClaim claim{program,
+                               options.description.empty() ? recipe.origin() : options.description,
+                               options.fingerprint,
+                               recipe.settings().runid,
+                               io::saving_strategy_name(*saving),
+                               {spike_file.filename().string(), report_file.filename().string()},
+                               options.expected_output.bytes,
+                               options.expected_output.what};
+            for (const auto& rec : recordings.traces) claim.outputs.push_back(rec.name + ".h5");
+            io::claim_output_folder(comm.comm(), out_dir, claim);
+        });
+    }
     if (options.report_termination) report_termination(program, comm.rank(), out_dir);
 
     // With a checkpoint folder, SIGTERM and SIGUSR1 ask for a checkpoint and the end of the run.
@@ -195,7 +207,7 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
 
     try {
         // Watches the epoch loop only: set-up and the final sort may take long on one rank.
-        std::optional<Watchdog> watchdog(std::in_place, options.watchdog_s, comm.rank());
+        std::optional<Watchdog> watchdog(std::in_place, options.watchdog_s, comm.comm());
         simulation->run(tstop, [&](const Epoch& epoch, std::span<const Spike> spikes) {
             for (const Spike& s : spikes) {
                 const std::size_t p = recipe.population_index(s.source);
@@ -214,9 +226,17 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
                     for (auto& t : traces) {
                         TraceBuffer& rows = simulation->traces()[t.trace];
                         const std::size_t nrows = rows.row_count();
-                        std::vector<float> taken = rows.take_rows();
-                        if (t.writer) t.writer->append(taken, nrows);
-                        if (keep) t.rows.insert(t.rows.end(), taken.begin(), taken.end());
+                        if (rows.float64()) {
+                            // The file keeps the doubles; the results in memory are float32.
+                            std::vector<double> taken = rows.take_wide_rows();
+                            if (t.writer) t.writer->append(taken, nrows);
+                            if (keep)
+                                for (const double v : taken) t.rows.push_back(static_cast<float>(v));
+                        } else {
+                            std::vector<float> taken = rows.take_rows();
+                            if (t.writer) t.writer->append(taken, nrows);
+                            if (keep) t.rows.insert(t.rows.end(), taken.begin(), taken.end());
+                        }
                     }
                     if (!flushed_once) {
                         if (writer) writer->flush();

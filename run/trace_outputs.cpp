@@ -35,12 +35,13 @@ std::vector<TraceOutput> open_traces(const Recipe& recipe, Simulation& sim,
         t.recording = r;
         t.gids = mapping.gids;
         t.stride = static_cast<Step>(std::llround(rec.interval / dt));
-        t.trace = sim.add_trace(mapping.gids, rec.variable, rec.section, rec.x, t.stride);
+        t.trace = sim.add_trace(mapping.gids, rec.variable, rec.section, rec.x, t.stride, rec.float64);
         if (saving) {
             t.file = out_dir / (rec.name + ".h5");
             t.writer = io::make_report_sink(*saving, comm.comm(), t.file, pop.name, mapping.node_ids,
                                             mapping.element_counts, mapping.element_ids, 0.0, tstop, rec.interval,
-                                            mapping.units);
+                                            mapping.units,
+                                            rec.float64 ? io::ReportValueType::float64 : io::ReportValueType::float32);
             // The rows the run will sample must be the rows the file's time range holds: checked
             // now, not found out after the whole simulation.
             const std::uint64_t steps = steps_covering(tstop, dt);

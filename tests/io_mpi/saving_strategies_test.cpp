@@ -17,6 +17,7 @@
 
 #include "engine/errors.hpp"
 #include "io/consolidation.hpp"
+#include "io/output_claim.hpp"
 #include "io/output_sinks.hpp"
 #include "io/saving_strategy.hpp"
 #include "io_test_support.hpp"
@@ -99,9 +100,11 @@ constexpr double report_tstart = 0.0, report_tstop = 5.0, report_dt = 0.1;   // 
 
 // ---- writing each way --------------------------------------------------------------------------
 
+// The folder claimed for a run, as the engine does (io/output_claim.hpp): consolidation needs it.
 void make_folder(const fs::path& dir) {
-    if (world_rank() == 0) fs::create_directories(dir);
-    MPI_Barrier(MPI_COMM_WORLD);
+    RunClaim claim;
+    claim.program = "test";
+    claim_output_folder(MPI_COMM_WORLD, dir, claim);
 }
 
 // Rank 0 consolidates; every rank gets the error message ("" on success).
@@ -458,6 +461,29 @@ TEST(SavingStrategy, ASinkDestroyedWithoutFinishLeavesNoCompleteFile) {
                 EXPECT_FALSE(fs::exists(part.string() + ".part")) << part;
             }
         }
+    }
+}
+
+TEST(SavingStrategy, AFolderClaimedByAnotherRunMeanwhileKeepsNoFileOfThisRun) {
+    const fs::path dir = scratch_dir();
+    for (const auto strategy : all_strategies) {
+        SCOPED_TRACE(folder_of(strategy));
+        const fs::path out = dir / folder_of(strategy);
+        make_folder(out);
+        auto sink = make_spike_sink(strategy, MPI_COMM_WORLD, out / "spikes.h5", populations());
+        for (const auto& piece : local_appends()) sink->append(piece);
+        make_folder(out);   // a second run claims the folder
+        try {
+            sink->finish(true);
+            ADD_FAILURE() << "finished into a folder another run claimed";
+        } catch (const input_error& error) {
+            EXPECT_NE(std::string(error.what()).find("another run claimed " + out.string()), std::string::npos)
+                << error.what();
+        }
+        sink.reset();
+        MPI_Barrier(MPI_COMM_WORLD);
+        EXPECT_FALSE(fs::exists(out / "spikes.h5"));
+        EXPECT_FALSE(fs::exists(out / "ranks" / "spikes.h5.manifest.json"));
     }
 }
 

@@ -247,3 +247,38 @@ def test_bad_run_arguments():
     with pytest.raises(TypeError):
         parnet.run(model, comm="world")
     world.Barrier()
+
+
+def test_full_disk_raises_one_input_error_on_every_rank():
+    """Issue 16: a write error (a disk that fills during the run) is raised on every rank as the
+    same InputError naming the file, and no file that passes for complete is left. Needs a small
+    tmpfs (root with mount rights). Collective saving only: after a failed flush of a serial file
+    (per-rank, rank0) HDF5 1.10 cannot close it and crashes at MPI_Finalize (docs/python.md)."""
+    import subprocess
+    disk = os.path.join(WORK, "python", "full_disk")
+    mounted = 0
+    if world.rank == 0:
+        os.makedirs(disk, exist_ok=True)
+        mounted = int(subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", disk],
+                                     capture_output=True).returncode == 0)
+    if not world.bcast(mounted):
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        model = parnet.Model.from_dict({"run": {"tstop": 1e6, "dt": 0.1}, "populations": [
+            {"name": "exc", "count": 2000, "kind": "lif", "params": {"i_bias": 1.0}}]}, source="full_disk")
+        out = os.path.join(disk, "out")
+        for saving in ["collective"]:
+            with pytest.raises(parnet.InputError, match=r"\.h5: cannot ") as e:
+                parnet.run(model, output=out, saving=saving, quiet=True)
+            # The same message on every rank.
+            assert world.allgather(str(e.value)) == [str(e.value)] * world.size
+            world.Barrier()
+            if world.rank == 0:
+                for root, _, names in os.walk(out):
+                    assert not [n for n in names if n.endswith(".h5") or n.endswith(".manifest.json")], (root, names)
+                subprocess.run(["rm", "-rf", out])
+            world.Barrier()
+    finally:
+        world.Barrier()
+        if world.rank == 0:
+            subprocess.run(["umount", disk])

@@ -66,6 +66,8 @@ inline std::vector<MalformedCase> malformed_cases() {
          "recordings.traces[0].interval: expected a sampling interval that is a whole number of steps dt (0.1 ms), got 0.25"},
         {"trace_variable_of_other_kind", [](J& m) { m["recordings"]["traces"] = J::array({J{{"population", "inh"}, {"variable", "v"}}}); },
          "recordings.traces[0].variable: expected one of m, got \"v\""},
+        {"trace_dtype_unknown", [](J& m) { m["recordings"]["traces"] = J::array({J{{"population", "exc"}, {"dtype", "float16"}}}); },
+         "recordings.traces[0].dtype: expected one of float32, float64, got \"float16\""},
         {"one_to_one_sizes", [](J& m) { m["projections"][0]["rule"] = J{{"type", "one_to_one"}}; },
          "expected one_to_one between populations of equal size (20 and 40 cells)"},
     };

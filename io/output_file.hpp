@@ -1,10 +1,15 @@
 #pragma once
-// A parallel HDF5 output file (MPI-IO driver) that only appears under its final name when every
-// rank finished writing it, and the rule that makes failures collective.
+// One HDF5 output file written by the ranks of a communicator, which only appears under its final
+// name when every rank finished writing it, and the rule that makes failures collective. Every
+// SONATA file parnet writes goes through it: the collective strategy's file (all ranks, MPI-IO
+// driver), the rank-0 file and the per-rank parts (a communicator of one rank: the default serial
+// driver), and the consolidated files.
 //
 // The file is created as "<path>.part"; commit() closes it on every rank and rank 0 renames it.
 // A stale file at the final path is removed when writing starts, so a failed run never leaves a
-// file that passes for this run's complete output.
+// file that passes for this run's complete output. An unfinished file is emptied and unlinked
+// before it is closed, so that a file that failed on a full disk can still be closed (a failed
+// close leaves HDF5 objects behind that crash at MPI_Finalize).
 //
 // Collective consistency: work that may fail on one rank only runs inside collectively(comm, ...);
 // if any rank failed, every rank throws the same input_error (the message of the lowest failing
@@ -67,18 +72,23 @@ void collectively(MPI_Comm comm, Body&& body) {
 // True if `text` is the same on every rank (compared by a 64-bit hash). Collective.
 bool same_on_every_rank(MPI_Comm comm, std::string_view text);
 
-class CollectiveOutputFile {
+// How the file is written: MPI-IO (any number of ranks), or the default serial driver (a
+// communicator of one rank: the rank-0 file, per-rank parts and consolidation, which must not
+// depend on MPI-IO).
+enum class OutputDriver { mpio, serial };
+
+class OutputFile {
 public:
     // How long an unfinished file waits in its destructor for the other ranks to discard it too
     // before giving up on a collective close (another rank failed alone and will MPI_Abort).
     static constexpr std::chrono::seconds discard_wait{10};
 
-    // Collective: removes a stale final file (rank 0), creates "<path>.part" with the MPI-IO
-    // driver. Throws input_error on every rank if that fails.
-    CollectiveOutputFile(MPI_Comm comm, std::filesystem::path final_path);
-    CollectiveOutputFile(const CollectiveOutputFile&) = delete;
-    CollectiveOutputFile& operator=(const CollectiveOutputFile&) = delete;
-    ~CollectiveOutputFile();
+    // Collective: removes a stale final file (rank 0), creates "<path>.part". Throws input_error
+    // on every rank if that fails, or if a serial file is asked of more than one rank.
+    OutputFile(MPI_Comm comm, std::filesystem::path final_path, OutputDriver driver = OutputDriver::mpio);
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+    ~OutputFile();
 
     MPI_Comm comm() const noexcept { return comm_.get(); }
     int rank() const noexcept { return comm_.rank(); }
@@ -87,10 +97,9 @@ public:
     bool is_open() const noexcept { return file_.valid(); }
     // Checks HDF5 calls; messages name the final path (the name the user asked for).
     const H5Errors& errors() const noexcept { return errors_; }
-    // Transfer property list for collective dataset reads and writes.
-    hid_t collective_transfer() const noexcept { return collective_transfer_.get(); }
+    // Transfer property list for dataset reads and writes (collective under MPI-IO).
+    hid_t transfer() const noexcept { return transfer_.valid() ? transfer_.get() : H5P_DEFAULT; }
     const std::filesystem::path& final_path() const noexcept { return final_path_; }
-    const std::filesystem::path& temporary_path() const noexcept { return temporary_path_; }
 
     // Collective: grows a dataset to `dimensions` (its rank's worth of sizes).
     void extend(hid_t dataset, std::span<const hsize_t> dimensions) const;
@@ -115,56 +124,39 @@ public:
     // For an unfinished file. Waits up to discard_wait for every rank to call this too; returns
     // true if they did (then close_and_remove() is safe), false if not. Never throws.
     bool all_ranks_discarding() noexcept;
-    // Collective close, then rank 0 removes the temporary file. Never throws.
+    // Rank 0 empties and removes the temporary file, then every rank closes it. Never throws.
     void close_and_remove() noexcept;
     // Local: removes the temporary file and gives up the handle without the collective close
     // (the process is about to be aborted). Never throws.
     void abandon() noexcept;
 
 private:
+    // The selection of [offset, offset + count) of a 1-D dataset (none when count is 0).
+    std::pair<H5Dataspace, H5Dataspace> slice(hid_t dataset, std::uint64_t offset, hsize_t count) const;
+
     MpiComm comm_;
     std::filesystem::path final_path_;
     std::filesystem::path temporary_path_;
     H5Errors errors_;
     H5File file_;
-    H5PropertyList collective_transfer_;
+    H5PropertyList transfer_;
 };
 
 template <class T>
-void CollectiveOutputFile::write_slice(hid_t dataset, std::uint64_t offset, std::span<const T> values) const {
-    H5Dataspace file_space(errors_.id(H5Dget_space(dataset), "get a dataset's dataspace"));
-    const hsize_t start = offset;
-    const hsize_t count = values.size();
-    H5Dataspace memory_space(errors_.id(H5Screate_simple(1, &count, nullptr), "create a dataspace"));
-    if (count > 0) {
-        errors_.status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
-                       "select this rank's part of a dataset");
-    } else {
-        errors_.status(H5Sselect_none(file_space.get()), "select nothing in a dataset");
-        errors_.status(H5Sselect_none(memory_space.get()), "select nothing in memory");
-    }
+void OutputFile::write_slice(hid_t dataset, std::uint64_t offset, std::span<const T> values) const {
+    auto [file_space, memory_space] = slice(dataset, offset, values.size());
     const T nothing{};
-    errors_.status(H5Dwrite(dataset, H5TypeOf<T>::memory(), memory_space.get(), file_space.get(),
-                            collective_transfer(), count > 0 ? values.data() : &nothing),
+    errors_.status(H5Dwrite(dataset, H5TypeOf<T>::memory(), memory_space.get(), file_space.get(), transfer(),
+                            values.empty() ? &nothing : values.data()),
                    "write a dataset");
 }
 
 template <class T>
-void CollectiveOutputFile::read_slice(hid_t dataset, std::uint64_t offset, std::span<T> values) const {
-    H5Dataspace file_space(errors_.id(H5Dget_space(dataset), "get a dataset's dataspace"));
-    const hsize_t start = offset;
-    const hsize_t count = values.size();
-    H5Dataspace memory_space(errors_.id(H5Screate_simple(1, &count, nullptr), "create a dataspace"));
-    if (count > 0) {
-        errors_.status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
-                       "select this rank's part of a dataset");
-    } else {
-        errors_.status(H5Sselect_none(file_space.get()), "select nothing in a dataset");
-        errors_.status(H5Sselect_none(memory_space.get()), "select nothing in memory");
-    }
+void OutputFile::read_slice(hid_t dataset, std::uint64_t offset, std::span<T> values) const {
+    auto [file_space, memory_space] = slice(dataset, offset, values.size());
     T nothing{};
-    errors_.status(H5Dread(dataset, H5TypeOf<T>::memory(), memory_space.get(), file_space.get(),
-                           collective_transfer(), count > 0 ? values.data() : &nothing),
+    errors_.status(H5Dread(dataset, H5TypeOf<T>::memory(), memory_space.get(), file_space.get(), transfer(),
+                           values.empty() ? &nothing : values.data()),
                    "read back a dataset");
 }
 

@@ -1,4 +1,4 @@
-#include "io/collective_output_file.hpp"
+#include "io/output_file.hpp"
 
 #include <system_error>
 #include <thread>
@@ -21,6 +21,10 @@ void agree_or_throw(MPI_Comm comm, bool failed, const std::string& message) {
     int size = 1;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
+    if (size == 1) {
+        if (failed) throw input_error(message);
+        return;
+    }
     const int mine = failed ? rank : size;
     int first_failed = size;
     MPI_Allreduce(&mine, &first_failed, 1, MPI_INT, MPI_MIN, comm);
@@ -45,7 +49,7 @@ bool same_on_every_rank(MPI_Comm comm, std::string_view text) {
     return largest[0] == ~largest[1];
 }
 
-CollectiveOutputFile::CollectiveOutputFile(MPI_Comm comm, std::filesystem::path final_path)
+OutputFile::OutputFile(MPI_Comm comm, std::filesystem::path final_path, OutputDriver driver)
     : comm_(comm),
       final_path_(std::move(final_path)),
       temporary_path_(final_path_.string() + ".part"),
@@ -60,17 +64,19 @@ CollectiveOutputFile::CollectiveOutputFile(MPI_Comm comm, std::filesystem::path 
     });
     collectively(comm_.get(), [&] {
         H5PropertyList access(errors_.id(H5Pcreate(H5P_FILE_ACCESS), "create a file access property list"));
-        errors_.status(H5Pset_fapl_mpio(access.get(), comm_.get(), MPI_INFO_NULL), "select the MPI-IO driver");
+        if (driver == OutputDriver::serial && comm_.size() > 1)
+            throw std::logic_error(final_path_.string() + ": a serial file written by more than one rank");
+        if (driver == OutputDriver::mpio) {
+            errors_.status(H5Pset_fapl_mpio(access.get(), comm_.get(), MPI_INFO_NULL), "select the MPI-IO driver");
+            transfer_ = H5PropertyList(errors_.id(H5Pcreate(H5P_DATASET_XFER), "create a transfer property list"));
+            errors_.status(H5Pset_dxpl_mpio(transfer_.get(), H5FD_MPIO_COLLECTIVE), "select collective transfers");
+        }
         file_ = H5File(H5Fcreate(temporary_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()));
         if (!file_) errors_.fail("create the file (written as " + temporary_path_.string() + " until complete)");
-        collective_transfer_ =
-            H5PropertyList(errors_.id(H5Pcreate(H5P_DATASET_XFER), "create a transfer property list"));
-        errors_.status(H5Pset_dxpl_mpio(collective_transfer_.get(), H5FD_MPIO_COLLECTIVE),
-                       "select collective transfers");
     });
 }
 
-CollectiveOutputFile::~CollectiveOutputFile() {
+OutputFile::~OutputFile() {
     if (!file_) return;
     if (all_ranks_discarding()) {
         close_and_remove();
@@ -79,18 +85,32 @@ CollectiveOutputFile::~CollectiveOutputFile() {
     }
 }
 
-void CollectiveOutputFile::extend(hid_t dataset, std::span<const hsize_t> dimensions) const {
+std::pair<H5Dataspace, H5Dataspace> OutputFile::slice(hid_t dataset, std::uint64_t offset, hsize_t count) const {
+    H5Dataspace file_space(errors_.id(H5Dget_space(dataset), "get a dataset's dataspace"));
+    const hsize_t start = offset;
+    H5Dataspace memory_space(errors_.id(H5Screate_simple(1, &count, nullptr), "create a dataspace"));
+    if (count > 0) {
+        errors_.status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+                       "select this rank's part of a dataset");
+    } else {
+        errors_.status(H5Sselect_none(file_space.get()), "select nothing in a dataset");
+        errors_.status(H5Sselect_none(memory_space.get()), "select nothing in memory");
+    }
+    return {std::move(file_space), std::move(memory_space)};
+}
+
+void OutputFile::extend(hid_t dataset, std::span<const hsize_t> dimensions) const {
     errors_.status(H5Dset_extent(dataset, dimensions.data()), "extend a dataset");
 }
 
-void CollectiveOutputFile::flush() const {
+void OutputFile::flush() const {
     H5QuietErrors quiet;
     collectively(comm_.get(), [&] {
         errors_.status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "write to the disk (is it full?)");
     });
 }
 
-void CollectiveOutputFile::commit() {
+void OutputFile::commit() {
     H5QuietErrors quiet;
     try {
         collectively(comm_.get(), [&] {
@@ -114,7 +134,7 @@ void CollectiveOutputFile::commit() {
     }
 }
 
-bool CollectiveOutputFile::all_ranks_discarding() noexcept {
+bool OutputFile::all_ranks_discarding() noexcept {
     if (comm_.size() == 1) return true;
     MPI_Request request = MPI_REQUEST_NULL;
     if (MPI_Ibarrier(comm_.get(), &request) != MPI_SUCCESS) return false;
@@ -128,19 +148,21 @@ bool CollectiveOutputFile::all_ranks_discarding() noexcept {
     }
 }
 
-void CollectiveOutputFile::close_and_remove() noexcept {
+void OutputFile::close_and_remove() noexcept {
     H5QuietErrors quiet;
-    file_.close();
-    collective_transfer_.close();
-    MPI_Barrier(comm_.get());
     if (comm_.rank() == 0) {
+        // Emptied first: on a full disk, what HDF5 still holds can then be written out and the
+        // close succeeds (into the unlinked file).
         std::error_code ignored;
+        std::filesystem::resize_file(temporary_path_, 0, ignored);
         std::filesystem::remove(temporary_path_, ignored);
     }
-    MPI_Barrier(comm_.get());
+    if (comm_.size() > 1) MPI_Barrier(comm_.get());
+    file_.close();
+    transfer_.close();
 }
 
-void CollectiveOutputFile::abandon() noexcept {
+void OutputFile::abandon() noexcept {
     std::error_code ignored;
     std::filesystem::remove(temporary_path_, ignored);
     file_.release();
