@@ -25,7 +25,6 @@ set(PARNET_PUBLIC_HEADERS
   engine/cable/cable_cell.hpp engine/cable/calcium.hpp engine/cable/mechanism_abi.h
   engine/cable/mechanism_catalogue.hpp engine/cable/morphology.hpp engine/cable/split_solve.hpp
   io/saving_strategy.hpp
-  engine/split_layout.hpp engine/cable/split_solve.hpp
   run/network_run.hpp run/run_options.hpp run/run_result.hpp)
 foreach(header ${PARNET_PUBLIC_HEADERS})
   get_filename_component(dir ${header} DIRECTORY)
