@@ -214,7 +214,7 @@ def main():
     # SIGTERM to one rank during a longer run: every rank checkpoints at the same epoch boundary,
     # the run stops with status 75, and the restore ends as the uninterrupted run.
     long_model = copy.deepcopy(model)
-    long_model["run"]["tstop"] = 400.0
+    long_model["run"]["tstop"] = 1000.0   # about 3 s on 2 ranks: the signal below lands well inside it
     long_file = write_model(long_model, args.work, "long_model")
     engine(args, long_file, 2, 1, w("long-full"))
     long_reference = outputs(w("long-full"))
