@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checkpoint size and write time (docs/checkpoints.md): one model per cell kind, and a mixed
-network of 1e5 cells, each run with one checkpoint half-way; prints a table from the run
+network of 1e5 cells, each run to half-way with a checkpoint there; prints a table from the run
 reports (bytes of checkpoint.h5, the slowest rank's seconds from collecting the state to the
-rename, state words, pending events).
+rename, state words, pending events), and the seconds of restoring it on one rank more (reading,
+checking the checksum, putting the states into the new layout's groups).
 
   /usr/bin/python3 bench/checkpoint_size.py --engine build/bin/engine --catalogue build/lib/testmods.so \\
       [--ranks 2] [--work /tmp/checkpoint_bench]
@@ -74,7 +75,8 @@ def measure(args, label, model, cells, kind_cells=None, other_words=0):
     with open(path, "w") as f:
         json.dump(model, f)
     cmd = ["mpirun", "--oversubscribe", "-n", str(args.ranks), args.engine, "--quiet", "-o", os.path.join(folder, "out"),
-           "--checkpoint", os.path.join(folder, "ck"), "--checkpoint-at", str(model["run"]["tstop"] / 2), path]
+           "--tstop", str(model["run"]["tstop"] / 2), "--checkpoint", os.path.join(folder, "ck"),
+           "--checkpoint-at", str(model["run"]["tstop"] / 2), path]
     done = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)}: exit {done.returncode}\n{done.stdout}{done.stderr}")
@@ -82,8 +84,17 @@ def measure(args, label, model, cells, kind_cells=None, other_words=0):
         ck = json.load(f)["checkpoints"][0]
     kind_cells = kind_cells or cells
     words = (ck['state_words'] - other_words) / kind_cells   # the kind's own cells (the 200 sources' 6 words each out)
+    # Restored on another layout (ranks + 1) into another folder, run to the end: the restore's own
+    # seconds.
+    restore = ["mpirun", "--oversubscribe", "-n", str(args.ranks + 1), args.engine, "--quiet", "-o",
+               os.path.join(folder, "restored"), "--restore", os.path.join(folder, "ck"), path]
+    done = subprocess.run(restore, env=ENV, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(restore)}: exit {done.returncode}\n{done.stdout}{done.stderr}")
+    with open(os.path.join(folder, "restored", "report.json")) as f:
+        restored = json.load(f)["restored"]["seconds"]
     print(f"| {label} | {cells:,} | {ck['bytes']:,} | {ck['bytes'] / cells:.0f} | {words:.1f} | "
-          f"{ck['events']:,} | {ck['seconds']:.3f} |", flush=True)
+          f"{ck['events']:,} | {ck['seconds']:.3f} | {restored:.3f} |", flush=True)
 
 
 def main():
@@ -100,8 +111,9 @@ def main():
     base, _ = build_model(args.catalogue, args.work)
     print(f"checkpoint at t = 10 ms of 20, {args.ranks} ranks; bytes are checkpoint.h5's, per cell including the "
           f"sources and events\n")
-    print("| cells | cells in file | bytes | bytes/cell | state words per cell of the kind | pending events | write s |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| cells | cells in file | bytes | bytes/cell | state words per cell of the kind | pending events | write s | "
+          f"restore s ({args.ranks + 1} ranks) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for kind in ["poisson source", "netstim (noise)", "intfire", "lif"]:
         measure(args, kind, kind_model(base, kind, args.point_cells), args.point_cells + 200, args.point_cells, 6 * 200)
     for kind in ["cable (hh + pas)", "cable + calcium (rxd)", "cable, catalogue"]:

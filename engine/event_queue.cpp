@@ -61,7 +61,7 @@ std::size_t EventQueue::size() const {
 
 void EventQueue::take_epoch(std::int64_t epoch, Step end, std::vector<Event>& events,
                             std::vector<std::uint32_t>& offsets) {
-    const Step last = std::max((epoch + 1) * epoch_steps_, first_step_);
+    const Step last = std::max(offset_ + (epoch + 1) * epoch_steps_, first_step_);
     if (last - first_step_ > static_cast<Step>(bins_.size())) grow(last - 1);
     const Step stop = std::clamp(end, first_step_, last);
     // Counting sort by target straight into the lanes, bin after bin: each lane comes out in step
@@ -78,8 +78,14 @@ void EventQueue::take_epoch(std::int64_t epoch, Step end, std::vector<Event>& ev
         for (const auto& e : bin(n)) events[cursor_[e.target]++] = Event{e.time, e.weight, e.synapse, e.order};
     for (std::uint32_t i = 0; i < cells_; ++i)
         if (offsets[i + 1] - offsets[i] > 1) sort_lane(events.data() + offsets[i], events.data() + offsets[i + 1]);
-    for (Step n = first_step_; n < last; ++n) bin(n).clear();  // after `stop`: due after the run's end
-    first_step_ = last;
+    finish_epoch(stop);
+}
+
+void EventQueue::finish_epoch(Step stop) {
+    for (Step n = first_step_; n < stop; ++n) bin(n).clear();
+    // A run ending inside the epoch (stop < last): the bins from `stop` on hold events due after
+    // its end, kept for a checkpoint at the end (for_each); the run takes nothing more.
+    first_step_ = stop;
 }
 
 void EventQueue::sort_bin(const std::vector<PendingEvent>& bin, std::vector<StepInput>& out) {
@@ -143,7 +149,7 @@ void EventQueue::sort_bin(const std::vector<PendingEvent>& bin, std::vector<Step
 
 void EventQueue::take_epoch_steps(std::int64_t epoch, Step end, std::vector<StepInput>& inputs,
                                   std::vector<std::uint32_t>& step_offsets) {
-    if (epoch * epoch_steps_ != first_step_)
+    if (offset_ + epoch * epoch_steps_ != first_step_)
         throw std::logic_error("EventQueue::take_epoch_steps: epoch " + std::to_string(epoch) + " is not the next one");
     const Step last = first_step_ + epoch_steps_;  // the ring holds 2 epochs at least
     const Step stop = std::clamp(end, first_step_, last);
@@ -156,8 +162,7 @@ void EventQueue::take_epoch_steps(std::int64_t epoch, Step end, std::vector<Step
         sort_bin(bin(n), inputs);
         step_offsets.push_back(static_cast<std::uint32_t>(inputs.size()));
     }
-    for (Step n = first_step_; n < last; ++n) bin(n).clear();  // after `stop`: due after the run's end
-    first_step_ = last;
+    finish_epoch(stop);
 }
 
 }  // namespace parnet

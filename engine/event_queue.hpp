@@ -42,18 +42,25 @@ public:
         for (const auto& bucket : bins_)
             for (const auto& e : bucket) visit(e);
     }
-    // A restored run starts at epoch `epoch`: nothing earlier will be taken. On an empty queue.
-    void resume_at(std::int64_t epoch) { first_step_ = epoch * epoch_steps_; }
+    // A restored run starts at epoch `epoch`, whose first step is offset + epoch * D (a checkpoint
+    // may lie anywhere: the restored run's epochs count from it). Nothing earlier will be taken.
+    // On an empty queue.
+    void resume_at(std::int64_t epoch, Step offset) {
+        offset_ = offset;
+        first_step_ = offset + epoch * epoch_steps_;
+    }
 
-    // Removes the events delivered during epoch `epoch` (steps [epoch*D, (epoch+1)*D)) and returns
-    // them as lanes: lane i (events[offsets[i] .. offsets[i+1]]) holds cell i's events in canonical
-    // order. Events of earlier epochs would be a bug upstream; they are delivered now. `end` is the
-    // epoch's last step + 1: the run's last epoch may stop short of (epoch+1)*D, and events due after
-    // the end of the run are dropped.
+    // Removes the events delivered during epoch `epoch` (steps [epoch*D, (epoch+1)*D), shifted by
+    // the offset of a restored run) and returns them as lanes: lane i (events[offsets[i] ..
+    // offsets[i+1]]) holds cell i's events in canonical order. Events of earlier epochs would be a
+    // bug upstream; they are delivered now. `end` is the epoch's last step + 1: the run's last epoch
+    // may stop short of (epoch+1)*D; events due after the end of the run stay pending (a checkpoint
+    // at the end carries them to a restored run) but are never handed out.
     void take_epoch(std::int64_t epoch, Step end, std::vector<Event>& events, std::vector<std::uint32_t>& offsets);
     // The same events step by step, for cells that only sum weights per step: the inputs of step
     // epoch*D + k are inputs[step_offsets[k] .. step_offsets[k+1]], in cell order, each cell's in
-    // canonical order; step_offsets has one entry per step up to `end`, plus one. Each bin is
+    // canonical order; step_offsets has one entry per step up to `end`, plus one (and as in
+    // take_epoch, events due from `end` on stay pending). Each bin is
     // sorted on its own (radix sort by cell), so no pass touches memory in the order of cells and
     // the cost per event does not grow with their number. Epochs must be taken one after another.
     void take_epoch_steps(std::int64_t epoch, Step end, std::vector<StepInput>& inputs,
@@ -62,12 +69,16 @@ public:
 private:
     std::vector<PendingEvent>& bin(Step step) { return bins_[static_cast<std::size_t>(step) & mask_]; }
     void grow(Step step);   // makes the ring long enough to hold `step`
+    // Clears the bins taken, [first_step_, stop), and moves on to `stop` (the next epoch's first
+    // step, unless the run ended inside this one).
+    void finish_epoch(Step stop);
     // Appends one bin's events to `out` in (cell, time, order) order.
     void sort_bin(const std::vector<PendingEvent>& bin, std::vector<StepInput>& out);
 
     std::uint32_t cells_;
     Step epoch_steps_;
     double dt_;
+    Step offset_ = 0;                               // first step of epoch 0 (a restored run's start % D)
     Step first_step_ = 0;                           // earliest step not yet taken
     std::vector<std::vector<PendingEvent>> bins_;   // events delivered at step n in bins_[n & mask_]
     std::size_t mask_ = 0;

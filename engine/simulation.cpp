@@ -166,12 +166,11 @@ RankCheckpoint Simulation::checkpoint() const {
 
 void Simulation::restore(const RestoredState& state) {
     if (!epoch_agreed_) throw std::logic_error("Simulation::restore before agree_epoch");
-    if (state.step % epoch_steps_ != 0)
-        throw input_error("the checkpoint is at step " + std::to_string(state.step) +
-                          ", not an epoch boundary of this run (epochs of " + std::to_string(epoch_steps_) +
-                          " steps): restore with the --overlap setting of the interrupted run");
+    // Any step is an exact place to resume (every epoch is at most the minimum delay): the restored
+    // run's epochs count from the checkpoint, whatever epochs the interrupted run had.
     start_epoch_ = state.step / epoch_steps_;
-    for (auto& d : domains_) d->restore(state, start_epoch_, dt_);
+    offset_ = state.step % epoch_steps_;
+    for (auto& d : domains_) d->restore(state, start_epoch_, offset_, dt_);
     restored_input_ = state.in_flight;
 }
 
@@ -188,7 +187,7 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
     const Step first = start_step();
     for (auto& t : traces_) t.add_rows_through(std::min(first, std::max<Step>(total - 1, 0)));
     for (auto& d : domains_) d->sample(first, traces_);
-    const std::int64_t epochs = total > 0 ? (total + epoch_steps_ - 1) / epoch_steps_ : 0;
+    const std::int64_t epochs = total > offset_ ? (total - offset_ + epoch_steps_ - 1) / epoch_steps_ : 0;
     // The spikes of epoch k are first needed in epoch k + lag_: posted after epoch k, completed
     // after epoch k + lag_ - 1 (with lag 2, while epoch k+1 was integrated they were on their way).
     const bool exchanging = !replay_;
@@ -198,7 +197,7 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
         stats_.exchange += now() - t;
     };
     for (std::int64_t index = start_epoch_; index < epochs; ++index) {
-        const Step begin = index * epoch_steps_;
+        const Step begin = offset_ + index * epoch_steps_;
         const Epoch epoch{begin, std::min(total, begin + epoch_steps_), dt_};
 
         for (auto& t : traces_) t.add_rows_through(std::min(epoch.end, total - 1));

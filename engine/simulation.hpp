@@ -89,10 +89,10 @@ public:
     // Checkpoints (docs/checkpoints.md). checkpoint(): this rank's part of the state at the end
     // of the epoch just completed (call it from the epoch callback): cell states, pending events
     // and the spikes not yet turned into events. restore(): before run(), after agree_epoch();
-    // the run then starts at state.step, which must be an epoch boundary of this run.
+    // the run then starts at state.step (its epochs count from there: any --overlap may restore).
     RankCheckpoint checkpoint() const;
     void restore(const RestoredState& state);
-    Step start_step() const { return start_epoch_ * epoch_steps_; }
+    Step start_step() const { return offset_ + start_epoch_ * epoch_steps_; }
 
     // Called after each epoch with the spikes this rank's cells fired during it.
     using EpochCallback = std::function<void(const Epoch&, std::span<const Spike>)>;
@@ -125,6 +125,7 @@ private:
     bool replay_ = false;
     bool stop_ = false;
     std::int64_t start_epoch_ = 0;      // a restored run's first epoch
+    Step offset_ = 0;                   // the first step of epoch 0 (a restored run's start % epoch)
     std::vector<Spike> restored_input_; // a restored run's in-flight spikes, enqueued in its first epoch
     std::vector<Spike> local_, previous_local_;   // this rank's spikes of the last two epochs
     std::vector<std::unique_ptr<ThreadDomain>> domains_;

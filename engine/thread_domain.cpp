@@ -140,7 +140,7 @@ void ThreadDomain::save(RankCheckpoint& out) const {
     });
 }
 
-void ThreadDomain::restore(const RestoredState& state, std::int64_t epoch, double dt) {
+void ThreadDomain::restore(const RestoredState& state, std::int64_t epoch, Step offset, double dt) {
     std::vector<std::pair<Gid, std::uint32_t>> cell_of_gid;   // (gid, thread-local cell), ascending
     for (std::size_t k = 0; k < groups_.size(); ++k) {
         const auto gids = groups_[k]->gids();
@@ -153,7 +153,7 @@ void ThreadDomain::restore(const RestoredState& state, std::int64_t epoch, doubl
         groups_[k]->resume_at(state.step, dt);
     }
     std::sort(cell_of_gid.begin(), cell_of_gid.end());
-    queue_.resume_at(epoch);
+    queue_.resume_at(epoch, offset);
     for (const SavedEvent& e : state.events) {
         const auto it = std::lower_bound(cell_of_gid.begin(), cell_of_gid.end(), std::pair<Gid, std::uint32_t>{e.target, 0});
         if (it == cell_of_gid.end() || it->first != e.target) continue;   // another thread's cell

@@ -40,9 +40,10 @@ public:
     void sample(Step s, std::vector<TraceBuffer>& traces) const;
 
     // Checkpoints: appends this thread's cell states and pending events to `out`; restores them
-    // (before any enqueue, after set_epoch_steps) at epoch boundary state.step, epoch `epoch`.
+    // (before any enqueue, after set_epoch_steps) at state.step, the first step of epoch `epoch`
+    // of the restored run (whose epochs start at offset + k * epoch steps).
     void save(RankCheckpoint& out) const;
-    void restore(const RestoredState& state, std::int64_t epoch, double dt);
+    void restore(const RestoredState& state, std::int64_t epoch, Step offset, double dt);
 
     std::vector<Spike>& spikes() { return spikes_; }
     std::size_t cell_count() const { return cells_; }

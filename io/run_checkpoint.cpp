@@ -19,10 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::uint64_t rows_in_checkpoint(const CheckpointMetadata& checkpoint, const std::string& name, const fs::path& folder) {
+std::uint64_t rows_in_checkpoint(const CheckpointMetadata& checkpoint, const std::string& name, const fs::path& file) {
     for (const auto& [trace, rows] : checkpoint.traces)
         if (trace == name) return rows;
-    throw input_error(checkpoint_file(folder).string() + ": the checkpoint has no rows of trace \"" + name +
+    throw input_error(file.string() + ": the checkpoint has no rows of trace \"" + name +
                       "\": it was taken for other recordings");
 }
 
@@ -152,12 +152,7 @@ CheckpointMetadata restore_run(const Communicator& comm, const fs::path& folder,
     collectively(comm.comm(), [&] {
         m = read_checkpoint_metadata(folder);
         check_checkpoint(m, folder, fingerprint, recipe.settings().runid, recipe.dt(), recipe.cell_count());
-        for (const auto& r : recipe.recordings().traces) rows_in_checkpoint(m, r.name, folder);
-        if (m.epoch_steps != sim.epoch_steps())
-            throw input_error(checkpoint_file(folder).string() + ": the checkpoint was taken with epochs of " +
-                              std::to_string(m.epoch_steps) + " steps (" + (m.overlap ? "with" : "without") +
-                              " --overlap), this run has " + std::to_string(sim.epoch_steps()) +
-                              ": restore with the interrupted run's --overlap setting");
+        for (const auto& r : recipe.recordings().traces) rows_in_checkpoint(m, r.name, checkpoint_file(folder));
     });
     const RestoredState state = read_checkpoint_state(comm.comm(), folder, m, local);
     collectively(comm.comm(), [&] { sim.restore(state); });
@@ -225,7 +220,7 @@ std::vector<std::uint64_t> carry_over_outputs(const Communicator& comm, const Ch
     for (const TraceSinkRef& ref : traces) {
         const std::string name = ref.file.stem().string();
         const TraceRecording rec = recording_named(recipe, name);
-        const std::uint64_t rows = rows_in_checkpoint(checkpoint, name, checkpoint.output);
+        const std::uint64_t rows = rows_in_checkpoint(checkpoint, name, "the checkpoint");
         const TraceMapping mapping = trace_mapping(recipe, rec, sim.gids_holding(rec.section, rec.x));
         const fs::path old_file = interrupted_output(checkpoint, ref.file);
         std::unique_ptr<OldReport> old;

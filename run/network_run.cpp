@@ -135,13 +135,17 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
         return built;
     });
     agreed_everywhere(comm, [&] { simulation->agree_epoch(options.exchange); });
-    if (restoring)
+    double restore_seconds = 0.0;
+    if (restoring) {
+        const double start = omp_get_wtime();
         agreed_everywhere(comm, [&] {
             std::vector<Gid> local;
             for (const auto& t : decomposition.thread_gids) local.insert(local.end(), t.begin(), t.end());
             std::sort(local.begin(), local.end());
             io::restore_run(comm, options.restore, recipe, options.fingerprint, *simulation, local);
         });
+        restore_seconds = comm.max(omp_get_wtime() - start);
+    }
     if (replay)
         agreed_everywhere(comm, [&] {
             // Every population that projects onto a replayed cell must be in the spike file.
@@ -347,6 +351,7 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
     report.checkpoints = checkpoints_written;
     if (restoring)
         report.restored = {{"file", io::checkpoint_file(options.restore).string()}, {"time_ms", restoring->time},
+                           {"seconds", restore_seconds},
                            {"written_by", {{"ranks", restoring->ranks}, {"threads", restoring->threads},
                                            {"exchange", restoring->exchange}}}};
     if (stopped) report.stopped_at_ms = stopped_time;

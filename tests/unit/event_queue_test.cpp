@@ -61,16 +61,54 @@ TEST(EventQueue, LongDelaysWaitInTheirEpochWhileTheRingGrows) {
     EXPECT_EQ(q.size(), 60u);
 }
 
-TEST(EventQueue, TheRunsShortLastEpochDropsEventsAfterTheEnd) {
+// Events due after the end of the run are not handed out, but stay pending for a checkpoint at
+// the end (a restored run that goes on delivers them).
+TEST(EventQueue, TheRunsShortLastEpochKeepsEventsAfterTheEnd) {
     const double dt = 0.1;
     EventQueue q(1, 10, dt);
     q.push({0.4, 1, 0, 0, 0});   // step 4
     q.push({0.75, 2, 1, 0, 0});  // step 8: after a run ending at step 6
+    q.push({1.45, 3, 2, 0, 0});  // step 15: in the next epoch
     std::vector<Event> events;
     std::vector<std::uint32_t> offsets;
     q.take_epoch(0, 6, events, offsets);
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].weight, 1);
+    EXPECT_EQ(q.size(), 2u);
+    std::vector<double> pending;
+    q.for_each([&](const PendingEvent& e) { pending.push_back(e.weight); });
+    std::sort(pending.begin(), pending.end());
+    EXPECT_EQ(pending, (std::vector<double>{2, 3}));
+}
+
+// A restored run's epochs count from its checkpoint: epoch k covers steps offset + k*D onwards.
+TEST(EventQueue, ARestoredRunsEpochsStartAtTheCheckpoint) {
+    for (bool by_steps : {false, true}) {
+        EventQueue q(1, 10, 0.1);
+        q.resume_at(2, 3);            // epoch 2 is steps [23, 33)
+        q.push({2.5, 1, 0, 0, 0});    // step 25
+        q.push({3.3, 2, 1, 0, 0});    // step 33: epoch 3
+        std::vector<double> taken;
+        for (std::int64_t epoch : {2, 3}) {
+            if (by_steps) {
+                std::vector<StepInput> inputs;
+                std::vector<std::uint32_t> steps;
+                q.take_epoch_steps(epoch, 100, inputs, steps);
+                ASSERT_EQ(steps.size(), 11u);
+                ASSERT_EQ(inputs.size(), 1u) << epoch;
+                EXPECT_EQ(steps[epoch == 2 ? 3 : 1], 1u) << epoch;   // steps 25 and 33
+                taken.push_back(inputs[0].weight);
+            } else {
+                std::vector<Event> events;
+                std::vector<std::uint32_t> offsets;
+                q.take_epoch(epoch, 100, events, offsets);
+                ASSERT_EQ(events.size(), 1u) << epoch;
+                taken.push_back(events[0].weight);
+            }
+        }
+        EXPECT_EQ(taken, (std::vector<double>{1, 2})) << (by_steps ? "steps" : "lanes");
+        EXPECT_EQ(q.size(), 0u);
+    }
 }
 
 TEST(EventQueue, LanesEqualAStableSortByTargetTimeAndOrder) {
@@ -155,7 +193,7 @@ TEST(EventQueue, StepsAreTheLanesRebinnedByStep) {
     }
 }
 
-TEST(EventQueue, StepsOfTheRunsShortLastEpochDropEventsAfterTheEnd) {
+TEST(EventQueue, StepsOfTheRunsShortLastEpochKeepEventsAfterTheEnd) {
     EventQueue q(2, 10, 0.1);
     q.push({0.4, 1, 0, 1, 0});   // step 4
     q.push({0.75, 2, 1, 0, 0});  // step 8: after a run ending at step 6
@@ -164,6 +202,6 @@ TEST(EventQueue, StepsOfTheRunsShortLastEpochDropEventsAfterTheEnd) {
     q.take_epoch_steps(0, 6, inputs, steps);
     ASSERT_EQ(steps, (std::vector<std::uint32_t>{0, 0, 0, 0, 0, 1, 1}));
     EXPECT_EQ(inputs[0].weight, 1);
-    EXPECT_EQ(q.size(), 0u);
+    EXPECT_EQ(q.size(), 1u);   // kept for a checkpoint at the end
     EXPECT_THROW(q.take_epoch_steps(2, 30, inputs, steps), std::logic_error);  // epoch 1 was skipped
 }
