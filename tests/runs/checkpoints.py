@@ -214,7 +214,7 @@ def main():
     # SIGTERM to one rank during a longer run: every rank checkpoints at the same epoch boundary,
     # the run stops with status 75, and the restore ends as the uninterrupted run.
     long_model = copy.deepcopy(model)
-    long_model["run"]["tstop"] = 1000.0   # about 3 s on 2 ranks: the signal below lands well inside it
+    long_model["run"]["tstop"] = 4000.0   # seconds on 2 ranks: the signal 1 s after start lands well inside it
     long_file = write_model(long_model, args.work, "long_model")
     engine(args, long_file, 2, 1, w("long-full"))
     long_reference = outputs(w("long-full"))
@@ -227,8 +227,10 @@ def main():
         time.sleep(0.1)
         ranks = engine_ranks(job.pid)
     time.sleep(1.0)   # well into the run (it takes several seconds)
-    if ranks:
+    try:
         os.kill(ranks[-1], signal.SIGTERM)
+    except (IndexError, ProcessLookupError):
+        fail("SIGTERM: the run ended (or never started) before the signal could be sent")
     out, err = job.communicate(timeout=300)
     if job.returncode != 75:
         fail(f"SIGTERM: exit {job.returncode}, expected 75\n{out}\n{err}")
