@@ -1,5 +1,6 @@
 #include "balance/cell_configuration.hpp"
 
+#include "engine/cable/builtin_mechanisms.hpp"
 #include "engine/cable/cable_cell.hpp"
 #include "engine/cable/cable_group.hpp"
 
@@ -36,27 +37,31 @@ std::string configuration_key(const Population& population, double dt, std::size
     key << to_string(population.kind);
     if (population.kind == CellKind::spike_source) key << ' ' << source_model_name(population.source_model);
     if (population.kind == CellKind::cable) {
-        const CableCellDescription& cell = *population.cable_variant(variant);
-        std::uint64_t hh = 0, pas = 0, cahva = 0, sk = 0;
-        for (const auto& s : cell.sections) {
-            if (s.hh) hh += s.ncomp;
-            if (s.pas) pas += s.ncomp;
-            if (s.cahva) cahva += s.ncomp;
-            if (s.sk) sk += s.ncomp;
-        }
-        std::uint32_t expsyn = 0, exp2syn = 0;
-        for (const auto& s : cell.synapses) (s.kind == SynapseKind::expsyn ? expsyn : exp2syn) += 1;
-        key << " c=" << cell.compartment_count() << " hh=" << hh << " pas=" << pas << " expsyn=" << expsyn
-            << " exp2syn=" << exp2syn << (cell.hh_rates == RateEvaluation::table ? " table" : " exact");
+        const auto cell = cable::with_builtin_mechanisms(population.cable_variant(variant));
+        key << " c=" << cell->compartment_count();
         // Reaction-diffusion cells: species (calcium and buffers) and the calcium mechanisms.
-        if (cell.species_count() > 0) key << " species=" << cell.species_count() << " cahva=" << cahva << " sk=" << sk;
-        // Catalogue mechanisms (docs/mechanisms.md): instances per mechanism, whatever they are.
-        std::map<std::string, std::uint64_t> catalogue;
-        for (const auto& s : cell.sections)
-            for (const auto& p : s.mechanisms) catalogue[std::string(p.mechanism->name())] += s.ncomp;
-        for (const auto& s : cell.synapses)
-            if (s.point_process) catalogue[std::string(s.point_process->mechanism->name())] += 1;
-        for (const auto& [name, count] : catalogue) key << ' ' << name << '=' << count;
+        if (cell->species_count() > 0) {
+            std::uint64_t cahva = 0, sk = 0;
+            for (const auto& s : cell->sections) {
+                if (s.cahva) cahva += s.ncomp;
+                if (s.sk) sk += s.ncomp;
+            }
+            key << " species=" << cell->species_count() << " cahva=" << cahva << " sk=" << sk;
+        }
+        // Catalogue mechanisms (docs/mechanisms.md): instances per mechanism, in name order,
+        // then the GLOBALs set to other values than the defaults (hh's usetable).
+        std::map<std::string, std::uint64_t> instances;
+        std::map<std::string, double> globals;
+        auto count = [&](const MechanismPlacement& p, std::uint64_t n) {
+            const std::string name(p.mechanism->name());
+            instances[name] += n;
+            for (const auto& [global, value] : p.globals) globals.emplace(name + "." + global, value);
+        };
+        for (const auto& s : cell->sections)
+            for (const auto& p : s.mechanisms) count(p, s.ncomp);
+        for (const auto& s : cell->synapses) count(*s.point_process, 1);
+        for (const auto& [name, n] : instances) key << ' ' << name << '=' << n;
+        for (const auto& [name, value] : globals) key << ' ' << name << '=' << value;
     }
     key << " dt=" << dt;
     return key.str();

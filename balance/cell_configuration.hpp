@@ -1,8 +1,9 @@
 #pragma once
 // Cells that cost the same to simulate share a configuration: the kind and everything of it that
-// changes the work per step or per event (cable: compartments by mechanism, synapses; every kind:
-// dt). The key is made of those features only, not of population names, so a calibration made on
-// one model serves every model built from the same kinds of cells.
+// changes the work per step or per event (cable: compartments, instances per catalogue mechanism
+// by name, GLOBALs set; every kind: dt). The key is made of those features only, not of
+// population names, so a calibration made on one model serves every model built from the same
+// kinds of cells.
 #include "engine/model.hpp"
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 namespace parnet::balance {
 
 struct CellConfiguration {
-    std::string key;                      // e.g. "lif dt=0.025", "cable c=200 hh=200 pas=0 expsyn=1 exp2syn=0 table dt=0.025"
+    std::string key;                      // e.g. "lif dt=0.025", "cable c=200 ExpSyn=1 hh=200 dt=0.025"
     CellKind kind = CellKind::lif;
     std::vector<std::size_t> populations; // populations of the model with this configuration
     // Per entry of `populations`: which of its cells (a cable population with a list of

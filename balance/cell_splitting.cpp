@@ -33,7 +33,7 @@ Tree tree_of(const CableCellDescription& cell) {
 }  // namespace
 
 SplitDecision split_heavy_cells(const Network& network, std::span<const double> cost, std::uint32_t ranks,
-                                double fraction, bool all_splittable) {
+                                double fraction) {
     SplitDecision decision;
     const double total = std::accumulate(cost.begin(), cost.end(), 0.0);
     decision.threshold = fraction * total / ranks;
@@ -42,12 +42,7 @@ SplitDecision split_heavy_cells(const Network& network, std::span<const double> 
     std::vector<Gid> pieces_gid;
     for (Gid g = 0; g < cost.size(); ++g) {
         const Population& population = network.population_of(g);
-        bool heavy = fraction > 0 && cost[g] > decision.threshold && population.kind == CellKind::cable;
-        if (heavy && !all_splittable && !cable::why_not_splittable(*population.cable_of(g)).empty()) {
-            ++decision.unsplittable;
-            decision.heaviest_unsplittable = std::max(decision.heaviest_unsplittable, cost[g]);
-            heavy = false;
-        }
+        const bool heavy = fraction > 0 && cost[g] > decision.threshold && population.kind == CellKind::cable;
         if (!heavy) {
             decision.unit_cost.push_back(cost[g]);
             decision.unit_gid.push_back(g);
@@ -84,8 +79,7 @@ SplitDecision split_into_pieces(const Network& network, std::span<const double> 
     SplitDecision decision;
     double heaviest = 0.0;
     for (Gid g = 0; g < cost.size(); ++g)
-        if (network.population_of(g).kind == CellKind::cable &&
-            cable::why_not_splittable(*network.population_of(g).cable_of(g)).empty())
+        if (network.population_of(g).kind == CellKind::cable)
             heaviest = std::max(heaviest, cost[g]);
     decision.threshold = 0.5 * heaviest;
     std::map<const CableCellDescription*, Tree> trees;
@@ -93,7 +87,7 @@ SplitDecision split_into_pieces(const Network& network, std::span<const double> 
     std::vector<Gid> pieces_gid;
     for (Gid g = 0; g < cost.size(); ++g) {
         const Population& population = network.population_of(g);
-        const bool can = population.kind == CellKind::cable && cable::why_not_splittable(*population.cable_of(g)).empty();
+        const bool can = population.kind == CellKind::cable;
         if (pieces < 2 || !can || !(cost[g] >= decision.threshold) || heaviest <= 0) {
             decision.unit_cost.push_back(cost[g]);
             decision.unit_gid.push_back(g);

@@ -23,22 +23,17 @@ struct SplitDecision {
     double threshold = 0.0;              // s/s: cells above it are split
     std::vector<SplitCell> cells;        // ascending gid
     std::uint64_t boundary_nodes = 0;    // cuts over all split cells
-    // Cells above the threshold that the engine cannot split (reaction-diffusion calcium,
-    // catalogue mechanisms: engine/cable/split_cell.hpp): kept whole, counted here.
-    std::uint64_t unsplittable = 0;
-    double heaviest_unsplittable = 0.0;
     // The units to place: every whole cell, then the pieces of the split cells in order.
     std::vector<double> unit_cost;
     std::vector<Gid> unit_gid;
 };
 
-// fraction of a rank's share (total / ranks); cells that are not cable cells, or that the engine
-// cannot split (`all_splittable` pretends they can: a prediction for when it does), stay whole. Pieces
+// fraction of a rank's share (total / ranks); cells that are not cable cells stay whole. Pieces
 // per cell: ceil(cost / threshold), or more (up to twice that, at most one per compartment) until
 // the heaviest piece is below the threshold. Compartments share a cell's cost
 // equally (zero-area nodes nothing): per-compartment costs are not measured yet.
 SplitDecision split_heavy_cells(const Network& network, std::span<const double> cost, std::uint32_t ranks,
-                                double fraction, bool all_splittable = false);
+                                double fraction);
 
 // The split that does not depend on the rank count: every cable cell costing at least half as
 // much as the most expensive cable cell is cut into exactly `pieces` pieces. Plans for any number

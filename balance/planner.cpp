@@ -267,10 +267,6 @@ void make_plan(const PlannerOptions& opt) {
 
     const auto heavy = cells_above_fair_share(cost, opt.ranks);
     const SplitPrediction split_lpt = predict_split_lpt(split, opt.ranks);
-    // What splitting every heavy cell would give, for when the engine splits them all.
-    const SplitPrediction all_split_lpt =
-        split.unsplittable > 0 ? predict_split_lpt(split_heavy_cells(network, cost, opt.ranks, opt.split_above, true), opt.ranks)
-                               : split_lpt;
     if (talk) {
         std::printf("  model      %s cells in %zu populations, %s connections\n", thousands(cells).c_str(),
                     model.populations.size(), thousands(incoming.connection_count()).c_str());
@@ -318,11 +314,6 @@ void make_plan(const PlannerOptions& opt) {
                         opt.split_pieces > 1 ? "half the heaviest cable cell, --split-pieces"
                                              : (std::to_string(opt.split_above) + " of a rank's share").c_str(),
                         thousands(pieces).c_str(), thousands(split.boundary_nodes).c_str(), split_lpt.heaviest_unit);
-            if (split.unsplittable > 0)
-                std::printf("  split      %s cells above the threshold cannot be split yet (reaction-diffusion calcium or "
-                            "catalogue mechanisms) and stay whole (heaviest %.4g s/s); if they could, lpt over the "
-                            "pieces would give imbalance %.3f\n",
-                            thousands(split.unsplittable).c_str(), split.heaviest_unsplittable, all_split_lpt.imbalance);
         }
         if (graph_vertices > 0)
             std::printf("  graph      %s vertices (blocks of up to %zu cells), %s adjacency entries%s\n",
@@ -403,9 +394,7 @@ void make_plan(const PlannerOptions& opt) {
                             {"cells_split", split.cells.size()}, {"pieces", pieces},
                             {"boundary_nodes", split.boundary_nodes}, {"method", method_name(chosen.method)},
                             {"imbalance", chosen.quality.imbalance}, {"lpt_imbalance", split_lpt.imbalance},
-                            {"heaviest_unit", split_lpt.heaviest_unit}, {"in_plan_file", splitting},
-                            {"unsplittable_cells", split.unsplittable},
-                            {"lpt_imbalance_if_all_split", all_split_lpt.imbalance}};
+                            {"heaviest_unit", split_lpt.heaviest_unit}, {"in_plan_file", splitting}};
         }
         std::ofstream out(opt.report_json);
         if (!(out << doc.dump(2) << '\n')) throw input_error(opt.report_json + ": cannot write the planning report");

@@ -1,7 +1,7 @@
-// Google Benchmark: the generated hh (mechanisms/hh.mod through parnet-modcc, the built-in
-// catalogue) against the hand-written hh kernel, on cells where hh dominates the step: one
-// 100-compartment hh section per cell, 64 cells (8 blocks). items_per_second counts
-// compartment-steps; the ratio of the two is the generated kernel's cost.
+// Google Benchmark of generated mechanism kernels: hh (mechanisms/hh.mod through parnet-modcc,
+// the built-in catalogue) on cells where hh dominates the step — one 100-compartment hh section
+// per cell, 64 cells (8 blocks) — and the test catalogue's ten-mechanism cell (time_catalogue_cell.py
+// times NEURON on the same). items_per_second counts compartment-steps.
 //
 //   ./mechanism_bench --benchmark_min_time=2 --benchmark_repetitions=3
 #include "engine/cable/cable_cell.hpp"
@@ -17,7 +17,7 @@ namespace {
 
 using namespace parnet;
 
-std::shared_ptr<CableCellDescription> hh_cable(RateEvaluation rates, bool generated) {
+std::shared_ptr<CableCellDescription> hh_cable(RateEvaluation rates) {
     auto cell = std::make_shared<CableCellDescription>();
     CableSection s;
     s.name = "axon";
@@ -25,13 +25,7 @@ std::shared_ptr<CableCellDescription> hh_cable(RateEvaluation rates, bool genera
     s.diam = 1;
     s.ncomp = 100;
     s.Ra = 100;
-    if (generated) {
-        MechanismPlacement hh{MechanismCatalogue::builtin()->find("hh"), {}, {}};
-        if (rates == RateEvaluation::exact) hh.globals = {{"usetable", 0.0}};
-        s.mechanisms.push_back(hh);
-    } else {
-        s.hh = HodgkinHuxley{};
-    }
+    s.hh = HodgkinHuxley{};   // the built-in catalogue's hh
     cell->sections = {s};
     cell->hh_rates = rates;
     return cell;
@@ -51,10 +45,10 @@ void advance_epochs(benchmark::State& state, CableGroup group, double dt) {
                             static_cast<std::int64_t>(group.compartment_count()));
 }
 
-void run(benchmark::State& state, RateEvaluation rates, bool generated) {
+void run(benchmark::State& state, RateEvaluation rates) {
     constexpr std::size_t cells = 64;
     const double dt = 0.025;
-    const auto cell = hh_cable(rates, generated);
+    const auto cell = hh_cable(rates);
     std::vector<CableGroup::Cell> list;
     for (std::size_t c = 0; c < cells; ++c) {
         CurrentClamp clamp;
@@ -69,9 +63,10 @@ void run(benchmark::State& state, RateEvaluation rates, bool generated) {
 }
 
 #ifdef PARNET_TEST_CATALOGUE
-// The ten-mechanism compartment of tests/mechanisms (tools/neuron_reference/catalogue_mechanisms.py;
-// time_catalogue_cell.py times NEURON on it): 1000 cells clamped with 0.3 nA from 5 ms.
-void TenMechanismCompartment(benchmark::State& state) {
+// The ten mechanisms of tests/mechanisms (tools/neuron_reference/catalogue_mechanisms.py;
+// time_catalogue_cell.py times NEURON on the same cells) on `cells` cells of one section, 20 um
+// thick, of `ncomp` compartments 20 um long, clamped with `amp` nA at its middle from 5 ms.
+void ten_mechanisms(benchmark::State& state, std::size_t cells, std::uint32_t ncomp, double amp) {
     MechanismCatalogues catalogues;
     catalogues.add(MechanismCatalogue::load(PARNET_TEST_CATALOGUE));
     const std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> soma = {
@@ -82,11 +77,12 @@ void TenMechanismCompartment(benchmark::State& state) {
     auto cell = std::make_shared<CableCellDescription>();
     CableSection s;
     s.name = "soma";
-    s.length = s.diam = 20;
+    s.diam = 20;
+    s.length = 20.0 * ncomp;
+    s.ncomp = ncomp;
     for (const auto& [name, params] : soma) s.mechanisms.push_back({catalogues.find(name), params, {}});
     cell->sections = {s};
     cell->celsius = 16;
-    constexpr std::size_t cells = 1000;
     const double dt = 0.025;
     std::vector<CableGroup::Cell> list;
     for (std::size_t c = 0; c < cells; ++c) {
@@ -94,22 +90,21 @@ void TenMechanismCompartment(benchmark::State& state) {
         clamp.section = "soma";
         clamp.delay = 5;
         clamp.duration = 1e9;
-        clamp.amplitude = 0.3;
+        clamp.amplitude = amp;
         list.push_back({static_cast<Gid>(c), cell, {clamp}});
     }
     advance_epochs(state, CableGroup(std::move(list), dt), dt);
 }
+void TenMechanismCompartment(benchmark::State& state) { ten_mechanisms(state, 1000, 1, 0.3); }
+void TenMechanismCable(benchmark::State& state) { ten_mechanisms(state, 100, 100, 3.0); }
 BENCHMARK(TenMechanismCompartment);
+BENCHMARK(TenMechanismCable);
 #endif
 
-void HHHandWrittenTable(benchmark::State& s) { run(s, RateEvaluation::table, false); }
-void HHGeneratedTable(benchmark::State& s) { run(s, RateEvaluation::table, true); }
-void HHHandWrittenExact(benchmark::State& s) { run(s, RateEvaluation::exact, false); }
-void HHGeneratedExact(benchmark::State& s) { run(s, RateEvaluation::exact, true); }
-BENCHMARK(HHHandWrittenTable);
-BENCHMARK(HHGeneratedTable);
-BENCHMARK(HHHandWrittenExact);
-BENCHMARK(HHGeneratedExact);
+void HHTable(benchmark::State& s) { run(s, RateEvaluation::table); }
+void HHExact(benchmark::State& s) { run(s, RateEvaluation::exact); }
+BENCHMARK(HHTable);
+BENCHMARK(HHExact);
 
 }  // namespace
 

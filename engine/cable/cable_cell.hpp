@@ -10,10 +10,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace parnet {
 
+// Shorthands for the built-in catalogue's hh, pas, ExpSyn and Exp2Syn (mechanisms/*.mod): the
+// cable groups run them as the catalogue placements they stand for (builtin_mechanisms.hpp).
 // NEURON's hh.mod, with its default parameters; ena/ek are NEURON's na/k ion defaults.
 struct HodgkinHuxley {
     double gnabar = 0.12;   // S/cm2
@@ -52,8 +55,11 @@ struct CableSection {
     // functions of distance); empty: hh / pas above hold on every segment.
     std::vector<HodgkinHuxley> hh_segments;
     std::vector<PassiveLeak> pas_segments;
-    // Catalogue mechanisms (docs/mechanisms.md), run after the built-in ones above.
+    // Catalogue mechanisms (docs/mechanisms.md); hh and pas above are placed first among them.
     std::vector<MechanismPlacement> mechanisms;
+    // Reversal potentials set on the section (NEURON's `sec.ena = 55`), per ion name: one value
+    // per segment (ncomp entries). They hold where the ion's reversal potential is a constant.
+    std::vector<std::pair<std::string, std::vector<double>>> reversal_potentials;
 };
 
 enum class SynapseKind { expsyn, exp2syn };

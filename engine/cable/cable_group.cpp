@@ -1,6 +1,7 @@
 #include "cable_group.hpp"
 
 #include "calcium_kernels.hpp"
+#include "builtin_mechanisms.hpp"
 #include "catalogue_mechanisms.hpp"
 #include "fast_exp.hpp"
 #include "engine/errors.hpp"
@@ -26,8 +27,6 @@ static_assert(W <= 32, "lane masks are 32-bit");
 static_assert(W == cable::calcium_lanes, "calcium kernels run the same lanes");
 constexpr double faraday = 96485.33212331001;   // C/mol, NEURON 8.2's FARADAY
 constexpr double gas_constant = 8.31446261815324; // J/(K mol), NEURON 8.2's R
-constexpr double slope_dv = 0.001;          // NEURON's di/dv difference (mV)
-constexpr double inv_slope_dv = 1.0 / slope_dv;
 constexpr Step no_event = std::numeric_limits<Step>::max();
 
 // The W lanes of one node as one SIMD value (GCC/Clang vector extension: lane-wise IEEE
@@ -40,124 +39,6 @@ inline Lanes load(const double* p) {
     return x;
 }
 inline void store(double* p, Lanes x) { std::memcpy(p, &x, sizeof x); }
-
-// hh.mod's rates(v) in inline arithmetic (usetable_hh = 0), vectorizable.
-inline double vtrap_inline(double x, double y) {
-    const double small = y * (1.0 - x / y / 2.0);
-    const double regular = x / (exp_inline(x / y) - 1.0);
-    return std::fabs(x / y) < 1e-6 ? small : regular;
-}
-
-struct Rates {
-    double minf, mtau, hinf, htau, ninf, ntau;
-};
-
-inline Rates hh_rates_inline(double v, double q10) {
-    Rates r;
-    double alpha = 0.1 * vtrap_inline(-(v + 40.0), 10.0);
-    double beta = 4.0 * exp_inline(-(v + 65.0) / 18.0);
-    double sum = alpha + beta;
-    r.mtau = 1.0 / (q10 * sum);
-    r.minf = alpha / sum;
-    alpha = 0.07 * exp_inline(-(v + 65.0) / 20.0);
-    beta = 1.0 / (exp_inline(-(v + 35.0) / 10.0) + 1.0);
-    sum = alpha + beta;
-    r.htau = 1.0 / (q10 * sum);
-    r.hinf = alpha / sum;
-    alpha = 0.01 * vtrap_inline(-(v + 55.0), 10.0);
-    beta = 0.125 * exp_inline(-(v + 65.0) / 80.0);
-    sum = alpha + beta;
-    r.ntau = 1.0 / (q10 * sum);
-    r.ninf = alpha / sum;
-    return r;
-}
-
-// NEURON's TABLE lookup (mfac = 1, tmin = -100): linear interpolation between 1-mV points.
-// Clamping the index and the fraction (not v) keeps the loop branch-free for the vectorizer and
-// gives NEURON's end values outside the table (theta 0 at the bottom; at the top the last
-// interval's end, equal to NEURON's last entry within rounding).
-inline Rates hh_rates_table(double v, const double* __restrict table) {
-    constexpr int last = cable::HHRateTable::intervals;
-    constexpr int stride = cable::HHRateTable::stride;
-    const double xi = v - cable::HHRateTable::v_min;   // NEURON: mfac (= 1) * (v - tmin)
-    int i = static_cast<int>(xi);
-    i = std::min(std::max(i, 0), last - 1);
-    double theta = xi - i;
-    theta = theta < 0.0 ? 0.0 : theta;
-    theta = theta > 1.0 ? 1.0 : theta;
-    const int o = i * stride;
-    return {table[o] + theta * table[o + 1], table[o + 2] + theta * table[o + 3],
-            table[o + 4] + theta * table[o + 5], table[o + 6] + theta * table[o + 7],
-            table[o + 8] + theta * table[o + 9], table[o + 10] + theta * table[o + 11]};
-}
-
-// cnexp for x' = (xinf - x)/xtau as nocmodl writes it, given -1/xtau.
-inline double cnexp(double x, double xinf, double minus_inv_tau, double dt) {
-    return x + (1.0 - exp_inline(dt * minus_inv_tau)) * (xinf - x);
-}
-
-// The three gates of hh (hh.mod's DERIVATIVE states by cnexp).
-inline void hh_gates(const Rates& r, double& m, double& h, double& n, double dt) {
-    m = cnexp(m, r.minf, -1.0 / r.mtau, dt);
-    h = cnexp(h, r.hinf, -1.0 / r.htau, dt);
-    n = cnexp(n, r.ninf, -1.0 / r.ntau, dt);
-}
-
-// Mechanism kernels over `nodes` consecutive nodes, all lanes: explicit SIMD values, or (hh
-// gates, with their table lookups) an inner loop over exactly `W` lanes in a function with
-// restrict parameters, which compilers vectorize whole (no remainder: every lane runs the same
-// instructions; the determinism test checks it).
-[[gnu::noinline]] void pas_current(std::size_t nodes, const double* __restrict v,
-                                   double* __restrict rhs, double* __restrict d,
-                                   const PassiveLeak* __restrict p) {
-    for (std::size_t j = 0; j < nodes; ++j) {
-        const double g = p[j].g, e = p[j].e;
-        const Lanes vj = load(v + j * W);
-        const Lanes i0 = g * (vj - e);
-        const Lanes i1 = g * ((vj + slope_dv) - e);
-        store(rhs + j * W, load(rhs + j * W) - i0);
-        store(d + j * W, load(d + j * W) + (i1 - i0) * inv_slope_dv);
-    }
-}
-
-[[gnu::noinline]] void hh_current(std::size_t nodes, const double* __restrict v,
-                                  const double* __restrict m, const double* __restrict h,
-                                  const double* __restrict n, double* __restrict rhs,
-                                  double* __restrict d, const HodgkinHuxley* __restrict p) {
-    for (std::size_t j = 0; j < nodes; ++j) {
-        const double gnabar = p[j].gnabar, gkbar = p[j].gkbar, gl = p[j].gl, ena = p[j].ena,
-                     ek = p[j].ek, el = p[j].el;
-        const Lanes mj = load(m + j * W), hj = load(h + j * W), nj = load(n + j * W);
-        const Lanes gna = gnabar * mj * mj * mj * hj;
-        const Lanes gk = gkbar * nj * nj * nj * nj;
-        const Lanes v0 = load(v + j * W), v1 = v0 + slope_dv;
-        const Lanes i0 = gna * (v0 - ena) + gk * (v0 - ek) + gl * (v0 - el);
-        const Lanes i1 = gna * (v1 - ena) + gk * (v1 - ek) + gl * (v1 - el);
-        store(rhs + j * W, load(rhs + j * W) - i0);
-        store(d + j * W, load(d + j * W) + (i1 - i0) * inv_slope_dv);
-    }
-}
-
-[[gnu::noinline]] void hh_states_table(std::size_t nodes, const double* __restrict v,
-                                       double* __restrict m, double* __restrict h,
-                                       double* __restrict n, const double* __restrict table,
-                                       double dt) {
-    for (std::size_t j = 0; j < nodes; ++j)
-        for (std::size_t l = 0; l < W; ++l) {
-            const std::size_t k = j * W + l;
-            hh_gates(hh_rates_table(v[k], table), m[k], h[k], n[k], dt);
-        }
-}
-
-[[gnu::noinline]] void hh_states_exact(std::size_t nodes, const double* __restrict v,
-                                       double* __restrict m, double* __restrict h,
-                                       double* __restrict n, double q10, double dt) {
-    for (std::size_t j = 0; j < nodes; ++j)
-        for (std::size_t l = 0; l < W; ++l) {
-            const std::size_t k = j * W + l;
-            hh_gates(hh_rates_inline(v[k], q10), m[k], h[k], n[k], dt);
-        }
-}
 
 inline void add_lanes(double* to, const double* from) { store(to, load(to) + load(from)); }
 
@@ -201,48 +82,10 @@ inline void add_lanes(double* to, const double* from) { store(to, load(to) + loa
 }  // namespace
 
 struct CableGroup::Kind {
-    struct Synapse {
-        std::uint32_t node = 0;
-        bool two_state = false;   // Exp2Syn
-        double e = 0.0;
-        double scale = 0.0;       // 1e2 / area: nA -> mA/cm2
-        double tau_a = 0.0, tau_b = 0.0;
-        double decay_a = 0.0, decay_b = 0.0;  // 1 - exp(-dt/tau)
-        double factor = 1.0;      // Exp2Syn peak normalisation
-        bool catalogue = false;   // a catalogue point process (CatalogueKind runs it)
-    };
-
     explicit Kind(std::shared_ptr<const CableCellDescription> cell)
-        : description(std::move(cell)), layout(*description), catalogue(*description, layout),
-          q10(cable::hh_q10(description->celsius)) {
+        : source(cell), description(cable::with_builtin_mechanisms(std::move(cell))), layout(*description),
+          catalogue(*description, layout) {
         ktf2 = 1e3 * gas_constant * (description->celsius + 273.15) / faraday / 2.0;
-        if (description->hh_rates == RateEvaluation::table && !layout.hh.empty())
-            table = std::make_unique<cable::HHRateTable>(description->celsius);
-        for (std::size_t s = 0; s < description->synapses.size(); ++s) {
-            const CableSynapse& syn = description->synapses[s];
-            Synapse out;
-            out.node = layout.synapse_node[s];
-            out.e = syn.e;
-            out.scale = 1.e2 / layout.area[out.node];
-            if (syn.point_process) {
-                out.catalogue = true;
-                out.tau_a = out.tau_b = 1.0;
-            } else if (syn.kind == SynapseKind::expsyn) {
-                out.tau_a = syn.tau;
-            } else {
-                // exp2syn.mod INITIAL: keeps tau1 < tau2 and normalises the peak to the weight.
-                double tau1 = syn.tau1;
-                const double tau2 = syn.tau2;
-                if (tau1 / tau2 > .9999) tau1 = .9999 * tau2;
-                if (tau1 / tau2 < 1e-9) tau1 = tau2 * 1e-9;
-                const double tp = (tau1 * tau2) / (tau2 - tau1) * std::log(tau2 / tau1);
-                out.factor = 1.0 / (-std::exp(-tp / tau1) + std::exp(-tp / tau2));
-                out.two_state = true;
-                out.tau_a = tau1;
-                out.tau_b = tau2;
-            }
-            synapses.push_back(out);
-        }
     }
 
     void set_dt(double dt) {
@@ -251,10 +94,6 @@ struct CableGroup::Kind {
         diagonal.resize(layout.node_count());
         for (std::size_t j = 0; j < diagonal.size(); ++j)
             diagonal[j] = cfac * layout.cm[j] + layout.axial_diagonal[j];
-        for (Synapse& s : synapses) {
-            s.decay_a = 1.0 - std::exp(dt * (-1.0 / s.tau_a));
-            s.decay_b = s.two_state ? 1.0 - std::exp(dt * (-1.0 / s.tau_b)) : 0.0;
-        }
     }
 
     // Backward-Euler diffusion factors for coefficient D, and the dt-dependent calcium constants.
@@ -299,16 +138,10 @@ struct CableGroup::Kind {
         for (const auto& run : layout.sk) sk_decay.push_back(1.0 - exp_inline(-dt / run.parameters.tau));
     }
 
-    Rates rates(double v) const {
-        return table ? hh_rates_table(v, table->data()) : hh_rates_inline(v, q10);
-    }
-
-    std::shared_ptr<const CableCellDescription> description;
+    std::shared_ptr<const CableCellDescription> source;        // as the cells were given
+    std::shared_ptr<const CableCellDescription> description;   // with catalogue mechanisms only
     cable::CableLayout layout;
     cable::CatalogueKind catalogue;
-    double q10 = 1.0;
-    std::unique_ptr<cable::HHRateTable> table;
-    std::vector<Synapse> synapses;
     std::vector<double> diagonal;   // capacitance (1e-3 cm/dt) plus the constant axial part
 
     // Calcium (cells with a CalciumSpecies): RT/(2F) in mV, diffusion factors (empty when D = 0),
@@ -332,8 +165,6 @@ struct CableGroup::Clamp {
 struct CableGroup::Block {
     Kind* kind = nullptr;
     std::size_t node_base = 0;   // element offsets into the lane-minor arrays
-    std::size_t hh_base = 0;
-    std::size_t syn_base = 0;
     std::size_t ca_base = 0, cab_base = 0, cam_base = 0, skz_base = 0;
     std::array<std::int64_t, W> cell{};   // group cell index, -1 for padding
     std::uint32_t real_lanes = 0;          // bit l set when lane l holds a cell
@@ -378,7 +209,7 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
         if (!cells[c].description) throw std::invalid_argument("cable cell without a description");
         gids_.push_back(cells[c].gid);
         std::size_t k = 0;
-        while (k < kinds_.size() && kinds_[k]->description != cells[c].description) ++k;
+        while (k < kinds_.size() && kinds_[k]->source != cells[c].description) ++k;
         if (k == kinds_.size()) {
             kinds_.push_back(std::make_unique<Kind>(cells[c].description));
             members.emplace_back();
@@ -388,7 +219,7 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
     cell_block_.resize(cells.size());
     cell_lane_.resize(cells.size());
 
-    std::size_t nodes = 0, hh = 0, syn = 0, max_nodes = 0;
+    std::size_t nodes = 0, max_nodes = 0;
     std::size_t comps = 0, bound = 0, cam = 0, skz = 0, max_comps = 0;
     for (std::size_t k = 0; k < kinds_.size(); ++k) {
         Kind& kind = *kinds_[k];
@@ -397,8 +228,6 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
             Block block;
             block.kind = &kind;
             block.node_base = nodes * W;
-            block.hh_base = hh * W;
-            block.syn_base = syn * W;
             block.ca_base = comps * W;
             block.cab_base = bound * W;
             block.cam_base = cam * W;
@@ -434,8 +263,6 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
             }
             block.injected.assign(block.clamp_nodes.size() * W, 0.0);
             nodes += layout.node_count();
-            hh += layout.hh_states;
-            syn += kind.synapses.size();
             max_nodes = std::max<std::size_t>(max_nodes, layout.node_count());
             if (kind.description->calcium) {
                 const std::size_t C = layout.compartment_node.size();
@@ -449,24 +276,11 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
         }
     }
 
-    // finitialize(v_init): v everywhere, gates at their steady state, synapses closed.
+    // finitialize(v_init): v everywhere; the mechanisms' INITIAL blocks below.
     v_.assign(nodes * W, 0.0);
-    m_.assign(hh * W, 0.0);
-    h_.assign(hh * W, 0.0);
-    n_.assign(hh * W, 0.0);
-    syn_a_.assign(syn * W, 0.0);
-    syn_b_.assign(syn * W, 0.0);
-    for (const Block& block : blocks_) {
-        const Kind& kind = *block.kind;
-        const double v0 = kind.description->v_init;
-        std::fill_n(v_.begin() + static_cast<std::ptrdiff_t>(block.node_base),
-                    kind.layout.node_count() * W, v0);
-        const Rates r = kind.rates(v0);
-        const std::size_t count = kind.layout.hh_states * W;
-        std::fill_n(m_.begin() + static_cast<std::ptrdiff_t>(block.hh_base), count, r.minf);
-        std::fill_n(h_.begin() + static_cast<std::ptrdiff_t>(block.hh_base), count, r.hinf);
-        std::fill_n(n_.begin() + static_cast<std::ptrdiff_t>(block.hh_base), count, r.ninf);
-    }
+    for (const Block& block : blocks_)
+        std::fill_n(v_.begin() + static_cast<std::ptrdiff_t>(block.node_base), block.kind->layout.node_count() * W,
+                    block.kind->description->v_init);
     ca_.assign(comps * W, 0.0);
     cab_.assign(bound * W, 0.0);
     cam_.assign(cam * W, 0.0);
@@ -525,11 +339,6 @@ void CableGroup::for_each_state(Self& self, std::size_t cell, Visit&& visit) {
     const cable::CableLayout& layout = kind.layout;
     const std::size_t lane = self.cell_lane_[cell];
     visit(self.v_.data() + block.node_base + lane, layout.node_count());
-    visit(self.m_.data() + block.hh_base + lane, layout.hh_states);
-    visit(self.h_.data() + block.hh_base + lane, layout.hh_states);
-    visit(self.n_.data() + block.hh_base + lane, layout.hh_states);
-    visit(self.syn_a_.data() + block.syn_base + lane, kind.synapses.size());
-    visit(self.syn_b_.data() + block.syn_base + lane, kind.synapses.size());
     if (kind.description->calcium) {
         const std::size_t C = layout.compartment_node.size();
         visit(self.ca_.data() + block.ca_base + lane, C);
@@ -594,17 +403,10 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
     double* __restrict d = d_.data();
     double* __restrict rhs = rhs_.data();
     double* __restrict inv_d = inv_d_.data();
-    double* __restrict gm = m_.data() + block.hh_base;
-    double* __restrict gh = h_.data() + block.hh_base;
-    double* __restrict gn = n_.data() + block.hh_base;
-    double* __restrict sa = syn_a_.data() + block.syn_base;
-    double* __restrict sb = syn_b_.data() + block.syn_base;
     const double* __restrict diagonal = kind.diagonal.data();
     const double* __restrict a = layout.a.data();
     const double* __restrict b = layout.b.data();
     const std::int32_t* __restrict parent = layout.parent.data();
-    const double* table = kind.table ? kind.table->data() : nullptr;
-    const double q10 = kind.q10;
 
     // Events of each lane, consumed in order.
     std::array<std::span<const Event>, W> lane_events{};
@@ -626,22 +428,12 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
         }
     }
     auto deliver = [&](std::size_t l, const Event& e) {
-        if (e.synapse >= kind.synapses.size())
+        if (e.synapse >= desc.synapses.size())
             throw std::out_of_range("cable cell gid " +
                                     std::to_string(gids_[static_cast<std::size_t>(block.cell[l])]) +
                                     " has no synapse with index " + std::to_string(e.synapse));
-        const auto& syn = kind.synapses[e.synapse];
-        const std::size_t k = e.synapse * W + l;
-        if (syn.catalogue) {
-            block.mechanisms->net_receive(kind.catalogue, e.synapse, static_cast<std::uint32_t>(l), e.weight,
-                                          v, e.time, dt);   // NEURON: t is the event's time
-        } else if (syn.two_state) {
-            // exp2syn.mod NET_RECEIVE
-            sa[k] += e.weight * syn.factor;
-            sb[k] += e.weight * syn.factor;
-        } else {
-            sa[k] += e.weight;   // expsyn.mod NET_RECEIVE
-        }
+        block.mechanisms->net_receive(kind.catalogue, e.synapse, static_cast<std::uint32_t>(l), e.weight, v, e.time,
+                                      dt);   // NEURON: t is the event's time
     };
 
     const std::size_t detector = layout.detector_node * W;
@@ -674,30 +466,11 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
             store(d + j * W, Lanes{} + diagonal[j]);
             store(rhs + j * W, Lanes{});
         }
-        // Membrane currents, each linearised by NEURON's 0.001 mV difference.
-        for (const auto& run : layout.pas)
-            pas_current(run.end - run.begin, v + run.begin * W, rhs + run.begin * W,
-                        d + run.begin * W, layout.pas_parameters.data() + run.first);
-        for (const auto& run : layout.hh)
-            hh_current(run.end - run.begin, v + run.begin * W, gm + run.state * W,
-                       gh + run.state * W, gn + run.state * W, rhs + run.begin * W,
-                       d + run.begin * W, layout.hh_parameters.data() + run.state);
-        for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
-            const auto& syn = kind.synapses[s];
-            if (syn.catalogue) continue;
-            const std::size_t node = syn.node * W;
-            // expsyn: g = A; exp2syn: g = B - A
-            const Lanes g = syn.two_state ? load(sb + s * W) - load(sa + s * W) : load(sa + s * W);
-            const Lanes vn = load(v + node);
-            const Lanes i0 = g * (vn - syn.e);
-            const Lanes i1 = g * ((vn + slope_dv) - syn.e);
-            store(rhs + node, load(rhs + node) - i0 * syn.scale);
-            store(d + node, load(d + node) + (i1 - i0) * inv_slope_dv * syn.scale);
-        }
-        if (desc.calcium) calcium_currents(block, v, d, rhs);
-        // Catalogue mechanisms at NEURON's mid-step time of nrn_cur.
+        // Membrane currents, each linearised by NEURON's 0.001 mV difference: the catalogue
+        // mechanisms at NEURON's mid-step time of nrn_cur, then the reaction-diffusion channels.
         if (block.mechanisms)
             block.mechanisms->currents(kind.catalogue, v, rhs, d, (static_cast<double>(n) + 0.5) * dt, dt);
+        if (desc.calcium) calcium_currents(block, v, d, rhs);
         if (!block.clamps.empty()) {
             double* __restrict injected = block.injected.data();
             if (n >= block.next_clamp_change) {
@@ -713,28 +486,9 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
             for (std::size_t l = 0; l < W; ++l) v_before_[l] = v[detector + l];
         axial_solve_update(N, parent, layout.elimination_order.data(), a, b, d, rhs, inv_d, v);
 
-        // States at the new voltage (nrn_state): gating by cnexp, synapses decay.
-        for (const auto& run : layout.hh) {
-            const std::size_t count = run.end - run.begin;
-            if (table)
-                hh_states_table(count, v + run.begin * W, gm + run.state * W, gh + run.state * W,
-                                gn + run.state * W, table, dt);
-            else
-                hh_states_exact(count, v + run.begin * W, gm + run.state * W, gh + run.state * W,
-                                gn + run.state * W, q10, dt);
-        }
-        if (desc.calcium) calcium_states(block, v);
+        // States at the new voltage (nrn_state).
         if (block.mechanisms) block.mechanisms->states(kind.catalogue, v, static_cast<double>(n + 1) * dt, dt);
-        for (std::size_t s = 0; s < kind.synapses.size(); ++s) {
-            const auto& syn = kind.synapses[s];
-            if (syn.catalogue) continue;
-            const Lanes ga = load(sa + s * W);
-            store(sa + s * W, ga + syn.decay_a * (-ga));
-            if (syn.two_state) {
-                const Lanes gb = load(sb + s * W);
-                store(sb + s * W, gb + syn.decay_b * (-gb));
-            }
-        }
+        if (desc.calcium) calcium_states(block, v);
 
         // Threshold detection at the step's end (NEURON checks at the start of the next step).
         std::uint32_t above = 0;
@@ -848,21 +602,17 @@ std::size_t CableGroup::probe(std::size_t cell, std::string_view section, double
 double CableGroup::synapse_conductance(std::size_t cell, std::uint32_t synapse) const {
     if (cell >= gids_.size()) throw std::out_of_range("cable group: no cell " + std::to_string(cell));
     const Block& block = blocks_[cell_block_[cell]];
-    if (synapse >= block.kind->synapses.size())
+    if (synapse >= block.kind->description->synapses.size())
         throw std::out_of_range("cable group: no synapse " + std::to_string(synapse));
-    if (block.kind->synapses[synapse].catalogue) {
-        // A catalogue point process: its conductance state g, or B - A (Exp2Syn's form).
-        const auto [m, instance] = *block.kind->catalogue.synapse[synapse];
-        const Mechanism& mech = *block.kind->catalogue.mechanisms[m].mechanism;
-        auto field = [&](const char* name) {
-            const auto f = mech.field_index(name);
-            return f ? *block.mechanisms->field(m, *f, instance, cell_lane_[cell]) : 0.0;
-        };
-        if (mech.field_index("A") && mech.field_index("B")) return field("B") - field("A");
-        return field("g");
-    }
-    const std::size_t k = block.syn_base + synapse * W + cell_lane_[cell];
-    return block.kind->synapses[synapse].two_state ? syn_b_[k] - syn_a_[k] : syn_a_[k];
+    // The point process's conductance state g, or B - A (Exp2Syn's form).
+    const auto [m, instance] = *block.kind->catalogue.synapse[synapse];
+    const Mechanism& mech = *block.kind->catalogue.mechanisms[m].mechanism;
+    auto field = [&](const char* name) {
+        const auto f = mech.field_index(name);
+        return f ? *block.mechanisms->field(m, *f, instance, cell_lane_[cell]) : 0.0;
+    };
+    if (mech.field_index("A") && mech.field_index("B")) return field("B") - field("A");
+    return field("g");
 }
 
 std::size_t CableGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section,

@@ -3,14 +3,14 @@
 //
 // Layout: cells sharing a description are packed side by side in blocks of `lanes` cells; every
 // per-node quantity is stored node-major, lane-minor ((block node) * lanes + lane), so each
-// kernel — mechanisms, synapses, the Hines solve — runs one SIMD operation across the cells of a
-// block with contiguous loads and no gathers. A block not filled with cells is padded with idle
+// kernel — the catalogue mechanisms' (hh, pas, ExpSyn, ... : catalogue_mechanisms.hpp), the
+// Hines solve — runs one SIMD operation across the cells of a block with contiguous loads and no
+// gathers. A block not filled with cells is padded with idle
 // copies. Every lane executes the same instructions, so a cell's results do not depend on its
 // position in the group or on its neighbours: bit-identical however cells are grouped.
 #include "aligned_vector.hpp"
 #include "cable_cell.hpp"
 #include "cable_layout.hpp"
-#include "hh_rates.hpp"
 #include "engine/cell_group.hpp"
 #include "engine/model.hpp"
 
@@ -39,11 +39,12 @@ public:
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
 
-    // Variable "v" (mV) or, on cells with calcium, "cai" (free calcium, mM) at (section, x).
+    // Variable "v" (mV), on cells with calcium "cai" (free calcium, mM), or a catalogue variable
+    // ("m_hh", "ina": CatalogueKind::variable) at (section, x).
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
     double probe_value(std::size_t id) const override { return *probe_sources_[id]; }
-    // A cell's voltages, hh gates, synapse states, calcium species and gates, catalogue mechanism
-    // fields and ion state, and whether its detector is above threshold.
+    // A cell's voltages, calcium species and gates, catalogue mechanism fields and ion state, and
+    // whether its detector is above threshold.
     void save_state(std::size_t cell, CellStateWriter& out) const override;
     void restore_state(std::size_t cell, CellStateReader& in) override;
     void resume_at(Step step, double dt) override;
@@ -97,8 +98,8 @@ private:
     Step step_ = 0;
     std::uint64_t compartments_ = 0;
 
-    // State, lane-minor: v per node, hh gates per hh compartment, synapse states per synapse.
-    cable::aligned_vector<double> v_, m_, h_, n_, syn_a_, syn_b_;
+    // State, lane-minor: v per node (the mechanisms' states are in each block's CatalogueBlock).
+    cable::aligned_vector<double> v_;
     // Scratch for one block's step (matrix diagonal, right-hand side, 1/diagonal).
     cable::aligned_vector<double> d_, rhs_, inv_d_, v_before_;
     // Reaction-diffusion state, lane-minor per compartment: free calcium, bound calcium per

@@ -208,18 +208,6 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
             sk.push_back({begin, begin + sec.ncomp, first_compartment, sk_states, *sec.sk});
             sk_states += sec.ncomp;
         }
-        const std::uint32_t end = begin + sec.ncomp;
-        if (sec.hh) {
-            hh.push_back({begin, end, hh_states});
-            hh_states += sec.ncomp;
-            for (std::uint32_t k = 0; k < sec.ncomp; ++k)
-                hh_parameters.push_back(sec.hh_segments.empty() ? *sec.hh : sec.hh_segments[k]);
-        }
-        if (sec.pas) {
-            pas.push_back({begin, end, static_cast<std::uint32_t>(pas_parameters.size())});
-            for (std::uint32_t k = 0; k < sec.ncomp; ++k)
-                pas_parameters.push_back(sec.pas_segments.empty() ? *sec.pas : sec.pas_segments[k]);
-        }
     }
     for (const auto& syn : cell.synapses) synapse_node.push_back(node_at(syn.section, syn.x));
     detector_node = node_at(cell.detector.section, cell.detector.x);

@@ -12,13 +12,7 @@
 
 namespace parnet::cable {
 
-// Mechanism runs: consecutive nodes carrying a mechanism; their parameters are per node (one
-// entry per state / per pas node), so values may change from compartment to compartment.
-struct HHRun {
-    std::uint32_t begin = 0, end = 0;   // node range [begin, end)
-    std::uint32_t state = 0;            // index of the first node's gating state and parameters
-};
-
+// Runs of the reaction-diffusion calcium's channels: consecutive nodes carrying one.
 struct CalciumChannelRun {
     std::uint32_t begin = 0, end = 0;   // node range
     std::uint32_t compartment = 0;      // compartment index of node `begin` (see below)
@@ -31,11 +25,6 @@ struct PotassiumSKRun {
     std::uint32_t compartment = 0;
     std::uint32_t state = 0;
     CalciumActivatedPotassium parameters;
-};
-
-struct PassiveRun {
-    std::uint32_t begin = 0, end = 0;
-    std::uint32_t first = 0;            // index of the first node's parameters in pas_parameters
 };
 
 class CableLayout {
@@ -59,11 +48,6 @@ public:
     // independent branches so that their division chains overlap in the processor.
     std::vector<std::uint32_t> elimination_order;
 
-    std::vector<HHRun> hh;
-    std::uint32_t hh_states = 0;    // number of compartments carrying hh
-    std::vector<HodgkinHuxley> hh_parameters;   // per hh state
-    std::vector<PassiveRun> pas;
-    std::vector<PassiveLeak> pas_parameters;    // per pas node
     std::vector<std::uint32_t> synapse_node;  // per synapse of the description
     std::uint32_t detector_node = 0;
     std::uint64_t compartments = 0;

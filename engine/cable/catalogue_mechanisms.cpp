@@ -21,7 +21,7 @@ std::uint32_t ion_of(std::vector<IonKind>& ions, const parnet_ion_use& use) {
                                             std::to_string(use.valence));
             return static_cast<std::uint32_t>(i);
         }
-    ions.push_back({use.name, use.valence, {}, ion_defaults(use.name)});
+    ions.push_back({use.name, use.valence, {}, ion_defaults(use.name), {}});
     return static_cast<std::uint32_t>(ions.size() - 1);
 }
 
@@ -44,8 +44,10 @@ void set_values(MechanismKind& kind, const MechanismPlacement& placement, std::u
 }
 }  // namespace
 
-CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout& layout)
+CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout& layout,
+                             const std::vector<char>* own)
     : synapse(cell.synapses.size()), celsius(cell.celsius) {
+    auto here = [&](std::uint32_t node) { return !own || (*own)[node] != 0; };
     auto kind_of = [&](const MechanismPlacement& placement) -> MechanismKind& {
         for (auto& k : mechanisms)
             if (k.mechanism == placement.mechanism) return k;
@@ -73,6 +75,7 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
             for (std::uint32_t j = 0; j < section.ncomp; ++j) {
                 const double x = (j + 0.5) / section.ncomp;
                 const std::uint32_t node = layout.node_at(static_cast<std::uint32_t>(s), x);
+                if (!here(node)) continue;
                 k.node.push_back(node);
                 k.area.push_back(layout.area[node]);
                 k.diam.push_back(section.diam);
@@ -87,6 +90,7 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
             throw std::invalid_argument("synapse " + cell.synapses[s].name + ": a point process is needed");
         MechanismKind& k = kind_of(*placement);
         const std::uint32_t node = layout.synapse_node[s];
+        if (!here(node)) continue;
         synapse[s] = std::pair{static_cast<std::uint32_t>(&k - mechanisms.data()),
                                static_cast<std::uint32_t>(k.node.size())};
         k.node.push_back(node);
@@ -132,6 +136,18 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
         ions[i].style.init_reversal = conc[i] > 0;
         ions[i].style.advance_reversal = conc[i] == 3;
     }
+    // Reversal potentials set on sections (an ion no mechanism of the cell uses has none).
+    for (std::size_t s = 0; s < cell.sections.size(); ++s) {
+        const CableSection& section = cell.sections[s];
+        for (const auto& [name, values] : section.reversal_potentials) {
+            auto ion = std::find_if(ions.begin(), ions.end(), [&](const IonKind& i) { return i.name == name; });
+            if (ion == ions.end()) continue;
+            for (std::uint32_t j = 0; j < section.ncomp && j < values.size(); ++j) {
+                const std::uint32_t node = layout.node_at(static_cast<std::uint32_t>(s), (j + 0.5) / section.ncomp);
+                if (here(node)) ion->reversal_at.emplace_back(node, values[j]);
+            }
+        }
+    }
 }
 
 std::optional<CatalogueKind::Variable> CatalogueKind::variable(const std::string& name) const {
@@ -170,6 +186,10 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
         const double e = ion.style.init_reversal ? nernst(inside, outside, ion.valence, kind.celsius)
                                                  : ion.defaults.reversal;
         q[static_cast<std::size_t>(IonQuantity::reversal)].assign(nodes * W, e);
+        if (!ion.style.init_reversal)
+            for (const auto& [node, value] : ion.reversal_at)
+                std::fill_n(q[static_cast<std::size_t>(IonQuantity::reversal)].begin() +
+                                static_cast<std::ptrdiff_t>(node * W), W, value);
         q[static_cast<std::size_t>(IonQuantity::current)].assign(nodes * W, 0.0);
         q[static_cast<std::size_t>(IonQuantity::inside)].assign(nodes * W, inside);
         q[static_cast<std::size_t>(IonQuantity::outside)].assign(nodes * W, outside);

@@ -26,6 +26,7 @@ struct IonKind {
     int valence = 1;
     IonStyle style;
     IonDefaults defaults;
+    std::vector<std::pair<std::uint32_t, double>> reversal_at;   // (node, mV) set by the sections
 };
 
 struct MechanismKind {
@@ -42,7 +43,10 @@ enum class IonQuantity { reversal = 0, current = 1, inside = 2, outside = 3 };
 
 class CatalogueKind {
 public:
-    CatalogueKind(const CableCellDescription& cell, const CableLayout& layout);
+    // `own` (per node), if given, keeps the instances on those nodes only (a split cell's pieces
+    // on one thread); the ions and their styles are the whole cell's.
+    CatalogueKind(const CableCellDescription& cell, const CableLayout& layout,
+                  const std::vector<char>* own = nullptr);
     bool empty() const { return mechanisms.empty(); }
 
     std::vector<IonKind> ions;

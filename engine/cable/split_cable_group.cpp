@@ -2,7 +2,8 @@
 
 #include "fast_exp.hpp"
 #include "fast_log.hpp"
-#include "hh_rates.hpp"
+#include "builtin_mechanisms.hpp"
+#include "catalogue_mechanisms.hpp"
 #include "engine/errors.hpp"
 
 #include <algorithm>
@@ -19,60 +20,8 @@ namespace {
 
 constexpr double faraday = 96485.33212331001;     // C/mol, as CableGroup
 constexpr double gas_constant = 8.31446261815324;  // J/(K mol)
-constexpr double slope_dv = 0.001;   // NEURON's di/dv difference (mV), as in CableGroup
-constexpr double inv_slope_dv = 1.0 / slope_dv;
+constexpr std::size_t W = cable::CatalogueBlock::W;
 constexpr Step no_event = std::numeric_limits<Step>::max();
-
-// The kernels below are CableGroup's (cable_group.cpp) per lane, written with the same
-// expressions in the same order, so every term has the same bits as in an unsplit cell.
-struct Rates {
-    double minf, mtau, hinf, htau, ninf, ntau;
-};
-
-inline double vtrap_inline(double x, double y) {
-    const double small = y * (1.0 - x / y / 2.0);
-    const double regular = x / (exp_inline(x / y) - 1.0);
-    return std::fabs(x / y) < 1e-6 ? small : regular;
-}
-
-Rates hh_rates_inline(double v, double q10) {
-    Rates r;
-    double alpha = 0.1 * vtrap_inline(-(v + 40.0), 10.0);
-    double beta = 4.0 * exp_inline(-(v + 65.0) / 18.0);
-    double sum = alpha + beta;
-    r.mtau = 1.0 / (q10 * sum);
-    r.minf = alpha / sum;
-    alpha = 0.07 * exp_inline(-(v + 65.0) / 20.0);
-    beta = 1.0 / (exp_inline(-(v + 35.0) / 10.0) + 1.0);
-    sum = alpha + beta;
-    r.htau = 1.0 / (q10 * sum);
-    r.hinf = alpha / sum;
-    alpha = 0.01 * vtrap_inline(-(v + 55.0), 10.0);
-    beta = 0.125 * exp_inline(-(v + 65.0) / 80.0);
-    sum = alpha + beta;
-    r.ntau = 1.0 / (q10 * sum);
-    r.ninf = alpha / sum;
-    return r;
-}
-
-Rates hh_rates_table(double v, const double* table) {
-    constexpr int last = cable::HHRateTable::intervals;
-    constexpr int stride = cable::HHRateTable::stride;
-    const double xi = v - cable::HHRateTable::v_min;
-    int i = static_cast<int>(xi);
-    i = std::min(std::max(i, 0), last - 1);
-    double theta = xi - i;
-    theta = theta < 0.0 ? 0.0 : theta;
-    theta = theta > 1.0 ? 1.0 : theta;
-    const int o = i * stride;
-    return {table[o] + theta * table[o + 1], table[o + 2] + theta * table[o + 3],
-            table[o + 4] + theta * table[o + 5], table[o + 6] + theta * table[o + 7],
-            table[o + 8] + theta * table[o + 9], table[o + 10] + theta * table[o + 11]};
-}
-
-inline double cnexp(double x, double xinf, double minus_inv_tau, double dt) {
-    return x + (1.0 - exp_inline(dt * minus_inv_tau)) * (xinf - x);
-}
 
 // IClamp's switching step (CableGroup's first_mid_step_at_or_after).
 Step first_mid_step_at_or_after(double time, double dt) {
@@ -88,44 +37,13 @@ Step first_mid_step_at_or_after(double time, double dt) {
 }  // namespace
 
 struct SplitCableGroup::Constants {
-    struct Synapse {
-        std::uint32_t node = 0;
-        bool two_state = false;
-        double e = 0.0, scale = 0.0, factor = 1.0, decay_a = 0.0, decay_b = 0.0;
-    };
-    Constants(const cable::SplitCellShape& shape, double dt) : shape(&shape), q10(cable::hh_q10(shape.description->celsius)) {
+    Constants(const cable::SplitCellShape& shape, double dt) : shape(&shape) {
         const auto& layout = shape.layout;
-        const auto& desc = *shape.description;
-        if (desc.hh_rates == RateEvaluation::table && !layout.hh.empty())
-            table = std::make_unique<cable::HHRateTable>(desc.celsius);
         const double cfac = .001 * (1.0 / dt);
         diagonal.resize(layout.node_count());
         for (std::size_t j = 0; j < diagonal.size(); ++j) diagonal[j] = cfac * layout.cm[j] + layout.axial_diagonal[j];
-        for (std::size_t s = 0; s < desc.synapses.size(); ++s) {
-            const CableSynapse& syn = desc.synapses[s];
-            Synapse out;
-            out.node = layout.synapse_node[s];
-            out.e = syn.e;
-            out.scale = 1.e2 / layout.area[out.node];
-            double tau_a = syn.tau, tau_b = 1.0;
-            if (syn.kind == SynapseKind::exp2syn) {
-                double tau1 = syn.tau1;
-                const double tau2 = syn.tau2;
-                if (tau1 / tau2 > .9999) tau1 = .9999 * tau2;
-                if (tau1 / tau2 < 1e-9) tau1 = tau2 * 1e-9;
-                const double tp = (tau1 * tau2) / (tau2 - tau1) * std::log(tau2 / tau1);
-                out.factor = 1.0 / (-std::exp(-tp / tau1) + std::exp(-tp / tau2));
-                out.two_state = true;
-                tau_a = tau1;
-                tau_b = tau2;
-            }
-            out.decay_a = 1.0 - std::exp(dt * (-1.0 / tau_a));
-            out.decay_b = out.two_state ? 1.0 - std::exp(dt * (-1.0 / tau_b)) : 0.0;
-            synapses.push_back(out);
-        }
         set_calcium(dt);
     }
-    Rates rates(double v) const { return table ? hh_rates_table(v, table->data()) : hh_rates_inline(v, q10); }
 
     // Calcium (CableGroup's constants): RT/(2F), influx per unit ica per compartment, cnexp decay
     // per cahva and sk run, and per diffusing species the split solver of its backward-Euler
@@ -175,10 +93,7 @@ struct SplitCableGroup::Constants {
     double ktf2 = 0.0;
     std::vector<double> influx, cahva_decay, sk_decay;
     std::vector<Species> species;
-    double q10;
-    std::unique_ptr<cable::HHRateTable> table;
     std::vector<double> diagonal;
-    std::vector<Synapse> synapses;
 };
 
 struct SplitCableGroup::Cell {
@@ -192,11 +107,12 @@ struct SplitCableGroup::Cell {
     // boundary system is assembled).
     std::vector<std::uint32_t> inner_edges, cut_edges_above;
     std::vector<double> v, d, rhs;
-    std::vector<double> m, h, n;          // per hh state
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> hh;    // own (node, state)
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> pas;   // own (node, parameters)
-    std::vector<double> sa, sb;           // per synapse
-    std::vector<std::uint32_t> synapses;  // own synapse indices
+    // The catalogue mechanisms on this thread's pieces (CableGroup's kernels: lane 0 of a block
+    // holds this cell, the other lanes a cell at rest), and the own nodes' v, d and rhs in lane 0
+    // of the kernels' lane-minor rows.
+    std::unique_ptr<cable::CatalogueKind> catalogue;
+    std::unique_ptr<cable::CatalogueBlock> mechanisms;
+    cable::aligned_vector<double> lane_v, lane_d, lane_rhs;
     std::vector<char> own_synapse;
     struct Clamp {
         std::uint32_t slot = 0;
@@ -266,24 +182,14 @@ SplitCableGroup::SplitCableGroup(SplitExchange& exchange, int thread, double dt)
         cell.v.assign(N, desc.v_init);
         cell.d.assign(N, 0.0);
         cell.rhs.assign(N, 0.0);
-        const Rates r = cell.constants->rates(desc.v_init);
-        cell.m.assign(layout.hh_states, r.minf);
-        cell.h.assign(layout.hh_states, r.hinf);
-        cell.n.assign(layout.hh_states, r.ninf);
-        for (const auto& run : layout.hh)
-            for (std::uint32_t j = run.begin; j < run.end; ++j)
-                if (cell.own[j]) cell.hh.emplace_back(j, run.state + (j - run.begin));
-        for (const auto& run : layout.pas)
-            for (std::uint32_t j = run.begin; j < run.end; ++j)
-                if (cell.own[j]) cell.pas.emplace_back(j, run.first + (j - run.begin));
-        cell.sa.assign(desc.synapses.size(), 0.0);
-        cell.sb.assign(desc.synapses.size(), 0.0);
+        cell.lane_v.assign(N * W, desc.v_init);
+        cell.lane_d.assign(N * W, 0.0);
+        cell.lane_rhs.assign(N * W, 0.0);
+        cell.catalogue = std::make_unique<cable::CatalogueKind>(desc, layout, &cell.own);
+        if (!cell.catalogue->empty())
+            cell.mechanisms = std::make_unique<cable::CatalogueBlock>(*cell.catalogue, N, cell.lane_v.data(), dt);
         cell.own_synapse.assign(desc.synapses.size(), 0);
-        for (std::uint32_t s = 0; s < desc.synapses.size(); ++s)
-            if (cell.own[layout.synapse_node[s]]) {
-                cell.synapses.push_back(s);
-                cell.own_synapse[s] = 1;
-            }
+        for (std::uint32_t s = 0; s < desc.synapses.size(); ++s) cell.own_synapse[s] = cell.own[layout.synapse_node[s]];
         for (const CurrentClamp& clamp : shared.clamps) {
             if (!(clamp.x >= 0.0 && clamp.x <= 1.0))
                 throw input_error("current clamp on gid " + std::to_string(shared.gid) + ": x must be in [0, 1]");
@@ -391,54 +297,41 @@ void SplitCableGroup::prepare(Cell& cell, Step n, double dt) {
     double* d = cell.d.data();
     double* rhs = cell.rhs.data();
 
+    double* lv = cell.lane_v.data();
+    for (std::uint32_t j : cell.nodes) lv[j * W] = v[j];
+    cable::CatalogueBlock* mechanisms = cell.mechanisms.get();
     while (cell.next_event < cell.events.size()) {
         const Event& e = cell.events[cell.next_event];
         if (std::max(delivery_step(e.time, dt), n) > n) break;
         ++cell.next_event;
-        if (e.synapse >= k.synapses.size())
+        if (e.synapse >= cell.own_synapse.size())
             throw std::out_of_range("cable cell gid " + std::to_string(cell.shared->gid) +
                                     " has no synapse with index " + std::to_string(e.synapse));
         if (!cell.own_synapse[e.synapse]) continue;   // another piece's synapse
-        const auto& syn = k.synapses[e.synapse];
-        if (syn.two_state) {
-            cell.sa[e.synapse] += e.weight * syn.factor;
-            cell.sb[e.synapse] += e.weight * syn.factor;
-        } else {
-            cell.sa[e.synapse] += e.weight;
-        }
+        mechanisms->deliver_self_events(*cell.catalogue, 0, n, e.time, lv, dt);
+        mechanisms->net_receive(*cell.catalogue, e.synapse, 0, e.weight, lv, e.time, dt);
     }
+    if (mechanisms) mechanisms->deliver_self_events(*cell.catalogue, 0, n, std::numeric_limits<double>::infinity(), lv, dt);
 
-    for (std::uint32_t j : cell.nodes) {
-        d[j] = k.diagonal[j];
-        rhs[j] = 0.0;
-    }
-    for (const auto& [j, q] : cell.pas) {
-        const PassiveLeak& p = layout.pas_parameters[q];
-        const double g = p.g, e = p.e;
-        const double i0 = g * (v[j] - e);
-        const double i1 = g * ((v[j] + slope_dv) - e);
-        rhs[j] = rhs[j] - i0;
-        d[j] = d[j] + (i1 - i0) * inv_slope_dv;
-    }
-    for (const auto& [j, s] : cell.hh) {
-        const HodgkinHuxley& p = layout.hh_parameters[s];
-        const double mj = cell.m[s], hj = cell.h[s], nj = cell.n[s];
-        const double gna = p.gnabar * mj * mj * mj * hj;
-        const double gk = p.gkbar * nj * nj * nj * nj;
-        const double v0 = v[j], v1 = v0 + slope_dv;
-        const double i0 = gna * (v0 - p.ena) + gk * (v0 - p.ek) + p.gl * (v0 - p.el);
-        const double i1 = gna * (v1 - p.ena) + gk * (v1 - p.ek) + p.gl * (v1 - p.el);
-        rhs[j] = rhs[j] - i0;
-        d[j] = d[j] + (i1 - i0) * inv_slope_dv;
-    }
-    for (std::uint32_t s : cell.synapses) {
-        const auto& syn = k.synapses[s];
-        const double g = syn.two_state ? cell.sb[s] - cell.sa[s] : cell.sa[s];
-        const double vn = v[syn.node];
-        const double i0 = g * (vn - syn.e);
-        const double i1 = g * ((vn + slope_dv) - syn.e);
-        rhs[syn.node] = rhs[syn.node] - i0 * syn.scale;
-        d[syn.node] = d[syn.node] + (i1 - i0) * inv_slope_dv * syn.scale;
+    // The matrix of the own rows: capacitance and constant axial terms, the catalogue
+    // mechanisms' currents (in lane 0 of their rows, as CableGroup), then the calcium channels.
+    if (mechanisms) {
+        double* ld = cell.lane_d.data();
+        double* lrhs = cell.lane_rhs.data();
+        for (std::uint32_t j : cell.nodes) {
+            ld[j * W] = k.diagonal[j];
+            lrhs[j * W] = 0.0;
+        }
+        mechanisms->currents(*cell.catalogue, lv, lrhs, ld, (static_cast<double>(n) + 0.5) * dt, dt);
+        for (std::uint32_t j : cell.nodes) {
+            d[j] = ld[j * W];
+            rhs[j] = lrhs[j * W];
+        }
+    } else {
+        for (std::uint32_t j : cell.nodes) {
+            d[j] = k.diagonal[j];
+            rhs[j] = 0.0;
+        }
     }
     if (shape.description->calcium) calcium_currents(cell);
     if (!cell.clamps.empty()) {
@@ -491,7 +384,6 @@ void SplitCableGroup::prepare(Cell& cell, Step n, double dt) {
 void SplitCableGroup::finish(Cell& cell, Step n, double dt, std::vector<Spike>& spikes) {
     const cable::SplitCellShape& shape = *cell.shared->shape;
     const auto& layout = shape.layout;
-    const Constants& k = *cell.constants;
     const double* messages = cell.shared->messages[0][static_cast<std::size_t>(n & 1)].data();
     const auto boundary = shape.solver.boundary_nodes();
     double* v = cell.v.data();
@@ -514,22 +406,12 @@ void SplitCableGroup::finish(Cell& cell, Step n, double dt, std::vector<Spike>& 
         if (!cell.own[boundary[i]]) v[boundary[i]] += cell.dv[i];
 
     // States at the new voltage (nrn_state).
-    for (const auto& [j, s] : cell.hh) {
-        const Rates r = k.rates(v[j]);
-        cell.m[s] = cnexp(cell.m[s], r.minf, -1.0 / r.mtau, dt);
-        cell.h[s] = cnexp(cell.h[s], r.hinf, -1.0 / r.htau, dt);
-        cell.n[s] = cnexp(cell.n[s], r.ninf, -1.0 / r.ntau, dt);
+    if (cell.mechanisms) {
+        double* lv = cell.lane_v.data();
+        for (std::uint32_t j : cell.nodes) lv[j * W] = v[j];
+        cell.mechanisms->states(*cell.catalogue, lv, static_cast<double>(n + 1) * dt, dt);
     }
     if (shape.description->calcium) calcium_states(cell, n, dt);
-    for (std::uint32_t s : cell.synapses) {
-        const auto& syn = k.synapses[s];
-        const double ga = cell.sa[s];
-        cell.sa[s] = ga + syn.decay_a * (-ga);
-        if (syn.two_state) {
-            const double gb = cell.sb[s];
-            cell.sb[s] = gb + syn.decay_b * (-gb);
-        }
-    }
     if (!cell.detector) return;
     const auto& detector = shape.description->detector;
     const double vd = v[layout.detector_node];
@@ -691,14 +573,26 @@ bool SplitCableGroup::holds(std::size_t cell, const std::string& section, double
 }
 
 std::size_t SplitCableGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) {
-    const bool calcium = cells_.at(cell).shared->shape->description->calcium.has_value();
-    if (variable != "v" && !(variable == "cai" && calcium))
-        throw input_error("variable \"" + variable + "\": split cells record \"v\" and, with calcium, \"cai\" (gid " +
-                          std::to_string(gids_.at(cell)) + ")");
-    const std::uint32_t node = node_at(cells_.at(cell), section, x);
-    if (!cells_[cell].own[node]) throw std::logic_error("split cable group: the probed node is on another piece");
-    if (variable == "v") probe_sources_.push_back(cells_[cell].v.data() + node);
-    else probe_sources_.push_back(cells_[cell].ca.data() + cells_[cell].shared->shape->layout.node_compartment[node]);
+    const Cell& c = cells_.at(cell);
+    const bool calcium = c.shared->shape->description->calcium.has_value();
+    const std::uint32_t node = node_at(c, section, x);
+    if (!c.own[node]) throw std::logic_error("split cable group: the probed node is on another piece");
+    if (variable == "v") {
+        probe_sources_.push_back(c.v.data() + node);
+    } else if (variable == "cai" && calcium) {
+        probe_sources_.push_back(c.ca.data() + c.shared->shape->layout.node_compartment[node]);
+    } else {
+        // A catalogue variable, read in lane 0 of the pieces' mechanisms (as CableGroup's).
+        const auto found = c.catalogue->variable(variable);
+        const auto instance = found && !found->ion ? c.catalogue->instance_at(found->index, node) : std::nullopt;
+        if (!found || (!found->ion && !instance))
+            throw input_error("variable \"" + variable + "\": not on " + section + "(" + std::to_string(x) +
+                              ") in the cell of gid " + std::to_string(gids_.at(cell)) +
+                              " (split cells record \"v\", \"cai\" with calcium, and catalogue variables)");
+        probe_sources_.push_back(found->ion ? c.mechanisms->ion(found->index, static_cast<cable::IonQuantity>(found->field),
+                                                                node, 0)
+                                            : c.mechanisms->field(found->index, found->field, *instance, 0));
+    }
     return probe_sources_.size() - 1;
 }
 

@@ -5,8 +5,8 @@
 // eliminates its interior and writes its message; the rank's SplitExchange trades the messages;
 // then the cell's boundary system is solved from all its pieces' messages, each piece finishes its
 // back substitution and updates its gates and synapses, and the piece holding the detector
-// reports spikes. Arithmetic per node is that of CableGroup (hh, pas, expsyn, exp2syn, clamps;
-// the same expressions, so the same bits per term); only the order of the matrix solve differs.
+// reports spikes. Arithmetic per node is that of CableGroup (the same catalogue kernels, clamps
+// and calcium expressions, so the same bits per term); only the order of the matrix solve differs.
 #include "split_exchange.hpp"
 #include "engine/cell_group.hpp"
 
@@ -27,7 +27,7 @@ public:
     std::span<const Gid> spike_gids() const override { return detector_gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
 
-    // "v" at (section, x) on a piece of this thread.
+    // "v", "cai" (with calcium) or a catalogue variable at (section, x) on a piece of this thread.
     bool holds(std::size_t cell, const std::string& section, double x) const override;
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
     double probe_value(std::size_t id) const override { return *probe_sources_[id]; }
@@ -46,7 +46,7 @@ public:
     bool holds_node(std::size_t cell, std::uint32_t node) const;
 
 private:
-    struct Constants;   // per shape: dt-dependent diagonal, synapse constants, rate table
+    struct Constants;   // per shape: dt-dependent diagonal, calcium constants
     struct Cell;
 
     void prepare(Cell& cell, Step n, double dt);

@@ -1,31 +1,13 @@
 #include "split_cell.hpp"
 
-#include "engine/errors.hpp"
+#include "builtin_mechanisms.hpp"
 
 #include <algorithm>
 
 namespace parnet::cable {
 
-std::string why_not_splittable(const CableCellDescription& cell) {
-    for (const auto& s : cell.sections)
-        if (!s.mechanisms.empty()) return "section " + s.name + " has catalogue mechanisms";
-    for (const auto& syn : cell.synapses)
-        if (syn.point_process) return "synapse " + syn.name + " is a catalogue point process";
-    return "";
-}
-
-namespace {
-void refuse_unsupported(const CableCellDescription& cell, const std::string& what) {
-    const std::string why = why_not_splittable(cell);
-    if (!why.empty())
-        throw input_error(what + ": this cell cannot be split (the split groups run hh, pas, expsyn, exp2syn and "
-                                 "current clamps; " + why + ")");
-}
-}  // namespace
-
-SplitCellShape::SplitCellShape(std::shared_ptr<const CableCellDescription> cell, SplitDescription cuts,
-                               const std::string& what)
-    : description((refuse_unsupported(*cell, what), std::move(cell))), split(std::move(cuts)), layout(*description),
+SplitCellShape::SplitCellShape(std::shared_ptr<const CableCellDescription> cell, SplitDescription cuts)
+    : description(with_builtin_mechanisms(std::move(cell))), split(std::move(cuts)), layout(*description),
       solver(layout.parent, layout.a, layout.b, split) {
     pieces.resize(solver.piece_count());
     for (std::size_t p = 0; p < pieces.size(); ++p) {

@@ -14,17 +14,11 @@
 
 namespace parnet::cable {
 
-// Why the split groups cannot run this cell ("" if they can): catalogue mechanisms are not
-// split yet.
-std::string why_not_splittable(const CableCellDescription& cell);
-
 struct SplitCellShape {
-    // Throws input_error (naming `what`, e.g. "gid 12") for a cell the split groups cannot run:
-    // reaction-diffusion calcium and catalogue mechanisms are not split yet.
-    SplitCellShape(std::shared_ptr<const CableCellDescription> description, SplitDescription split,
-                   const std::string& what);
+    // The description's built-in shorthands become catalogue placements (builtin_mechanisms.hpp).
+    SplitCellShape(std::shared_ptr<const CableCellDescription> description, SplitDescription split);
 
-    std::shared_ptr<const CableCellDescription> description;
+    std::shared_ptr<const CableCellDescription> description;   // with catalogue mechanisms only
     SplitDescription split;
     CableLayout layout;
     SplitSolver solver;

@@ -166,7 +166,7 @@ TEST(Planner, ConfigurationsAreKeyedByWhatCosts) {
     EXPECT_EQ(cable.cells, 18u);
     EXPECT_EQ(cable.compartments, 200u);
     EXPECT_EQ(cable.synapses, 1u);
-    EXPECT_EQ(cable.key, "cable c=200 hh=1 pas=199 expsyn=1 exp2syn=0 table dt=0.025");
+    EXPECT_EQ(cable.key, "cable c=200 ExpSyn=1 hh=1 pas=199 dt=0.025");
 }
 
 TEST(Planner, CalibrationRoundTrip) {
@@ -175,7 +175,7 @@ TEST(Planner, CalibrationRoundTrip) {
     c.created = "2024-01-01T00:00:00Z";
     c.seconds_per_queued_event = 3.25e-8;
     c.costs["lif dt=0.025"] = ConfigurationCost{1.5e-7, 2.5e-8, 64, "measured"};
-    c.costs["cable c=200 hh=1 pas=199 expsyn=1 exp2syn=0 table dt=0.025"] = ConfigurationCost{2.0e-5, 6.0e-8, 8, "static"};
+    c.costs["cable c=200 ExpSyn=1 hh=1 pas=199 dt=0.025"] = ConfigurationCost{2.0e-5, 6.0e-8, 8, "static"};
     const auto file = scratch("calibration.json");
     write_calibration(file, c);
     const Calibration back = read_calibration(file);

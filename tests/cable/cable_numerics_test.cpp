@@ -1,9 +1,8 @@
-// Building blocks of the cable solver: the inline exp, hh's rate table, Exp2Syn's conductance,
+// Building blocks of the cable solver: the inline exp, Exp2Syn's conductance,
 // NEURON's node structure, and bit-identical results whatever a cell's place in its group.
 #include "cable_test_support.hpp"
 #include "engine/cable/cable_layout.hpp"
 #include "engine/cable/fast_exp.hpp"
-#include "engine/cable/hh_rates.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,24 +24,6 @@ TEST(CableNumerics, InlineExpIsWithinTwoUlpsOfLibm) {
     for (double x = -1; x < 1; x += 1e-5) worst = std::max(worst, ulps(cable::exp_inline(x), std::exp(x)));
     EXPECT_LE(worst, 2.0);
     EXPECT_EQ(cable::exp_inline(0.0), 1.0);
-}
-
-TEST(CableNumerics, RateTableHoldsTheExactRatesOnItsPointsAndInterpolatesBetween) {
-    const cable::HHRateTable table(6.3);
-    for (int v = -100; v <= 100; v += 7) {
-        const auto t = table.lookup(v);
-        const auto e = cable::hh_rates_exact(v, 1.0);
-        EXPECT_EQ(t.minf, e.minf);
-        EXPECT_EQ(t.htau, e.htau);
-        EXPECT_EQ(t.ntau, e.ntau);
-    }
-    // Between points: the linear interpolant, close to the exact curve but not on it.
-    const auto t = table.lookup(-60.5), lo = cable::hh_rates_exact(-61, 1), hi = cable::hh_rates_exact(-60, 1);
-    EXPECT_DOUBLE_EQ(t.minf, lo.minf + 0.5 * (hi.minf - lo.minf));
-    EXPECT_NEAR(t.minf, cable::hh_rates_exact(-60.5, 1).minf, 2e-3 * t.minf);
-    EXPECT_NE(t.minf, cable::hh_rates_exact(-60.5, 1).minf);
-    // Outside [-100, 100] NEURON holds the end values.
-    EXPECT_EQ(table.lookup(-150).minf, table.lookup(-100).minf);
 }
 
 TEST(CableNumerics, NodeStructureIsNeuronsWithoutRedundantEndNodes) {
