@@ -10,6 +10,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -68,7 +69,9 @@ void run(benchmark::State& state, RateEvaluation rates) {
 // thick, of `ncomp` compartments 20 um long, clamped with `amp` nA at its middle from 5 ms.
 void ten_mechanisms(benchmark::State& state, std::size_t cells, std::uint32_t ncomp, double amp) {
     MechanismCatalogues catalogues;
-    catalogues.add(MechanismCatalogue::load(PARNET_TEST_CATALOGUE));
+    // PARNET_BENCH_CATALOGUE names another build of the test catalogue (to compare code generators).
+    const char* other = std::getenv("PARNET_BENCH_CATALOGUE");
+    catalogues.add(MechanismCatalogue::load(other ? other : PARNET_TEST_CATALOGUE));
     const std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> soma = {
         {"pas", {{"g", 1e-4}, {"e", -65.0}}}, {"HHna", {{"gnabar", 0.12}}}, {"HHk", {{"gkbar", 0.036}}},
         {"cachan1", {{"imax", 0.002}}}, {"capump", {{"vmax", 0.001}}}, {"cachan", {{"pcabar", 2e-7}}},

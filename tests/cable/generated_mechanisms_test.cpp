@@ -175,5 +175,23 @@ TEST(GeneratedMechanisms, ProbesReadStatesAndIonVariables) {
     EXPECT_THROW(group.add_probe(0, "m_hh", "dend", 0.5), input_error);   // hh is not on dend
 }
 
+// hh's ena and ek (a shorthand's parameters) are the section's reversal potentials of the na and
+// k ions: read there as ena and ek, and they change the currents.
+TEST(GeneratedMechanisms, HHReversalPotentialsAreTheSectionsIonValues) {
+    auto cell = ball_and_stick();
+    cell->sections[0].hh->ena = 55.0;
+    cell->sections[0].hh->ek = -80.0;
+    CableGroup group({{0, cell, {clamp("soma", 0.5, 1, 20, 0.2)}}, {1, ball_and_stick(), {clamp("soma", 0.5, 1, 20, 0.2)}}},
+                     0.025);
+    const std::size_t ena = group.add_probe(0, "ena", "soma", 0.5);
+    const std::size_t ek = group.add_probe(0, "ek", "soma", 0.5);
+    const std::size_t ena_default = group.add_probe(1, "ena", "soma", 0.5);
+    drive(group, 400, 40, 0.025, {});
+    EXPECT_EQ(group.probe_value(ena), 55.0);
+    EXPECT_EQ(group.probe_value(ek), -80.0);
+    EXPECT_EQ(group.probe_value(ena_default), 50.0);
+    EXPECT_NE(group.voltage(0, "soma", 0.5), group.voltage(1, "soma", 0.5));
+}
+
 }  // namespace
 }  // namespace parnet
