@@ -6,6 +6,7 @@ what compilers vectorize. FUNCTIONs and PROCEDUREs become lambdas in that loop b
 the instance's fields by reference and are inlined). Arithmetic keeps the mod file's order
 (every binary operation parenthesised as parsed); exp in kernels is parnet's exp_inline (the same
 in SIMD and scalar code), libm's exp where tables are built, as the hand-written kernels did."""
+import re
 import sympy
 
 from implicit_solvers import ImplicitSolvers
@@ -91,6 +92,7 @@ class Generator(ImplicitSolvers):
                 self.tables[f.name] = (size, stride)
                 size += (f.table.points + 1) * stride
         self.prepared_size = size
+        self.prepared_invariants = []   # (slot, code): computed by prepare()
         for n, _, _ in self.fields + self.globals:
             if n in CPP_RESERVED:
                 mech.refuse(f"a variable named {n}", n, why="it is a C++ keyword")
@@ -522,8 +524,15 @@ class Generator(ImplicitSolvers):
         return out
 
     def place_hoisted(self, lines):
-        """The kernel's lines with its lane-invariant values declared where HOISTED stands."""
-        decl = [f"    const double {n} = {code};" for n, code in self.hoisted]
+        """The kernel's lines with its lane-invariant values declared where HOISTED stands. Those
+        that depend neither on dt nor on t (q10 = 3^((celsius - 6.3)/10), exp of GLOBALs) are
+        computed once by prepare(), which has the GLOBALs and celsius: a kernel reads them."""
+        decl = []
+        for n, code in self.hoisted:
+            if re.search(r"\b(dt|t|_invariant\d+)\b", code):
+                decl.append(f"    const double {n} = {code};")
+            else:
+                decl.append(f"    const double {n} = _prepared[{self.prepared_slot(code)}];")
         self.hoisted = []
         out = []
         for line in lines:
@@ -711,6 +720,15 @@ class Generator(ImplicitSolvers):
         out += self.epilogue(4)
         return out + ["}"], True
 
+    def prepared_slot(self, code):
+        for slot, c in self.prepared_invariants:
+            if c == code:
+                return slot
+        slot = self.prepared_size
+        self.prepared_size += 1
+        self.prepared_invariants.append((slot, code))
+        return slot
+
     def prepare_function(self):
         if not self.prepared_size:
             return [], False
@@ -750,6 +768,8 @@ class Generator(ImplicitSolvers):
                     f"                _t[_j * {stride} + 2 * _q + 1] = _j < {t.points} ? "
                     f"_t[(_j + 1) * {stride} + 2 * _q] - _t[_j * {stride} + 2 * _q] : 0.0;",
                     "    }"]
+        for slot, code in self.prepared_invariants:
+            out.append(f"    _prepared[{slot}] = {code};")
         out.append("    (void)t; (void)dt; (void)v; (void)area; (void)diam; (void)celsius;")
         return out + ["}"], True
 
@@ -759,15 +779,15 @@ class Generator(ImplicitSolvers):
         for n, value in m.constants.items():
             if n not in self.field_names and n not in self.global_names:
                 out.append(f"[[maybe_unused]] constexpr double {n} = {value!r};")
-        prepare, has_prepare = self.prepare_function()
-        out += prepare
-        out += self.place_hoisted(self.init_kernel())
+        kernels = self.place_hoisted(self.init_kernel())
         cur, has_current = self.current_kernel()
-        out += self.place_hoisted(cur)
+        kernels += self.place_hoisted(cur)
         st, has_state = self.state_kernel()
-        out += self.place_hoisted(st)
+        kernels += self.place_hoisted(st)
         nr, has_nr = self.net_receive_kernel()
-        out += self.place_hoisted(nr)
+        kernels += self.place_hoisted(nr)
+        prepare, has_prepare = self.prepare_function()   # after the kernels: their invariants
+        out += prepare + kernels
         def var(n, d, u):
             return f'{{"{n}", "{u}", {d!r}}}'
         out.append("const parnet_variable fields[] = {" + ", ".join(var(*f) for f in self.fields) +
