@@ -278,7 +278,8 @@ void CatalogueBlock::currents(const CatalogueKind& kind, const double* v, double
         auto& q = ions_[i];
         std::fill(q[1].begin(), q[1].end(), 0.0);
         if (kind.ions[i].style.advance_reversal) {
-            // nernst() with log_inline: the same guards, a vectorizable log (a few ulp from libm's)
+            // nernst() with log_inline: the same guards, a vectorizable log (a few ulp from libm's;
+            // this file is compiled with -fno-trapping-math so that the loop vectorizes)
             const double rt_zf = nernst_factor(kind.ions[i].valence, kind.celsius);
             double* __restrict e = q[0].data();
             const double* __restrict inside = q[2].data();
