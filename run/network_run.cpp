@@ -92,6 +92,9 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
                                   "(--split-above / --split-pieces) to checkpoint or restore");
         }
     });
+    // From here on, a rank that stops ends the job (in the set-up too) instead of hanging it.
+    std::optional<Watchdog> own_watchdog;
+    Watchdog& watchdog = options.watchdog ? *options.watchdog : own_watchdog.emplace(options.watchdog_s, comm.comm(), program);
     std::optional<io::CheckpointMetadata> restoring;
     if (!options.restore.empty())
         restoring = agreed_everywhere(comm, [&] {
@@ -210,8 +213,7 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
     const Step total_steps = static_cast<Step>(steps_covering(tstop, dt));
 
     try {
-        // Watches the epoch loop only: set-up and the final sort may take long on one rank.
-        std::optional<Watchdog> watchdog(std::in_place, options.watchdog_s, comm.comm());
+        watchdog.loop_started();
         simulation->run(tstop, [&](const Epoch& epoch, std::span<const Spike> spikes) {
             for (const Spike& s : spikes) {
                 const std::size_t p = recipe.population_index(s.source);
@@ -274,7 +276,7 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
                 }
             }
             progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
-            watchdog->beat(epochs);
+            watchdog.beat(epochs);
         });
     } catch (const agreed_failure&) {
         throw;
@@ -283,6 +285,7 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
         std::cerr << program << ": error on rank " << comm.rank() << " during the run: " << e.what() << std::endl;
         comm.abort(1);
     }
+    watchdog.loop_ended();
     checkpoint_requests.reset();  // signals end the process again
     const bool stopped = simulation->stopped();
     agreed_everywhere(comm, [&] {
