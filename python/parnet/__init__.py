@@ -4,11 +4,11 @@ communicator, and get its spikes and traces as numpy arrays. See docs/python.md.
 from mpi4py import MPI  # noqa: F401  (initialises MPI before the engine uses it)
 
 from ._parnet import Error, InputError, RandomStream, id32
-from .recipe import Recipe, RecipeError, KINDS, SOURCE_MODELS
+from .recipe import Recipe, RecipeError, KINDS, SOURCE_MODELS, parameter_names
 from .model import Model
 from .builder import Builder, uniform, normal, lognormal, one_to_one, fixed_indegree, pairwise, explicit
 from .running import run, plan, Result, Trace
 
-__all__ = ["Error", "InputError", "RecipeError", "Recipe", "RandomStream", "id32", "KINDS", "SOURCE_MODELS",
+__all__ = ["Error", "InputError", "RecipeError", "Recipe", "RandomStream", "id32", "KINDS", "SOURCE_MODELS", "parameter_names",
            "plan", "Model", "Builder", "uniform", "normal", "lognormal", "one_to_one",
            "fixed_indegree", "pairwise", "explicit", "run", "Result", "Trace"]

@@ -33,6 +33,12 @@ class RecipeError(Error):
     """A method of a Python recipe raised (on some rank); the message holds its traceback."""
 
 
+def parameter_names(kind, source_model="poisson"):
+    """The parameters of a kind (and a spike source's model), sorted: a parameter's position here is
+    the sub-stream (id3) the JSON model draws its distribution from (docs/model-format.md)."""
+    return list(_parnet.parameter_names(KINDS[kind], SOURCE_MODELS[source_model]))
+
+
 def _overrides(recipe, name):
     return getattr(type(recipe), name) is not getattr(Recipe, name)
 

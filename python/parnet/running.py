@@ -75,6 +75,15 @@ def _network(network, comm):
                     f"SONATA config, got {type(network).__name__}")
 
 
+def _communicator(comm):
+    from mpi4py import MPI
+    if comm is None:
+        return MPI.COMM_WORLD
+    if not isinstance(comm, MPI.Comm):
+        raise TypeError(f"comm: expected an mpi4py communicator, got {type(comm).__name__}")
+    return comm
+
+
 def _checked(name, value, types, expected):
     if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
         raise TypeError(f"{name}: expected {expected}, got {type(value).__name__} {value!r}")
@@ -99,6 +108,7 @@ def run(model, tstop=None, threads=1, plan=None, comm=None, output=None, exchang
     checkpoint, checkpoint_at, restore: the engine's --checkpoint, --checkpoint-at, --restore (docs/checkpoints.md)
 
     Bad input raises InputError (a ValueError) with the engine's message on every rank."""
+    comm = _communicator(comm)
     network = _network(model, comm)
     options = _parnet.RunOptions()
     options.tstop = None if tstop is None else float(_checked("tstop", tstop, (int, float, np.integer, np.floating), "a time in ms"))
@@ -153,6 +163,7 @@ def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=F
     (method 'metis' by default, or 'lpt', 'round-robin'; costs measured on this machine unless
     static_costs or a calibration file; rates: {population: Hz}). A parnet.Recipe is planned
     from the static cost model: 'lpt' (default) or 'round-robin'."""
+    comm = _communicator(comm)
     network = _network(model, comm)
     output = os.fspath(output)
     ranks = int(_checked("ranks", ranks, (int, np.integer), "a number of ranks"))
@@ -181,10 +192,8 @@ def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=F
         return output
     # A model made in memory: the planner reads it from a file of the same document (the same
     # fingerprint), in the working folder so that relative paths in it mean what they meant.
-    from mpi4py import MPI
-    world = comm if comm is not None else MPI.COMM_WORLD
     path = None
-    if world.Get_rank() == 0:
+    if comm.Get_rank() == 0:
         fd, path = tempfile.mkstemp(prefix=".parnet-plan-", suffix=".json", dir=os.getcwd())
         with os.fdopen(fd, "w") as f:
             json.dump(network._document, f, default=_plain)

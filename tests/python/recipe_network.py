@@ -90,9 +90,11 @@ def incoming(gid):
     return sources, weights, delays, synapses
 
 
+V_INIT_STREAM = parnet.parameter_names("lif").index("v_init")  # one sub-stream per parameter of the kind
+
+
 def v_init(gid):
-    # One sub-stream per parameter: its index among the population's parameters (sorted): tau_m, v_init.
-    return parnet.RandomStream("param", gid, 1, RUNID).uniform(-65, -55)
+    return parnet.RandomStream("param", gid, V_INIT_STREAM, RUNID).uniform(-65, -55)
 
 
 class PerGidRecipe(parnet.Recipe):
