@@ -191,11 +191,11 @@ def _describe(value):
 
 def _array(method, what, value):
     if isinstance(value, (str, bytes, dict)) or value is None:
-        raise _WrongType(method, f"{what} as a sequence or numpy array", value)
+        raise _WrongType(method, f"{what} (a sequence or numpy array)", value)
     try:
         a = np.asarray(value)
     except Exception:  # ragged lists and the like
-        raise _WrongType(method, f"{what} as a sequence or numpy array", value) from None
+        raise _WrongType(method, f"{what} (a sequence or numpy array)", value) from None
     if a.ndim != 1:
         raise _WrongType(method, f"{what} as a one-dimensional sequence", a)
     return a
@@ -428,7 +428,8 @@ def _prepare(recipe, native, kinds, gids):
                 values = _call(recipe, "parameters", group, name)
                 if values is None:
                     continue
-                native.set_parameter(name, group, _floats("parameters", f"{name}", values, len(group)))
+                native.set_parameter(name, group, _floats(
+                    "parameters", f"{name} as a number, None or {len(group)} numbers (one per gid)", values, len(group)))
     # Replay times.
     replayed = np.flatnonzero(models == SOURCE_MODELS["replay"])
     if len(replayed):
