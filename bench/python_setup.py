@@ -59,6 +59,7 @@ class BenchRecipe(parnet.Recipe):
 
     def connections_on(self, gids):
         k = self.indegree
+        gids = gids[gids >= SOURCES]  # spike sources take no input
         targets = np.repeat(gids.astype(np.uint32), k)
         counter = targets.astype(np.uint64) * np.uint64(k) + np.tile(np.arange(k, dtype=np.uint64), len(gids))
         h = mix(counter)

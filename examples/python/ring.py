@@ -62,10 +62,10 @@ class Rings(parnet.Recipe):
             conn = parnet.RandomStream("conn", g, 0, self.runid)
             # The ring: from the previous cell (cell 0 also from the ring's drive).
             if i == 0:
-                targets.append(g), sources.append(ring), weights.append(2.0), delays.append(1.0), synapses.append(0)
+                targets.append(g), sources.append(ring), weights.append(4.0), delays.append(1.0), synapses.append(0)
             targets.append(g)
             sources.append(first + (i - 1) % self.ncell)
-            weights.append(weight.uniform(1.6, 2.4))
+            weights.append(weight.uniform(3.2, 4.8))
             delays.append(1.0)
             synapses.append(0)
             # Inhibition from random cells of the next ring.

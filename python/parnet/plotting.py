@@ -57,6 +57,7 @@ def draw_raster(ax, populations, spikes_of, tstop, max_cells=2000, tmax=None):
     colours = group_colours(len(groups))
     offset = 0
     ticks = []
+    marker = [None]  # dot size: visible for a few thousand spikes, fine for millions
     for g, colour in zip(groups, colours):
         shown_total, xs, ys = 0, [], []
         per_member = max(1, max_cells // len(g.members))
@@ -79,7 +80,10 @@ def draw_raster(ax, populations, spikes_of, tstop, max_cells=2000, tmax=None):
         label = f"{g.name} ({members}{g.cells:,} cells, {rate:.1f} Hz)"
         x = np.concatenate(xs) if xs else np.empty(0)
         y = np.concatenate(ys) if ys else np.empty(0)
-        ax.scatter(x, y, s=0.3, color=colour, label=label, rasterized=True)
+        if marker[0] is None:
+            total = sum(int(p.get("spikes", 0)) for p in populations)
+            marker[0] = 2.0 if total < 20000 else 0.3
+        ax.scatter(x, y, s=marker[0], color=colour, label=label, rasterized=True)
         ticks.append(offset + shown_total / 2)
         offset += shown_total
     ax.set_xlabel("time (ms)")

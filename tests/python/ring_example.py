@@ -40,14 +40,14 @@ def main():
         assert sorted(d) == sorted(first), key
         for name in first:
             assert np.array_equal(d[name], first[name]), (key, name)
-    ids = first["spikes/ring/node_ids"]
-    # 4 rings of 50 cells, a round trip of about 50 x 1 ms of delay plus synaptic and membrane
-    # rise times: in 200 ms every cell spikes at least twice (the spike goes round).
-    counts = np.bincount(ids, minlength=200)
-    assert counts.min() >= 2, counts
+    ids, times = first["spikes/ring/node_ids"], first["spikes/ring/timestamps"]
+    # 4 rings of 50 cells: each spike goes round its ring (a round trip of about 150 ms of delays
+    # and rise times), so in 200 ms every cell spikes and the rings are still going at the end.
+    counts = np.bincount(ids.astype(np.int64), minlength=200)
+    assert counts.min() >= 1, counts
+    assert times.max() > 180, times.max()
     print(f"ring example: {len(ids)} spikes, identical at 1 rank, 2 ranks and 2 ranks x 2 threads; "
           f"{counts.min()}..{counts.max()} spikes per cell")
-
 
 if __name__ == "__main__":
     main()
