@@ -33,7 +33,7 @@ def raster(folder, max_cells, tmax):
     """Populations grouped by name (col0_pyr, col1_pyr, ... as col*_pyr): one colour and one
     legend entry a group (python/parnet/plotting.py)."""
     report = json.load(open(os.path.join(folder, "report.json")))
-    fig, ax = plt.subplots(figsize=(10, 6))
+    fig, ax = plt.subplots(figsize=(12, 6))
     with h5py.File(os.path.join(folder, "spikes.h5"), "r") as f:
         pops = report["populations"]
 

@@ -90,7 +90,9 @@ def draw_raster(ax, populations, spikes_of, tstop, max_cells=2000, tmax=None):
     ax.set_ylabel("cell (by population group)")
     ax.set_xlim(0, tmax or tstop)
     ax.set_ylim(0, max(offset, 1))
-    ax.legend(loc="upper right", markerscale=15, fontsize=8)
+    # Outside the axes, on the right: a raster has spikes everywhere.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), markerscale=3.0 / (marker[0] or 1.0) ** 0.5, fontsize=8,
+              frameon=False)
     return groups
 
 
@@ -109,7 +111,7 @@ def raster(result, path=None, max_cells=2000, tmax=None, title=None):
         mine = (gids >= p["first"]) & (gids < p["first"] + p["cells"])
         return (gids[mine] - p["first"]).astype(np.int64), times[mine]
 
-    fig, ax = plt.subplots(figsize=(10, 6))
+    fig, ax = plt.subplots(figsize=(12, 6))
     draw_raster(ax, pops, spikes_of, result.tstop, max_cells=max_cells, tmax=tmax)
     ax.set_title(title or f"{len(gids):,} spikes on {result.ranks} ranks")
     fig.tight_layout()

@@ -296,3 +296,18 @@ def test_bad_arguments():
     with pytest.raises(parnet.InputError, match="threads: expected a positive number of threads"):
         parnet.run(recipe_network.BulkRecipe(), threads=0, quiet=True)
     world.Barrier()
+
+
+def test_raster_groups_populations_by_name():
+    """The hybrid example's 305 populations make 7 legend entries (tools/plot_run.py and
+    parnet.plotting): col0_pyr ... col149_pyr are one group."""
+    import json
+    from parnet.plotting import group_colours, group_populations
+    with open(os.path.join(SOURCE, "examples", "hybrid.json")) as f:
+        pops = [{"name": p["name"], "count": p["count"]} for p in json.load(f)["populations"]]
+    groups = group_populations(pops)
+    assert [g.name for g in groups] == ["ext", "exc", "gate", "basket", "rxd_basket", "col*_pyr", "col*_gate"]
+    assert [len(g.members) for g in groups][-2:] == [150, 150] and sum(g.cells for g in groups) == sum(
+        p["count"] for p in pops)
+    assert len(set(group_colours(len(groups)))) == len(groups)
+    assert len(set(group_colours(30))) == 30
