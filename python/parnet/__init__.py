@@ -9,6 +9,11 @@ from .model import Model
 from .builder import Builder, uniform, normal, lognormal, one_to_one, fixed_indegree, pairwise, explicit
 from .running import run, plan, Result, Trace
 
+import sys as _sys
+if not getattr(_sys.excepthook, "parnet", False):
+    from .recipe import _excepthook
+    _sys.excepthook = _excepthook(_sys.excepthook)
+
 __all__ = ["Error", "InputError", "RecipeError", "Recipe", "RandomStream", "id32", "KINDS", "SOURCE_MODELS", "parameter_names",
            "plan", "Model", "Builder", "uniform", "normal", "lognormal", "one_to_one",
            "fixed_indegree", "pairwise", "explicit", "run", "Result", "Trace"]

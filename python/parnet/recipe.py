@@ -30,7 +30,24 @@ SYNAPSES = {"exc": 0, "inh": 1}  # lif cells' two synapses; intfire cells have o
 
 
 class RecipeError(Error):
-    """A method of a Python recipe raised (on some rank); the message holds its traceback."""
+    """A method of a Python recipe raised (on some rank); rank 0's message holds its traceback."""
+    shown_on_rank0 = False  # True on the other ranks: an uncaught one prints a line, not a traceback
+
+
+RecipeError.__module__ = "parnet"
+
+
+def _excepthook(previous):
+    """An uncaught RecipeError prints its traceback on rank 0 only, so that a job shows the
+    recipe's traceback once; the other ranks print their one-line message."""
+    def hook(kind, value, tb):
+        if isinstance(value, RecipeError) and value.shown_on_rank0:
+            import sys
+            print(f"parnet.RecipeError: {value}", file=sys.stderr, flush=True)
+            return
+        previous(kind, value, tb)
+    hook.parnet = True
+    return hook
 
 
 def parameter_names(kind, source_model="poisson"):
@@ -304,7 +321,9 @@ def agreed(comm, step):
         # The traceback once, in rank 0's message; other ranks raise the summary.
         if rank == 0:
             raise RecipeError(f"{message}:\n{text.rstrip()}")
-        raise RecipeError(f"{message} (its traceback is in rank 0's error)")
+        error = RecipeError(f"{message} (its traceback is in rank 0's error)")
+        error.shown_on_rank0 = True
+        raise error
     if kind == "type":
         raise TypeError(message)
     if kind == "input":
