@@ -394,6 +394,17 @@ PYBIND11_MODULE(_parnet, m) {
         .def_readwrite("progress", &balance::PlannerOptions::progress);
     m.def("plan_model", &plan_model, py::arg("options"), py::arg("comm"),
           "Plans a model file on rank 0 of comm (balance::make_plan); failures raise on every rank");
+    m.def("plan_input", [](const std::shared_ptr<io::NetworkInput>& input, const std::string& file, std::uint32_t ranks,
+                           std::uint32_t threads, const std::string& method, py::object comm) {
+        const MPI_Comm c = communicator(comm);
+        int rank = 0;
+        MPI_Comm_rank(c, &rank);
+        py::gil_scoped_release free;
+        agreed_everywhere(c, [&] {
+            if (rank == 0) python::write_recipe_plan(input->recipe(), input->model().fingerprint, file, ranks, threads, method);
+        });
+    }, py::arg("input"), py::arg("file"), py::arg("ranks"), py::arg("threads"), py::arg("method"), py::arg("comm"),
+          "Plans a SONATA circuit on rank 0 of comm from the static cost model (python/recipe_plan.hpp)");
     m.def("plan_recipe", &plan_recipe, py::arg("recipe"), py::arg("file"), py::arg("ranks"), py::arg("threads"),
           py::arg("method"), py::arg("comm"), "Plans a Python recipe on rank 0 of comm (python/recipe_plan.hpp)");
 

@@ -1,7 +1,7 @@
 #pragma once
-// Plan files for recipes written in Python. The planner library (balance/planner.hpp) reads model
-// files, whose cells it measures and whose connection graph it partitions; a Python recipe is
-// planned from the static cost model instead (engine/cost_estimate.hpp): longest processing time
+// Plan files for recipes written in Python and SONATA circuits. The planner library
+// (balance/planner.hpp) reads parnet model files, whose cells it measures and whose connection
+// graph it partitions; these are planned from the static cost model instead (engine/cost_estimate.hpp): longest processing time
 // first over the ranks, then over each rank's threads, or round-robin. The file is the planner's
 // format, so parnet.run(plan=...) reads it as any plan.
 #include "engine/recipe.hpp"

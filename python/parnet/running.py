@@ -161,8 +161,8 @@ def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=F
 
     A model (file, Model, Builder) goes through the planner as the `plan` program does it
     (method 'metis' by default, or 'lpt', 'round-robin'; costs measured on this machine unless
-    static_costs or a calibration file; rates: {population: Hz}). A parnet.Recipe is planned
-    from the static cost model: 'lpt' (default) or 'round-robin'."""
+    static_costs or a calibration file; rates: {population: Hz}). A parnet.Recipe or a SONATA
+    circuit is planned from the static cost model: 'lpt' (default) or 'round-robin'."""
     comm = _communicator(comm)
     network = _network(model, comm)
     output = os.fspath(output)
@@ -171,6 +171,10 @@ def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=F
     if isinstance(network, Recipe):
         prepared = native_recipe(network, comm)
         _parnet.plan_recipe(prepared.native, output, ranks, threads, method or "lpt", comm)
+        return output
+    if network.sonata:
+        # The planner reads parnet models; a SONATA circuit is planned from the static cost model.
+        _parnet.plan_input(network._input, output, ranks, threads, method or "lpt", comm)
         return output
     options = _parnet.PlannerOptions()
     options.output = output

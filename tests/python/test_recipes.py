@@ -155,6 +155,11 @@ def test_sonata_circuit_equals_engine():
         a, b = datasets(os.path.join(out_dir("sonata"), f)), datasets(os.path.join(engine_dir("sonata"), f))
         for key in a:
             assert np.array_equal(a[key], b[key]), (f, key)
+    # Planned from the static costs (the planner reads parnet models): the same spikes.
+    plan = os.path.join(WORK, "python", "sonata_plan.h5")
+    parnet.plan(model, plan, ranks=RANKS, threads=2)
+    planned = parnet.run(model, tstop=SONATA_TSTOP, plan=plan, threads=2, quiet=True)
+    assert np.array_equal(planned.spikes[0], result.spikes[0]) and np.array_equal(planned.spikes[1], result.spikes[1])
 
 
 def test_replay_on_one_rank(from_json):
