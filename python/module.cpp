@@ -11,6 +11,7 @@
 
 #include "balance/planner.hpp"
 #include "engine/random_stream.hpp"
+#include "io/cable_cell_reader.hpp"
 
 #include "engine/errors.hpp"
 #include "engine/model.hpp"
@@ -235,6 +236,8 @@ PYBIND11_MODULE(_parnet, m) {
             if (p) std::rethrow_exception(p);
         } catch (const agreed_failure& e) {
             PyErr_SetString(e.input ? input_error_type : error, e.what());
+        } catch (const input_error& e) {  // a rank's own (the package agrees it over the ranks)
+            PyErr_SetString(input_error_type, e.what());
         }
     });
 
@@ -330,6 +333,8 @@ PYBIND11_MODULE(_parnet, m) {
                      r.variable = d["variable"].cast<std::string>();
                      r.interval = d["interval"].cast<double>();
                      r.float64 = d["float64"].cast<bool>();
+                     r.section = d["section"].cast<std::string>();
+                     r.x = d["x"].cast<double>();
                      rec.traces.push_back(r);
                  }
                  return agreed_everywhere(MPI_COMM_SELF, [&] {  // input_error -> parnet.InputError
@@ -356,6 +361,23 @@ PYBIND11_MODULE(_parnet, m) {
             r.set_replay_times(view(offsets), view(times));
         })
         .def("add_clamp", &python::PythonRecipe::add_clamp)
+        .def("set_cable_cells", [](python::PythonRecipe& r, const std::vector<std::string>& texts, array_in<Gid> gids,
+                                   array_in<std::uint32_t> which) {
+            // Each distinct description read once, by the reader of the model file's cells.
+            std::vector<std::shared_ptr<const CableCellDescription>> descriptions;
+            for (std::size_t i = 0; i < texts.size(); ++i) {
+                const nlohmann::json doc = nlohmann::json::parse(texts[i]);
+                const std::string path = "cell_descriptions[" + std::to_string(i) + "]";
+                if (!doc.is_object()) throw input_error(r.origin() + ": " + path + ": expected a cable cell (a dict)");
+                descriptions.push_back(io::read_cable_cell(io::JsonObject(doc, path, r.origin())));
+            }
+            r.set_cable_cells(std::move(descriptions), view(gids), view(which));
+        })
+        .def("check", &python::PythonRecipe::check)
+        .def("synapse_indices", [](const python::PythonRecipe& r, array_in<Gid> targets,
+                                   const std::vector<std::string>& names) {
+            return to_numpy(r.synapse_indices(view(targets), names));
+        })
         .def("set_connections", [](python::PythonRecipe& r, array_in<Gid> targets, array_in<Gid> sources,
                                    array_in<double> weights, array_in<double> delays, array_in<std::uint32_t> synapses) {
             py::gil_scoped_release free;  // tens of millions of connections: let other Python threads run

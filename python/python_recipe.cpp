@@ -1,19 +1,33 @@
 #include "python_recipe.hpp"
 
+#include "engine/cable/cable_cell.hpp"
 #include "engine/errors.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 namespace parnet::python {
 namespace {
 
-std::string trace_variable_of(CellKind k) {
+constexpr std::uint32_t no_description = 0xffffffffu;
+
+bool records(CellKind k, const std::string& variable) {
     switch (k) {
-    case CellKind::lif: return "v";
-    case CellKind::intfire: return "m";
-    default: return "";
+    case CellKind::lif: return variable == "v";
+    case CellKind::intfire: return variable == "m";
+    case CellKind::cable: return variable == "v" || variable == "cai";
+    default: return false;
+    }
+}
+
+std::string recordable(CellKind k) {
+    switch (k) {
+    case CellKind::lif: return "\"v\"";
+    case CellKind::intfire: return "\"m\"";
+    case CellKind::cable: return "\"v\" or \"cai\"";
+    default: return "nothing";
     }
 }
 
@@ -36,36 +50,88 @@ PythonRecipe::PythonRecipe(std::string origin, std::vector<PopulationRange> popu
     if (next != kinds_.size())
         throw input_error(where + "the populations hold " + std::to_string(next) + " cells but cell_count() is " +
                           std::to_string(kinds_.size()));
-    for (Gid g = 0; g < kinds_.size(); ++g)
-        if (kinds_[g] == CellKind::cable)
-            throw input_error(where + "kind of gid " + std::to_string(g) +
-                              ": cable cells from a Python recipe are not there yet (use a JSON model or the Builder)");
     if (!(settings_.dt > 0) || !std::isfinite(settings_.dt))
         throw input_error(where + "settings(): dt: expected a positive time step in ms");
     for (std::size_t p : recordings_.spike_populations)
         if (p >= populations_.size()) throw std::logic_error("recorded population index out of range");
-    for (const TraceRecording& t : recordings_.traces) {
-        const std::string at = where + "recordings(): trace " + t.name + ": ";
+    for (const TraceRecording& t : recordings_.traces)
         if (t.population >= populations_.size()) throw std::logic_error("traced population index out of range");
+}
+
+void PythonRecipe::set_cable_cells(std::vector<std::shared_ptr<const CableCellDescription>> descriptions,
+                                   std::span<const Gid> gids, std::span<const std::uint32_t> which) {
+    descriptions_ = std::move(descriptions);
+    cable_of_.assign(kinds_.size(), no_description);
+    for (std::size_t i = 0; i < gids.size(); ++i) {
+        if (gids[i] >= kinds_.size() || which[i] >= descriptions_.size())
+            throw std::logic_error("set_cable_cells: gid or description out of range");
+        cable_of_[gids[i]] = which[i];
+    }
+}
+
+void PythonRecipe::check() {
+    const std::string where = origin_ + ": ";
+    for (Gid g = 0; g < kinds_.size(); ++g)
+        if (kinds_[g] == CellKind::cable && (cable_of_.empty() || cable_of_[g] == no_description))
+            throw input_error(where + "gid " + std::to_string(g) + " is a cable cell without a description");
+    for (TraceRecording& t : recordings_.traces) {
+        const std::string at = where + "recordings(): trace " + t.name + ": ";
         const PopulationRange& pop = populations_[t.population];
         const double steps = t.interval / settings_.dt;
-        if (!(t.interval > 0) || std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps))
-            throw input_error(at + "interval: expected a positive whole number of steps of dt " +
-                              std::to_string(settings_.dt) + " ms, got " + std::to_string(t.interval));
+        if (!(t.interval > 0) || steps < 1 - 1e-9 || std::abs(steps - std::round(steps)) > 1e-6 * steps)
+            throw input_error(at + "interval: expected a whole number of steps dt (" + std::to_string(settings_.dt) +
+                              " ms), got " + std::to_string(t.interval));
+        if (!(t.x >= 0 && t.x <= 1)) throw input_error(at + "x: expected a position in [0, 1], got " + std::to_string(t.x));
         std::vector<Gid> cells = t.cells;
         if (cells.empty())
             for (Gid i = 0; i < pop.count; ++i) cells.push_back(i);
+        bool cable = false;
         for (Gid i : cells) {
             if (i >= pop.count)
                 throw input_error(at + "cells: " + std::to_string(i) + " is not a cell of population " + pop.name +
                                   " (" + std::to_string(pop.count) + " cells)");
-            const CellKind k = kinds_[pop.first + i];
-            if (trace_variable_of(k) != t.variable)
-                throw input_error(at + "variable: " + to_string(k) + " cells record " +
-                                  (trace_variable_of(k).empty() ? std::string("nothing") : "\"" + trace_variable_of(k) + "\"") +
-                                  ", got \"" + t.variable + "\"");
+            const Gid g = pop.first + i;
+            const CellKind k = kinds_[g];
+            if (!records(k, t.variable))
+                throw input_error(at + "variable: " + to_string(k) + " cells record " + recordable(k) + ", got \"" +
+                                  t.variable + "\"");
+            if (k == CellKind::cable) {
+                cable = true;
+                const std::string section = t.section.empty() ? "soma" : t.section;
+                if (!descriptions_[cable_of_[g]]->section_index(section))
+                    throw input_error(at + "section: gid " + std::to_string(g) + "'s cell has no section \"" + section + "\"");
+            } else if (!t.section.empty()) {
+                throw input_error(at + "section: no location: only cable cells have sections");
+            }
         }
+        if (cable && t.section.empty()) t.section = "soma";
     }
+}
+
+std::vector<std::uint32_t> PythonRecipe::synapse_indices(std::span<const Gid> targets,
+                                                         const std::vector<std::string>& names) const {
+    std::vector<std::uint32_t> out(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const Gid g = targets[i];
+        const std::string& name = names[i];
+        std::optional<std::uint32_t> index;
+        if (g < kinds_.size()) {
+            if (kinds_[g] == CellKind::lif && (name == "exc" || name == "inh")) index = name == "exc" ? 0u : 1u;
+            if (kinds_[g] == CellKind::cable) index = descriptions_[cable_of_[g]]->synapse_index(name);
+        }
+        if (!index)
+            throw input_error(origin_ + ": connections_on: connection " + std::to_string(i) + " onto gid " +
+                              std::to_string(g) + ": synapse: no synapse named \"" + name + "\" on a " +
+                              (g < kinds_.size() ? to_string(kinds_[g]) : "missing") + " cell" +
+                              (g < kinds_.size() && kinds_[g] == CellKind::lif ? " (exc or inh)" : ""));
+        out[i] = *index;
+    }
+    return out;
+}
+
+std::shared_ptr<const CableCellDescription> PythonRecipe::cable_cell(Gid g) const {
+    if (kinds_.at(g) != CellKind::cable || cable_of_.empty() || cable_of_[g] == no_description) return nullptr;
+    return descriptions_[cable_of_[g]];
 }
 
 void PythonRecipe::set_local_gids(std::vector<Gid> gids) {
@@ -105,8 +171,10 @@ void PythonRecipe::set_replay_times(std::span<const std::uint64_t> offsets, std:
     replay_times_.assign(times.begin(), times.end());
 }
 
-void PythonRecipe::add_clamp(Gid g, double delay, double duration, double amplitude) {
+void PythonRecipe::add_clamp(Gid g, double delay, double duration, double amplitude, std::string section, double x) {
     CurrentClamp c;
+    c.section = std::move(section);
+    c.x = x;
     c.population = population_index(g);
     c.delay = delay;
     c.duration = duration;
@@ -142,12 +210,17 @@ void PythonRecipe::set_connections(std::span<const Gid> targets, std::span<const
         if (!std::isfinite(weights[i]))
             throw input_error(where + "connection " + std::to_string(i) + ": weight: expected a finite number");
         const CellKind k = kinds_[targets[i]];
-        const std::uint32_t synapse_count = k == CellKind::lif ? 2 : k == CellKind::intfire ? 1 : 0;
+        const std::size_t synapse_count = k == CellKind::lif       ? 2
+                                          : k == CellKind::intfire ? 1
+                                          : k == CellKind::cable   ? descriptions_[cable_of_[targets[i]]]->synapses.size()
+                                                                   : 0;
         if (synapses[i] >= synapse_count)
             throw input_error(where + "connection " + std::to_string(i) + " onto gid " + std::to_string(targets[i]) +
                               ": synapse: expected " +
                               (k == CellKind::lif       ? std::string("0 (exc) or 1 (inh) for a lif cell")
                                : k == CellKind::intfire ? std::string("0 for an intfire cell (one input)")
+                               : k == CellKind::cable   ? "a synapse index of the cell (0.." + std::to_string(synapse_count) +
+                                                            " excluded) or its name"
                                                         : std::string("no connection: ") + to_string(k) + " cells take no input") +
                               ", got " + std::to_string(synapses[i]));
         ++counts[slot[i] + 1];

@@ -4,8 +4,9 @@
 // them all on the GIL, so the engine never calls Python here: the package asks the user's bulk
 // methods once per rank, for the rank's own gids, on the Python thread, and stores the answers
 // here (plain C++ data, no Python types). Every method below is then a lookup, safe from any
-// thread and the same however often it is asked. Only kinds are kept for every gid (a byte a
-// cell): the decomposition and the recordings ask for cells the rank does not own.
+// thread and the same however often it is asked. Only kinds (a byte a cell) and which cable
+// description a cable cell has (4 bytes a cable cell) are kept for every gid: the decomposition
+// weighs cells by their cost before the rank's cells are known.
 #include "engine/recipe.hpp"
 
 #include <cstdint>
@@ -23,6 +24,16 @@ public:
     PythonRecipe(std::string origin, std::vector<PopulationRange> populations, std::vector<CellKind> kinds,
                  RunSettings settings, Recordings recordings, double min_delay_bound, std::uint64_t fingerprint);
 
+    // Cable cells (every cable gid): descriptions[which[i]] is gids[i]'s; cells may share one.
+    void set_cable_cells(std::vector<std::shared_ptr<const CableCellDescription>> descriptions,
+                         std::span<const Gid> gids, std::span<const std::uint32_t> which);
+    // Checks what needs the cable cells (every cable gid has one, traces' variables and sections);
+    // throws input_error naming the recording.
+    void check();
+    // Synapse indices of named synapses onto targets (lif: exc, inh; cable: the cell's synapse
+    // names); throws input_error naming the connection.
+    std::vector<std::uint32_t> synapse_indices(std::span<const Gid> targets, const std::vector<std::string>& names) const;
+
     // This rank's cells, ascending (the decomposition's); the per-cell answers below are for them.
     void set_local_gids(std::vector<Gid> gids);
     std::span<const Gid> local_gids() const { return local_; }
@@ -32,7 +43,7 @@ public:
     void set_parameter(const std::string& name, std::span<const Gid> gids, std::span<const double> values);
     // Replay times: `offsets` (local cells + 1) into `times`.
     void set_replay_times(std::span<const std::uint64_t> offsets, std::span<const double> times);
-    void add_clamp(Gid g, double delay, double duration, double amplitude);
+    void add_clamp(Gid g, double delay, double duration, double amplitude, std::string section, double x);
     // Connections onto local cells, any order of targets; a target's connections keep the order
     // given, which is their canonical order (Connection::index). Throws input_error (naming the
     // method) for a target that is not local or a source that is not a gid.
@@ -52,6 +63,7 @@ public:
     double parameter(Gid g, const std::string& name) const override;
     SourceModel source_model(Gid g) const override;
     std::span<const double> replay_times(Gid g) const override;
+    std::shared_ptr<const CableCellDescription> cable_cell(Gid g) const override;
     std::vector<CurrentClamp> clamps_on(Gid g) const override;
     std::vector<Connection> incoming(Gid g) const override;
 
@@ -66,6 +78,9 @@ private:
     Recordings recordings_;
     double min_delay_bound_;
     std::uint64_t fingerprint_;
+
+    std::vector<std::shared_ptr<const CableCellDescription>> descriptions_;
+    std::vector<std::uint32_t> cable_of_;  // per gid, an index into descriptions_ (cable cells only)
 
     std::vector<Gid> local_;
     std::vector<SourceModel> source_models_;

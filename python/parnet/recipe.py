@@ -13,6 +13,7 @@ Failures are agreed by all ranks of the communicator: a method that raises on on
 RecipeError on every rank (the traceback in rank 0's message, shown once), a method returning the
 wrong type raises TypeError naming the method and what was expected, and bad values raise
 InputError, never leaving a rank waiting in a collective."""
+import json
 import traceback
 import zlib
 
@@ -21,6 +22,7 @@ from mpi4py import MPI
 
 from . import _parnet
 from ._parnet import Error, InputError
+from .model import _plain
 
 KINDS = {"spike_source": 0, "intfire": 1, "lif": 2, "cable": 3}
 KIND_NAMES = {v: k for k, v in KINDS.items()}
@@ -115,6 +117,17 @@ class Recipe:
             return [self.kind(int(g)) for g in gids]
         return None  # the populations' kinds
 
+    def cell_description(self, gid):
+        """Cable cells: the cell as a dict in the model file's form (docs/cable-cells.md: sections,
+        mechanisms, synapses, detector). Return the same dict for cells that share it: it is read
+        once."""
+        return None
+
+    def cell_descriptions(self, gids):
+        """Cable cells' descriptions: a list of one dict per gid (shared dicts are read once), or
+        one dict for all."""
+        return [self.cell_description(int(g)) for g in gids]
+
     def source_model(self, gid):
         """Spike sources: 'poisson' (default), 'regular' (NetStim) or 'replay'."""
         return "poisson"
@@ -145,11 +158,12 @@ class Recipe:
         return [self.replay_times(int(g)) for g in gids]
 
     def clamps_on(self, gid):
-        """Current clamps on a lif cell: [(delay ms, duration ms, amplitude nA), ...]."""
+        """Current clamps: [(delay ms, duration ms, amplitude nA), ...] on a lif cell; on a cable cell
+        (delay, duration, amplitude, section, x) or the same three (at the soma's middle)."""
         return ()
 
     def clamps(self, gids):
-        """[(gid, delay, duration, amplitude), ...] for the clamps on any of gids."""
+        """[(gid, delay, duration, amplitude[, section, x]), ...] for the clamps on any of gids."""
         if not _overrides(self, "clamps_on"):
             return ()
         return [(int(g), *c) for g in gids for c in self.clamps_on(int(g))]
@@ -158,7 +172,8 @@ class Recipe:
     def incoming(self, gid):
         """Connections onto gid: (sources, weights, delays) or (sources, weights, delays, synapses),
         sequences of equal length, in canonical order (the tie-break of simultaneous events).
-        Synapses: lif 0 (exc, default) or 1 (inh), or the names 'exc'/'inh'; intfire 0."""
+        Synapses: lif 0 (exc, default) or 1 (inh), or the names 'exc'/'inh'; intfire 0; cable
+        cells the index or the name of one of the cell's synapses."""
         return (), (), ()
 
     def connections_on(self, gids):
@@ -177,11 +192,21 @@ class Recipe:
             sources.append(s)
             weights.append(_floats("incoming", "weights", got[1], len(s)))
             delays.append(_floats("incoming", "delays", got[2], len(s)))
-            synapses.append(_synapses("incoming", got[3], len(s)) if len(got) == 4 else np.zeros(len(s), np.uint32))
+            if len(got) == 4:
+                if isinstance(got[3], (str, int, np.integer)):
+                    synapses.extend([got[3]] * len(s))
+                else:
+                    syn = list(got[3]) if isinstance(got[3], (list, tuple)) else _array(
+                        "incoming", "synapses", got[3]).tolist()
+                    if len(syn) != len(s):
+                        raise InputError(f"Recipe.incoming: synapses: expected {len(s)} values, got {len(syn)}")
+                    synapses.extend(syn)
+            else:
+                synapses.extend([0] * len(s))
         if not targets:
             return np.empty(0, np.uint32), np.empty(0, np.uint32), np.empty(0), np.empty(0)
         return (np.concatenate(targets), np.concatenate(sources), np.concatenate(weights), np.concatenate(delays),
-                np.concatenate(synapses))
+                synapses)  # numbers and names: the adapter resolves names per target
 
 
 # ---- checking what a method returned
@@ -244,22 +269,34 @@ def _floats(method, what, value, n):
     return a.astype(np.float64, copy=False)
 
 
-def _synapses(method, value, n):
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return np.full(n, int(value), dtype=np.uint32)
-    a = _array(method, "synapses", value)
-    if a.dtype.kind in "US":
-        try:
-            a = np.array([SYNAPSES[str(s)] for s in a], dtype=np.uint32)
-        except KeyError as e:
-            raise InputError(f"Recipe.{method}: synapses: expected exc or inh (or 0, 1), got {e.args[0]!r}") from None
-    if a.size == 0:
-        a = a.astype(np.uint32)
-    if a.dtype.kind not in "iu":
-        raise _WrongType(method, "synapses as integers or the names exc/inh", a)
+def _synapses(method, value, targets, native):
+    """Synapse indices: numbers as they are, names resolved for their targets (lif exc/inh, a
+    cable cell's synapse names)."""
+    n = len(targets)
+    if isinstance(value, (str, int, np.integer)) and not isinstance(value, bool):
+        value = [value] * n
+    if isinstance(value, (list, tuple)) and any(isinstance(x, str) for x in value):
+        a = np.empty(len(value), dtype=object)  # numbers and names, kept apart (numpy would make "0" of 0)
+        a[:] = value
+    else:
+        a = _array(method, "synapses as integers or names", value)
     if len(a) != n:
         raise InputError(f"Recipe.{method}: synapses: expected {n} values, got {len(a)}")
-    return a
+    if a.size == 0:
+        return np.empty(0, np.uint32)
+    if a.dtype.kind in "iu":
+        return _integers(method, "synapses", a)
+    if a.dtype.kind not in "USO":
+        raise _WrongType(method, "synapses as integers or the names of synapses", a)
+    named = np.array([isinstance(x, str) for x in a.tolist()]) if a.dtype.kind == "O" else np.ones(n, bool)
+    out = np.zeros(n, np.uint32)
+    if (~named).any():
+        numbers = a[~named].tolist()
+        if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in numbers):
+            raise _WrongType(method, "synapses as integers or the names of synapses", a)
+        out[~named] = _integers(method, "synapses", np.array(numbers, dtype=np.int64))
+    out[named] = native.synapse_indices(targets[named], [str(x) for x in a[named]])
+    return out
 
 
 def _codes(method, value, table, n):
@@ -408,10 +445,14 @@ def _whole(recipe):
             raise InputError(f"{recipe.origin()}: recordings(): traces[{i}].dtype: expected float32 or float64, got {dtype!r}")
         cells = t.get("cells")
         cells = [] if cells is None else [int(c) for c in _integers("recordings", f"traces[{i}].cells", cells)]
+        unknown = set(t) - {"name", "population", "cells", "variable", "interval", "dtype", "section", "x"}
+        if unknown:
+            raise InputError(f"{recipe.origin()}: recordings(): traces[{i}]: unknown key {sorted(unknown)[0]!r}")
         default_variable = "m" if kinds[firsts[p]] == KINDS["intfire"] else "v"
         traces.append({"name": str(t["name"]), "population": p, "cells": cells,
                        "variable": str(t.get("variable", default_variable)), "interval": float(t.get("interval", 0.1)),
-                       "float64": dtype == "float64"})
+                       "float64": dtype == "float64", "section": str(t.get("section") or ""),
+                       "x": float(t.get("x", 0.5))})
 
     bound = _call(recipe, "min_delay_bound")
     bound = dt if bound is None else float(bound)
@@ -423,6 +464,27 @@ def _whole(recipe):
         raise _WrongType("fingerprint", "an integer in [0, 2^64) or None", fingerprint)
     native = _parnet.NativeRecipe(origin, [(nm, int(f), c) for nm, f, c in zip(names, firsts, counts)], kinds, tstop,
                                   dt, int(runid), output, spike_pops, traces, bound, int(fingerprint))
+    cable = np.flatnonzero(kinds == KINDS["cable"]).astype(np.uint32)
+    if len(cable):
+        # Every cable cell's description now: the decomposition weighs cells by their compartments.
+        got = _call(recipe, "cell_descriptions", cable)
+        if isinstance(got, dict):
+            got = [got] * len(cable)
+        if not isinstance(got, (list, tuple)) or len(got) != len(cable):
+            raise _WrongType("cell_descriptions", f"a dict or a list of {len(cable)} dicts (one per gid)", got)
+        texts, index_of, which = [], {}, np.empty(len(cable), np.uint32)
+        for i, d in enumerate(got):
+            if not isinstance(d, dict):
+                raise _WrongType("cell_descriptions", f"a dict describing gid {cable[i]}'s cable cell", d)
+            if id(d) not in index_of:
+                index_of[id(d)] = len(texts)
+                try:
+                    texts.append(json.dumps(d, default=_plain, allow_nan=False))
+                except (TypeError, ValueError) as e:
+                    raise InputError(f"Recipe.cell_descriptions: gid {cable[i]}'s cell cannot be written as JSON: {e}") from None
+            which[i] = index_of[id(d)]
+        native.set_cable_cells(texts, cable, which)
+    native.check()
     return native, kinds
 
 
@@ -468,14 +530,18 @@ def _prepare(recipe, native, kinds, gids):
             raise _WrongType("clamps", "a list of (gid, delay, duration, amplitude)", clamps)
         mine = set(int(g) for g in gids) if len(clamps) else set()
         for c in clamps:
-            if not isinstance(c, (list, tuple)) or len(c) != 4:
-                raise _WrongType("clamps", "(gid, delay, duration, amplitude) tuples", c)
+            if not isinstance(c, (list, tuple)) or len(c) not in (4, 6):
+                raise _WrongType("clamps", "(gid, delay, duration, amplitude[, section, x]) tuples", c)
             g = int(c[0])
             if g not in mine:
                 raise InputError(f"Recipe.clamps: a clamp on gid {g}, which is not among the gids asked for")
-            if local_kinds[np.searchsorted(gids, g)] != KINDS["lif"]:
-                raise InputError(f"Recipe.clamps: gid {g}: clamps act on lif cells from a Python recipe")
-            native.add_clamp(g, float(c[1]), float(c[2]), float(c[3]))
+            kind = local_kinds[np.searchsorted(gids, g)]
+            if kind not in (KINDS["lif"], KINDS["cable"]):
+                raise InputError(f"Recipe.clamps: gid {g}: clamps act on lif and cable cells, not {KIND_NAMES[kind]}")
+            section, x = (str(c[4]), float(c[5])) if len(c) == 6 else ("", 0.5)
+            if kind == KINDS["lif"] and section:
+                raise InputError(f"Recipe.clamps: gid {g}: no location: only cable cells have sections")
+            native.add_clamp(g, float(c[1]), float(c[2]), float(c[3]), section, x)
     # Connections.
     got = _call(recipe, "connections_on", gids)
     if not isinstance(got, (tuple, list)) or len(got) not in (4, 5):
@@ -485,7 +551,7 @@ def _prepare(recipe, native, kinds, gids):
     sources_ = _integers("connections_on", "sources", got[1], n)
     weights = _floats("connections_on", "weights", got[2], n)
     delays = _floats("connections_on", "delays", got[3], n)
-    synapses = _synapses("connections_on", got[4], n) if len(got) == 5 else np.zeros(n, np.uint32)
+    synapses = _synapses("connections_on", got[4], targets, native) if len(got) == 5 else np.zeros(n, np.uint32)
     native.set_connections(targets, sources_, weights, delays, synapses)
 
 

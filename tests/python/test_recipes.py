@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.join(SOURCE, "tests", "runs"))
 sys.path.insert(0, HERE)
 from engine_runs import datasets  # noqa: E402
 from run_pytest import ENGINE_MODELS, SONATA_TSTOP, sonata_config  # noqa: E402
+import cable_recipe  # noqa: E402
 import recipe_network  # noqa: E402
 
 WORK = os.environ["PARNET_TEST_WORK"]
@@ -111,6 +112,41 @@ def test_recipe_equals_json(recipe, from_json):
         for key in a:
             assert np.array_equal(a[key], b[key]), (f, key)
     assert_same_results(parnet.run(recipe(), quiet=True, threads=2, exchange="targeted"), from_json)
+
+
+def test_cable_recipe_equals_json_and_engine_files():
+    """Cable cells from a recipe (a description dict per gid, synapses by name, a clamp at a
+    section, a dendrite trace): tests/python/small_network.json's spikes and traces, and the
+    engine's files, bit for bit."""
+    path, tstop = ENGINE_MODELS["small_network"]
+    name = "cable_recipe"
+    result = parnet.run(cable_recipe.SmallNetwork(), quiet=True, threads=2, output=out_dir(name))
+    assert_same_results(result, parnet.run(path, quiet=True))
+    world.Barrier()
+    for f in ["spikes.h5", "exc_v.h5", "pyr_dend_v.h5"]:
+        a, b = datasets(os.path.join(out_dir(name), f)), datasets(os.path.join(engine_dir("small_network"), f))
+        assert sorted(a) == sorted(b)
+        for key in a:
+            assert np.array_equal(a[key], b[key]), (f, key)
+
+    class BadCell(cable_recipe.SmallNetwork):
+        def cell_description(self, gid):
+            return {**cable_recipe.BALL_AND_STICK, "cm": -1}
+    with pytest.raises(parnet.InputError, match=r"small_network: cell_descriptions\[0\]"):
+        parnet.run(BadCell(), quiet=True)
+
+    class BadSynapseName(cable_recipe.SmallNetwork):
+        def incoming(self, gid):
+            sources, weights, delays, synapses = super().incoming(gid)
+            return sources, weights, delays, ["ampa" if s == "syn" else s for s in synapses]
+    with pytest.raises(parnet.InputError, match=r'synapse: no synapse named "ampa" on a cable cell'):
+        parnet.run(BadSynapseName(), quiet=True)
+
+    class NoDescription(cable_recipe.SmallNetwork):
+        def cell_descriptions(self, gids):
+            return [None] * len(gids)
+    with pytest.raises(TypeError, match=r"Recipe\.cell_descriptions: expected a dict describing gid 30"):
+        parnet.run(NoDescription(), quiet=True)
 
 
 def test_random_streams_are_the_engines():
