@@ -85,11 +85,6 @@ void plan_recipe(const python::PythonRecipe& recipe, const std::string& file, st
     });
 }
 
-std::shared_ptr<Model> read_model(const std::string& path, py::object comm) {
-    const MPI_Comm c = communicator(comm);
-    return agreed_everywhere(c, [&] { return std::make_shared<Model>(io::read_model(path)); });
-}
-
 // text is None when Python could not write the document as JSON; `problem` then says why.
 std::shared_ptr<Model> parse_model(std::optional<std::string> text, const std::string& source,
                                    const std::string& problem, py::object comm) {
@@ -261,8 +256,6 @@ PYBIND11_MODULE(_parnet, m) {
             return names;
         });
 
-    m.def("read_model", &read_model, py::arg("path"), py::arg("comm"),
-          "Reads and validates a model file on every rank of comm (io::read_model)");
     m.def("parse_model", &parse_model, py::arg("text"), py::arg("source"), py::arg("problem"), py::arg("comm"),
           "Validates a model given as JSON text on every rank of comm (io::parse_model)");
     py::class_<io::NetworkInput, std::shared_ptr<io::NetworkInput>>(m, "NativeInput",

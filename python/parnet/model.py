@@ -1,6 +1,6 @@
-"""A validated model: read from a JSON model file or made from the same document in memory, and
-validated by the engine's own reader (io::read_model, io::parse_model) on every rank of the
-communicator, so that a bad model raises the same InputError on every rank together."""
+"""A validated model: read from a JSON model file or a SONATA circuit, or made from a JSON document
+in memory, and validated by the engine's own reader (io::NetworkInput, io::parse_model) on every
+rank of the communicator, so that a bad model raises the same InputError on every rank together."""
 import json
 import os
 
