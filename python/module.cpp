@@ -330,11 +330,9 @@ PYBIND11_MODULE(_parnet, m) {
                      r.x = d["x"].cast<double>();
                      rec.traces.push_back(r);
                  }
-                 return agreed_everywhere(MPI_COMM_SELF, [&] {  // input_error -> parnet.InputError
-                     return std::make_shared<python::PythonRecipe>(std::move(origin), std::move(ranges), std::move(k),
-                                                                   RunSettings{tstop, dt, runid, std::move(output)},
-                                                                   std::move(rec), min_delay_bound, fingerprint);
-                 });
+                 return std::make_shared<python::PythonRecipe>(std::move(origin), std::move(ranges), std::move(k),
+                                                               RunSettings{tstop, dt, runid, std::move(output)},
+                                                               std::move(rec), min_delay_bound, fingerprint);
              }),
              py::arg("origin"), py::arg("populations"), py::arg("kinds"), py::arg("tstop"), py::arg("dt"),
              py::arg("runid"), py::arg("output"), py::arg("spike_populations"), py::arg("traces"),
@@ -374,9 +372,7 @@ PYBIND11_MODULE(_parnet, m) {
         .def("set_connections", [](python::PythonRecipe& r, array_in<Gid> targets, array_in<Gid> sources,
                                    array_in<double> weights, array_in<double> delays, array_in<std::uint32_t> synapses) {
             py::gil_scoped_release free;  // tens of millions of connections: let other Python threads run
-            agreed_everywhere(MPI_COMM_SELF, [&] {
-                r.set_connections(view(targets), view(sources), view(weights), view(delays), view(synapses));
-            });
+            r.set_connections(view(targets), view(sources), view(weights), view(delays), view(synapses));
         });
 
     py::class_<run::ChosenDecomposition>(m, "Decomposition", "this rank's cells and threads (run/decomposition_choice.hpp)")
