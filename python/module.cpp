@@ -132,13 +132,17 @@ py::dict run_native_input(const std::shared_ptr<io::NetworkInput>& input, const 
 }
 
 // The engine only reads what the package stored in the recipe: no Python runs while the GIL is free.
-py::dict run_python_recipe(const python::PythonRecipe& recipe, const run::ChosenDecomposition& chosen,
-                           py::object comm, const RunOptions& options) {
+py::dict run_python_recipe(python::PythonRecipe& recipe, const run::ChosenDecomposition& chosen, py::object comm,
+                           const RunOptions& options) {
     const MPI_Comm c = communicator(comm);
     RunResult r;
     {
         py::gil_scoped_release free;
-        r = run_recipe(recipe, chosen, c, options, {recipe.fingerprint(), recipe.origin(), {}, {}}, python_say());
+        // A replay asks for the replayed cells' connections after the build: they stay.
+        const auto built = [&] {
+            if (options.replay.empty()) recipe.release_connections();
+        };
+        r = run_recipe(recipe, chosen, c, options, {recipe.fingerprint(), recipe.origin(), {}, built}, python_say());
     }
     return results(r);
 }

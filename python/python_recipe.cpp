@@ -146,6 +146,7 @@ void PythonRecipe::set_local_gids(std::vector<Gid> gids) {
     weights_.clear();
     delays_.clear();
     synapses_.clear();
+    released_ = false;
 }
 
 std::size_t PythonRecipe::local_index(Gid g) const {
@@ -265,7 +266,17 @@ std::vector<CurrentClamp> PythonRecipe::clamps_on(Gid g) const {
     return out;
 }
 
+void PythonRecipe::release_connections() {
+    offsets_ = {};
+    sources_ = {};
+    weights_ = {};
+    delays_ = {};
+    synapses_ = {};
+    released_ = true;
+}
+
 std::vector<Connection> PythonRecipe::incoming(Gid g) const {
+    if (released_) throw std::logic_error(origin_ + ": connections asked for after the cells were built");
     const std::size_t i = local_index(g);
     std::vector<Connection> out;
     out.reserve(offsets_[i + 1] - offsets_[i]);

@@ -49,6 +49,9 @@ public:
     // method) for a target that is not local or a source that is not a gid.
     void set_connections(std::span<const Gid> targets, std::span<const Gid> sources, std::span<const double> weights,
                          std::span<const double> delays, std::span<const std::uint32_t> synapses);
+    // Once the engine has built the cells it holds their connections itself: the store is freed
+    // (incoming() then refuses), halving a large network's peak memory.
+    void release_connections();
     std::uint64_t fingerprint() const { return fingerprint_; }
     std::size_t connection_count() const { return sources_.size(); }
 
@@ -93,6 +96,7 @@ private:
     std::vector<Gid> sources_;
     std::vector<double> weights_, delays_;
     std::vector<std::uint32_t> synapses_;
+    bool released_ = false;
 };
 
 }  // namespace parnet::python
