@@ -233,11 +233,10 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
                         TraceBuffer& rows = simulation->traces()[t.trace];
                         const std::size_t nrows = rows.row_count();
                         if (rows.float64()) {
-                            // The file keeps the doubles; the results in memory are float32.
+                            // The file and the results in memory keep the doubles.
                             std::vector<double> taken = rows.take_wide_rows();
                             if (t.writer) t.writer->append(taken, nrows);
-                            if (keep)
-                                for (const double v : taken) t.rows.push_back(static_cast<float>(v));
+                            if (keep) t.wide_rows.insert(t.wide_rows.end(), taken.begin(), taken.end());
                         } else {
                             std::vector<float> taken = rows.take_rows();
                             if (t.writer) t.writer->append(taken, nrows);
