@@ -283,6 +283,7 @@ PYBIND11_MODULE(_parnet, m) {
         .def_readwrite("progress", &RunOptions::progress)
         .def_readwrite("flush_ms", &RunOptions::flush_ms)
         .def_readwrite("sort", &RunOptions::sort)
+        .def_readwrite("watchdog", &RunOptions::watchdog_s)
         .def_readwrite("replay", &RunOptions::replay)
         .def_readwrite("replay_gids", &RunOptions::replay_gids)
         .def_readwrite("checkpoint", &RunOptions::checkpoint)

@@ -65,6 +65,7 @@ RunResult run_recipe(const Recipe& recipe, const run::ChosenDecomposition& chose
     run.expected_output = context.expected_output;
     run.quiet = options.quiet;
     run.progress = options.progress;
+    run.watchdog_s = options.watchdog_s;
     run.say = say;
     run.results_rank = options.results_rank;
     run.replay = options.replay;

@@ -35,6 +35,7 @@ struct RunOptions {
     double progress = 2.0;             // wall seconds between progress lines (0: none)
     double flush_ms = 100.0;           // simulated ms between writes to the output files
     bool sort = true;                  // the spike file sorted by time
+    double watchdog_s = 30.0;          // as the engine's --watchdog; 0: off
     // As the engine's --replay/--gids, --checkpoint/--checkpoint-at and --restore.
     std::string replay;
     std::vector<Gid> replay_gids;

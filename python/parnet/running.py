@@ -92,7 +92,7 @@ def _checked(name, value, types, expected):
 
 def run(model, tstop=None, threads=1, plan=None, comm=None, output=None, exchange="allgather", overlap=False,
         saving="collective", results="all", quiet=False, progress=2.0, flush_interval=100.0, sort=True,
-        replay=None, gids=None, checkpoint=None, checkpoint_at=None, restore=None):
+        replay=None, gids=None, checkpoint=None, checkpoint_at=None, restore=None, watchdog=30.0):
     """Runs `model` on every rank of `comm` (an mpi4py communicator, MPI.COMM_WORLD by default) as
     the engine program does. `model`: a Model, a Builder, a parnet.Recipe subclass instance, or
     the path of a JSON model file or a SONATA config.
@@ -106,6 +106,7 @@ def run(model, tstop=None, threads=1, plan=None, comm=None, output=None, exchang
     quiet:      no progress line or summary (printed by rank 0 otherwise)
     replay, gids:  the engine's --replay/--gids: a spikes.h5 of an earlier run, the cells to replay (one rank)
     checkpoint, checkpoint_at, restore: the engine's --checkpoint, --checkpoint-at, --restore (docs/checkpoints.md)
+    watchdog:   seconds a rank may go unheard before the job ends naming it (the engine's --watchdog); 0: off
 
     Bad input raises InputError (a ValueError) with the engine's message on every rank."""
     comm = _communicator(comm)
@@ -127,6 +128,9 @@ def run(model, tstop=None, threads=1, plan=None, comm=None, output=None, exchang
     options.progress = float(_checked("progress", progress, (int, float, np.integer, np.floating), "seconds"))
     options.flush_ms = float(_checked("flush_interval", flush_interval, (int, float, np.integer, np.floating), "ms"))
     options.sort = bool(sort)
+    options.watchdog = float(_checked("watchdog", watchdog, (int, float, np.integer, np.floating), "seconds"))
+    if not (options.watchdog >= 0 and np.isfinite(options.watchdog)):
+        raise ValueError(f"watchdog: expected seconds >= 0, got {watchdog!r}")
     options.replay = "" if replay is None else os.fspath(replay)
     options.replay_gids = [] if gids is None else [int(g) for g in np.asarray(gids, dtype=np.int64).ravel()]
     if any(g < 0 for g in options.replay_gids):

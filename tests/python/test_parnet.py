@@ -246,6 +246,10 @@ def test_bad_run_arguments():
         parnet.Model.from_dict({"run": {"tstop": object()}})
     with pytest.raises(TypeError):
         parnet.run(model, comm="world")
+    with pytest.raises(ValueError, match=r"^watchdog: expected seconds >= 0, got -1$"):
+        parnet.run(model, watchdog=-1, quiet=True)
+    with pytest.raises(TypeError, match="^watchdog: expected seconds"):
+        parnet.run(model, watchdog="soon", quiet=True)
     world.Barrier()
 
 
