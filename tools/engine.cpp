@@ -6,6 +6,7 @@
 #include "engine/collective_errors.hpp"
 #include "engine/mpi_session.hpp"
 #include "engine/network.hpp"
+#include "engine/watchdog.hpp"
 #include "io/model_check.hpp"
 #include "io/network_input.hpp"
 #include "run/decomposition_choice.hpp"
@@ -36,6 +37,9 @@ struct Options {
 };
 
 int run_engine(Options& opt, Communicator& comm) {
+    // A rank that stops in the set-up (reading, building) must not hold the others for ever either.
+    Watchdog watchdog(opt.run.watchdog_s, comm.comm(), opt.run.program);
+    opt.run.watchdog = &watchdog;
     // Size sanity before anything is built: the model's estimate against the memory of a rank. A
     // replay builds only the named cells, so the whole model's size does not matter there.
     const bool replay = !opt.run.replay.empty();
@@ -130,8 +134,8 @@ int main(int argc, char** argv) {
                  "Validate the model and the options (plan, replay, output names, size against memory) and exit: "
                  "0 when a run would start, 1 with the message otherwise; builds and writes nothing");
     app.add_option("--watchdog", opt.run.watchdog_s,
-                   "Seconds without a finished epoch (at least 10 times the longest epoch so far) after which a "
-                   "rank ends the job: a rank that stopped (SIGSTOP, a hung node) would hold it for ever; 0 turns it off")
+                   "Seconds a rank may go unheard (set-up or run) before the job ends naming it: a rank that "
+                   "stopped (SIGSTOP, a hung node) would hold it for ever; 0 turns it off")
         ->check(finite_non_negative);
     app.add_option("--checkpoint", opt.run.checkpoint,
                    "Folder for checkpoints (docs/checkpoints.md): written at the --checkpoint-at times, and on SIGTERM "
