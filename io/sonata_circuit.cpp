@@ -413,14 +413,24 @@ void SonataCircuit::load_incoming(std::span<const Gid> gids) {
     for (std::size_t begin = 0; begin < sorted.size(); begin += slice) {
         const std::span<const Gid> part(sorted.data() + begin, std::min(slice, sorted.size() - begin));
         auto lists = read_incoming(part);
-        for (std::size_t i = 0; i < part.size(); ++i) loaded_[part[i]] = std::move(lists[i]);
+        for (std::size_t i = 0; i < part.size(); ++i) {
+            auto& kept = loaded_[part[i]];
+            kept.reserve(lists[i].size());
+            for (const Connection& c : lists[i]) kept.push_back({c.source, c.synapse, c.weight, c.delay});
+        }
     }
 }
 
-void SonataCircuit::forget_loaded() { std::unordered_map<Gid, std::vector<Connection>>().swap(loaded_); }
+void SonataCircuit::forget_loaded() { std::unordered_map<Gid, std::vector<LoadedEdge>>().swap(loaded_); }
 
 std::vector<Connection> SonataCircuit::incoming(Gid g) const {
-    if (auto it = loaded_.find(g); it != loaded_.end()) return it->second;
+    if (auto it = loaded_.find(g); it != loaded_.end()) {
+        std::vector<Connection> out;
+        out.reserve(it->second.size());
+        for (const LoadedEdge& e : it->second)
+            out.push_back({e.source, g, e.weight, e.delay, e.synapse, static_cast<std::uint32_t>(out.size())});
+        return out;
+    }
     const std::lock_guard<std::mutex> lock(file_access_);
     const Gid one[] = {g};
     return std::move(read_incoming(one).front());

@@ -74,7 +74,16 @@ private:
     std::vector<std::unique_ptr<SonataEdgeFile>> edge_files_;
     std::vector<std::unique_ptr<SonataTypeTable>> edge_types_;  // per edges file
     std::vector<EdgePopulation> edge_populations_;
-    std::unordered_map<Gid, std::vector<Connection>> loaded_;
+    // A loaded edge as kept until the cells are built: 24 bytes (a Connection is 40; its target
+    // is the map's key, its index its position, its source detector 0).
+    struct LoadedEdge {
+        Gid source;
+        std::uint32_t synapse;
+        double weight;
+        double delay;
+    };
+    static_assert(sizeof(LoadedEdge) == 24);
+    std::unordered_map<Gid, std::vector<LoadedEdge>> loaded_;
     mutable std::mutex file_access_;  // HDF5 is not thread-safe: reads of unloaded gids take turns
 };
 

@@ -11,6 +11,7 @@ std::string why_not_splittable(const CableCellDescription& cell) {
         if (!s.mechanisms.empty()) return "section " + s.name + " has catalogue mechanisms";
     for (const auto& syn : cell.synapses)
         if (syn.point_process) return "synapse " + syn.name + " is a catalogue point process";
+    if (!cell.more_detectors.empty()) return "it has " + std::to_string(cell.detector_count()) + " spike detectors";
     return "";
 }
 
