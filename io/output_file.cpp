@@ -66,6 +66,14 @@ OutputFile::OutputFile(MPI_Comm comm, std::filesystem::path final_path, OutputDr
         H5PropertyList access(errors_.id(H5Pcreate(H5P_FILE_ACCESS), "create a file access property list"));
         if (driver == OutputDriver::serial && comm_.size() > 1)
             throw std::logic_error(final_path_.string() + ": a serial file written by more than one rank");
+        if (driver == OutputDriver::serial) {
+            // No raw-data chunk cache (parallel HDF5 has none for writes either): every append
+            // reaches the file at once, so a full disk fails that write, and what a failed file
+            // still holds is only its small metadata, which the close in close_and_remove() can
+            // write into the emptied file. A chunk cache would hold up to 1 MB per dataset that
+            // no close could write, and HDF5 would crash on that file at MPI_Finalize.
+            errors_.status(H5Pset_cache(access.get(), 0, 0, 0, 0.75), "turn off the chunk cache");
+        }
         if (driver == OutputDriver::mpio) {
             errors_.status(H5Pset_fapl_mpio(access.get(), comm_.get(), MPI_INFO_NULL), "select the MPI-IO driver");
             transfer_ = H5PropertyList(errors_.id(H5Pcreate(H5P_DATASET_XFER), "create a transfer property list"));

@@ -4,6 +4,7 @@
 #include "engine/collective_errors.hpp"
 #include "engine/exchange/spike_exchange.hpp"
 #include "engine/memory_estimate.hpp"
+#include "engine/watchdog.hpp"
 #include "io/model_check.hpp"
 #include "io/network_input.hpp"
 #include "run/decomposition_choice.hpp"
@@ -14,6 +15,9 @@
 namespace parnet::run {
 
 int run_file(FileRunOptions& opt, Communicator& comm) {
+    // A rank that stops in the set-up (reading, building) must not hold the others for ever either.
+    Watchdog watchdog(opt.run.watchdog_s, comm.comm(), opt.run.program);
+    opt.run.watchdog = &watchdog;
     // Size sanity before anything is built: the model's estimate against the memory of a rank. A
     // replay builds only the named cells, so the whole model's size does not matter there.
     const bool replay = !opt.run.replay.empty();

@@ -96,6 +96,9 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
                                       populations[p].name + "): leave out --checkpoint and --restore");
         }
     });
+    // From here on, a rank that stops ends the job (in the set-up too) instead of hanging it.
+    std::optional<Watchdog> own_watchdog;
+    Watchdog& watchdog = options.watchdog ? *options.watchdog : own_watchdog.emplace(options.watchdog_s, comm.comm(), program);
     std::optional<io::CheckpointMetadata> restoring;
     if (!options.restore.empty())
         restoring = agreed_everywhere(comm, [&] {
@@ -222,8 +225,7 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
     const Step total_steps = static_cast<Step>(steps_covering(tstop, dt));
 
     try {
-        // Watches the epoch loop only: set-up and the final sort may take long on one rank.
-        std::optional<Watchdog> watchdog(std::in_place, options.watchdog_s, comm.comm());
+        watchdog.loop_started();
         simulation->run(tstop, [&](const Epoch& epoch, std::span<const Spike> spikes) {
             for (const Spike& s : spikes) {
                 // A cell's further detectors (s.detector > 0) are in the spike file, not in its
@@ -246,11 +248,10 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
                         TraceBuffer& rows = simulation->traces()[t.trace];
                         const std::size_t nrows = rows.row_count();
                         if (rows.float64()) {
-                            // The file keeps the doubles; the results in memory are float32.
+                            // The file and the results in memory keep the doubles.
                             std::vector<double> taken = rows.take_wide_rows();
                             if (t.writer) t.writer->append(taken, nrows);
-                            if (keep)
-                                for (const double v : taken) t.rows.push_back(static_cast<float>(v));
+                            if (keep) t.wide_rows.insert(t.wide_rows.end(), taken.begin(), taken.end());
                         } else {
                             std::vector<float> taken = rows.take_rows();
                             if (t.writer) t.writer->append(taken, nrows);
@@ -289,7 +290,7 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
                 }
             }
             progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
-            watchdog->beat(epochs);
+            watchdog.beat(epochs);
         });
     } catch (const agreed_failure&) {
         throw;
@@ -298,6 +299,7 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
         std::cerr << program << ": error on rank " << comm.rank() << " during the run: " << e.what() << std::endl;
         comm.abort(1);
     }
+    watchdog.loop_ended();
     checkpoint_requests.reset();  // signals end the process again
     const bool stopped = simulation->stopped();
     agreed_everywhere(comm, [&] {

@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+namespace parnet {
+class Watchdog;  // engine/watchdog.hpp
+}
+
 namespace parnet::run {
 
 // Lines for the user (rank 0 only): the header, progress and the summary.
@@ -65,7 +69,10 @@ struct RunOptions {
     bool quiet = false;                  // no header, progress or summary
     double progress = 2.0;               // wall seconds between progress lines; 0: none
     Say say;                             // default: standard output
-    double watchdog_s = 0.0;             // seconds without an epoch before the job is ended; 0: never
+    double watchdog_s = 0.0;             // seconds a rank may go unheard before the job is ended; 0: never
+    // A watchdog the caller started before its own set-up (the engine program: from the first
+    // collective); none: the run starts its own with watchdog_s.
+    Watchdog* watchdog = nullptr;
     bool report_termination = false;     // SIGTERM/SIGINT say that no output is complete (programs only)
     bool warn_oversubscribed = true;     // a note when ranks x threads exceed the node's cores
 

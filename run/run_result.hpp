@@ -18,6 +18,8 @@ struct TraceResult {
     std::vector<Gid> gids;        // the columns
     std::vector<double> times;    // the rows (ms)
     std::vector<float> values;    // rows x columns, row-major (time-major, as SONATA stores it)
+    bool float64 = false;         // a "dtype": "float64" recording: wide_values instead of values
+    std::vector<double> wide_values;
 };
 
 struct PopulationTotal {

@@ -63,12 +63,15 @@ TraceResult gather_trace(const Communicator& comm, int root, const Recipe& recip
     out.name = rec.name;
     out.population = recipe.populations()[rec.population].name;
     out.variable = rec.variable;
-    const std::size_t local_rows = t.gids.empty() ? 0 : t.rows.size() / t.gids.size();
+    out.float64 = rec.float64;
+    const std::size_t local_values = rec.float64 ? t.wide_rows.size() : t.rows.size();
+    const std::size_t local_rows = t.gids.empty() ? 0 : local_values / t.gids.size();
     const auto rows = static_cast<std::size_t>(comm.max(static_cast<double>(local_rows)));
     const std::vector<std::uint64_t> mine{t.gids.size()};
     const std::vector<std::uint64_t> columns = comm.gather<std::uint64_t>(mine, root);
     const std::vector<Gid> gids = comm.gather<Gid>(t.gids, root);
     const std::vector<float> blocks = comm.gather<float>(t.rows, root);
+    const std::vector<double> wide_blocks = comm.gather<double>(t.wide_rows, root);
     if (columns.empty()) return out;
 
     std::vector<std::size_t> order(gids.size());
@@ -80,15 +83,20 @@ TraceResult gather_trace(const Communicator& comm, int root, const Recipe& recip
     for (std::size_t c = 0; c < order.size(); ++c) out.gids[c] = gids[order[c]];
 
     const std::size_t ncols = gids.size();
-    out.values.assign(rows * ncols, 0.0f);
-    std::size_t block = 0, first_column = 0;  // where rank r's block and columns start
-    for (std::uint64_t cols : columns) {
-        for (std::size_t i = 0; i < rows; ++i)
-            for (std::size_t j = 0; j < cols; ++j)
-                out.values[i * ncols + column_of[first_column + j]] = blocks[block + i * cols + j];
-        block += rows * cols;
-        first_column += cols;
-    }
+    const auto place = [&](const auto& from, auto& to) {
+        to.assign(rows * ncols, 0);
+        std::size_t block = 0, first_column = 0;  // where rank r's block and columns start
+        for (std::uint64_t cols : columns) {
+            for (std::size_t i = 0; i < rows; ++i)
+                for (std::size_t j = 0; j < cols; ++j) to[i * ncols + column_of[first_column + j]] = from[block + i * cols + j];
+            block += rows * cols;
+            first_column += cols;
+        }
+    };
+    if (rec.float64)
+        place(wide_blocks, out.wide_values);
+    else
+        place(blocks, out.values);
     out.times.resize(rows);
     for (std::size_t i = 0; i < rows; ++i) out.times[i] = static_cast<double>(static_cast<Step>(i) * t.stride) * recipe.dt();
     return out;

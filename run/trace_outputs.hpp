@@ -25,6 +25,7 @@ struct TraceOutput {
     std::filesystem::path file;
     std::unique_ptr<io::ReportSink> writer;  // none without files
     std::vector<float> rows;    // kept for the results in memory
+    std::vector<double> wide_rows;  // the same for a float64 recording
 };
 
 // Collective. A recording of no cell at all (a replay that rebuilds none of its population) has

@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
                  "Validate the model and the options (plan, replay, output names, size against memory) and exit: "
                  "0 when a run would start, 1 with the message otherwise; builds and writes nothing");
     app.add_option("--watchdog", opt.run.watchdog_s,
-                   "Seconds without a finished epoch (at least 10 times the longest epoch so far) after which a "
-                   "rank ends the job: a rank that stopped (SIGSTOP, a hung node) would hold it for ever; 0 turns it off")
+                   "Seconds a rank may go unheard (set-up or run) before the job ends naming it: a rank that "
+                   "stopped (SIGSTOP, a hung node) would hold it for ever; 0 turns it off")
         ->check(finite_non_negative);
     app.add_option("--checkpoint", opt.run.checkpoint,
                    "Folder for checkpoints (docs/checkpoints.md): written at the --checkpoint-at times, and on SIGTERM "

@@ -7,6 +7,7 @@ waiting, exchange and output seconds per rank, with the plan's prediction when t
 Writes OUTPUT_FOLDER/raster.png and OUTPUT_FOLDER/load.png and prints their paths.
 """
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -19,28 +20,33 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
+def _plotting():
+    """python/parnet/plotting.py (pure Python: no built module needed), loaded by path."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python", "parnet", "plotting.py")
+    spec = importlib.util.spec_from_file_location("parnet_plotting", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def raster(folder, max_cells, tmax):
+    """Populations grouped by name (col0_pyr, col1_pyr, ... as col*_pyr): one colour and one
+    legend entry a group (python/parnet/plotting.py)."""
     report = json.load(open(os.path.join(folder, "report.json")))
-    fig, ax = plt.subplots(figsize=(10, 6))
-    offset = 0
+    fig, ax = plt.subplots(figsize=(12, 6))
     with h5py.File(os.path.join(folder, "spikes.h5"), "r") as f:
-        for i, pop in enumerate(report["populations"]):
-            name, cells = pop["name"], pop["cells"]
-            shown = min(cells, max_cells)
-            if name in f["spikes"]:
-                g = f["spikes"][name]
-                ids, times = g["node_ids"][()], g["timestamps"][()]
-                keep = ids < shown
-                if tmax:
-                    keep &= times <= tmax
-                label = f"{name} ({pop['mean_rate_hz']:.1f} Hz)" if i < 12 else None  # a legend of 12 at most
-                ax.scatter(times[keep], ids[keep] + offset, s=0.3, color=f"C{i % 10}", label=label, rasterized=True)
-            offset += shown
-    ax.set_xlabel("time (ms)")
-    ax.set_ylabel(f"cell (first {max_cells} of each population)")
+        pops = report["populations"]
+
+        def spikes_of(i):
+            name = pops[i]["name"]
+            if name not in f["spikes"]:
+                return None
+            g = f["spikes"][name]
+            return g["node_ids"][()], g["timestamps"][()]
+
+        _plotting().draw_raster(ax, pops, spikes_of, report["tstop_ms"], max_cells=max_cells, tmax=tmax)
+    ax.set_ylabel(f"cell (first {max_cells} of each population group)")
     ax.set_title(f"{os.path.basename(report['model'])}: {report['spikes']:,} spikes on {report['ranks']} ranks")
-    ax.legend(loc="upper right", markerscale=15, fontsize=8)
-    ax.set_xlim(0, tmax or report["tstop_ms"])
     path = os.path.join(folder, "raster.png")
     fig.tight_layout()
     fig.savefig(path, dpi=120)

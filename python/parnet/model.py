@@ -1,6 +1,6 @@
-"""A validated model: read from a JSON model file or made from the same document in memory, and
-validated by the engine's own reader (io::read_model, io::parse_model) on every rank of the
-communicator, so that a bad model raises the same InputError on every rank together."""
+"""A validated model: read from a JSON model file or a SONATA circuit, or made from a JSON document
+in memory, and validated by the engine's own reader (io::NetworkInput, io::parse_model) on every
+rank of the communicator, so that a bad model raises the same InputError on every rank together."""
 import json
 import os
 
@@ -22,13 +22,23 @@ class Model:
     """The engine's model (docs/model-format.md). Make one with Model.from_file, Model.from_dict
     or Builder.build; all three are collective over `comm` (MPI.COMM_WORLD by default)."""
 
-    def __init__(self, native):
+    def __init__(self, native, network_input=None, document=None, path=None):
         self._native = native
+        self._input = network_input    # a file read as the engine reads it (JSON or SONATA)
+        self._document = document      # the document of from_dict (the planner reads it from a file)
+        self._path = path
 
     @staticmethod
     def from_file(path, comm=None):
-        """Reads a model file exactly as the engine program does."""
-        return Model(_parnet.read_model(os.fspath(path), comm))
+        """Reads a JSON model file or a SONATA circuit (a simulation or circuit config), told apart
+        by content, exactly as the engine program does (io/network_input.hpp)."""
+        network_input = _parnet.read_input(os.fspath(path), comm)
+        return Model(network_input.model, network_input=network_input, path=os.fspath(path))
+
+    @property
+    def sonata(self):
+        """True for a SONATA circuit."""
+        return self._input is not None and self._input.sonata
 
     @staticmethod
     def from_dict(document, comm=None, source=None):
@@ -42,7 +52,7 @@ class Model:
             text, problem = json.dumps(document, default=_plain, allow_nan=False), ""
         except (TypeError, ValueError) as e:
             text, problem = None, f"{source}: cannot be written as JSON: {e}"
-        return Model(_parnet.parse_model(text, source, problem, comm))
+        return Model(_parnet.parse_model(text, source, problem, comm), document=document)
 
     # What the engine read.
     file = property(lambda self: self._native.file, doc="the file (or source name) the model came from")

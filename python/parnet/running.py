@@ -1,18 +1,22 @@
-"""parnet.run: the engine's run of a model on an mpi4py communicator, with the results in memory."""
+"""parnet.run and parnet.plan: the engine's run of a network (a model, a file, a Python recipe) on
+an mpi4py communicator with the results in memory, and the planner's plan files for it."""
+import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import _parnet
 from .builder import Builder
-from .model import Model
+from .model import Model, _plain
+from .recipe import Recipe, native_recipe, prepare_cells
 
 
 @dataclass
 class Trace:
     """One trace recording: values[i, j] is `variable` of cell gids[j] at times[i] (float32, as
-    the SONATA report stores it)."""
+    the SONATA report stores it by default; float64 for a recording with "dtype": "float64")."""
     name: str
     population: str
     variable: str
@@ -37,6 +41,7 @@ class Result:
     exchange: str = "allgather"
     overlap: bool = False
     outputs: list = field(default_factory=list)    # files written
+    stopped: bool = False              # by a signal at a checkpoint: continue with run(restore=...)
 
     def spikes_of(self, population):
         """(node ids within the population, times) of one population's spikes."""
@@ -58,35 +63,148 @@ def _results_rank(results):
     raise ValueError(f"results: expected 'all', None or a rank, got {results!r}")
 
 
+def _network(network, comm):
+    """A Model (or a prepared Python recipe) for what run and plan accept."""
+    if isinstance(network, Builder):
+        return network.build(comm=comm)
+    if isinstance(network, (str, os.PathLike)):
+        return Model.from_file(network, comm=comm)
+    if isinstance(network, (Model, Recipe)):
+        return network
+    raise TypeError("network: expected a parnet.Model, a Builder, a parnet.Recipe or the path of a model file or "
+                    f"SONATA config, got {type(network).__name__}")
+
+
+def _communicator(comm):
+    from mpi4py import MPI
+    if comm is None:
+        return MPI.COMM_WORLD
+    if not isinstance(comm, MPI.Comm):
+        raise TypeError(f"comm: expected an mpi4py communicator, got {type(comm).__name__}")
+    return comm
+
+
+def _checked(name, value, types, expected):
+    if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+        raise TypeError(f"{name}: expected {expected}, got {type(value).__name__} {value!r}")
+    return value
+
+
 def run(model, tstop=None, threads=1, plan=None, comm=None, output=None, exchange="allgather", overlap=False,
-        saving="collective", results="all", quiet=False, progress=2.0, flush_interval=100.0):
-    """Runs `model` (a Model, a Builder, or the path of a model file) on every rank of `comm`
-    (an mpi4py communicator, MPI.COMM_WORLD by default) as the engine program does.
+        saving="collective", results="all", quiet=False, progress=2.0, flush_interval=100.0, sort=True,
+        replay=None, gids=None, checkpoint=None, checkpoint_at=None, restore=None):
+    """Runs `model` on every rank of `comm` (an mpi4py communicator, MPI.COMM_WORLD by default) as
+    the engine program does. `model`: a Model, a Builder, a parnet.Recipe subclass instance, or
+    the path of a JSON model file or a SONATA config.
 
     tstop:      overrides run.tstop (ms)
     threads:    OpenMP threads per rank
-    plan:       a plan file from the `plan` program; None: round-robin (gid % ranks)
+    plan:       a plan file from parnet.plan or the `plan` program; None: round-robin (gid % ranks)
     output:     None: no files; True: the SONATA files in the model's run.output; a folder: there
-    exchange, overlap, saving: as the engine's --exchange, --overlap, --saving
+    exchange, overlap, saving, sort: as the engine's --exchange, --overlap, --saving, --no-sort
     results:    'all': spikes and traces on every rank; a rank: only there; None: nowhere
     quiet:      no progress line or summary (printed by rank 0 otherwise)
+    replay, gids:  the engine's --replay/--gids: a spikes.h5 of an earlier run, the cells to replay (one rank)
+    checkpoint, checkpoint_at, restore: the engine's --checkpoint, --checkpoint-at, --restore (docs/checkpoints.md)
 
     Bad input raises InputError (a ValueError) with the engine's message on every rank."""
-    if isinstance(model, Builder):
-        model = model.build(comm=comm)
-    elif isinstance(model, (str, os.PathLike)):
-        model = Model.from_file(model, comm=comm)
-    elif not isinstance(model, Model):
-        raise TypeError(f"model: expected a parnet.Model, a Builder or a model file, got {type(model).__name__}")
+    comm = _communicator(comm)
+    network = _network(model, comm)
+    options = _parnet.RunOptions()
+    options.tstop = None if tstop is None else float(_checked("tstop", tstop, (int, float, np.integer, np.floating), "a time in ms"))
+    options.threads = int(_checked("threads", threads, (int, np.integer), "a number of threads"))
+    options.plan = "" if plan is None else os.fspath(plan)
     if output is True:
-        output = model.output
-    output = "" if output is None or output is False else os.fspath(output)
-    out = _parnet.run(model._native, comm, tstop, threads, "" if plan is None else os.fspath(plan), output, saving,
-                      exchange, overlap, _results_rank(results), quiet, progress, flush_interval)
+        output = network.output if isinstance(network, Model) else None
+        if output is None:
+            output = (network.settings() or {}).get("output") or ""
+    options.output = "" if output is None or output is False else os.fspath(output)
+    options.saving = _checked("saving", saving, (str,), "collective, per-rank or rank0")
+    options.exchange = _checked("exchange", exchange, (str,), "allgather or targeted")
+    options.overlap = bool(overlap)
+    options.results_rank = _results_rank(results)
+    options.quiet = bool(quiet)
+    options.progress = float(_checked("progress", progress, (int, float, np.integer, np.floating), "seconds"))
+    options.flush_ms = float(_checked("flush_interval", flush_interval, (int, float, np.integer, np.floating), "ms"))
+    options.sort = bool(sort)
+    options.replay = "" if replay is None else os.fspath(replay)
+    options.replay_gids = [] if gids is None else [int(g) for g in np.asarray(gids, dtype=np.int64).ravel()]
+    if any(g < 0 for g in options.replay_gids):
+        raise ValueError("gids: expected gids >= 0")
+    options.checkpoint = "" if checkpoint is None else os.fspath(checkpoint)
+    options.checkpoint_at = [] if checkpoint_at is None else [float(t) for t in np.atleast_1d(checkpoint_at)]
+    options.restore = "" if restore is None else os.fspath(restore)
+
+    if isinstance(network, Recipe):
+        prepared = native_recipe(network, comm)
+        decomposition = _parnet.decompose(prepared.native, comm, options)
+        prepare_cells(prepared, decomposition.gids, comm)
+        out = _parnet.run_recipe(prepared.native, decomposition, comm, options)
+    elif network._input is not None:
+        out = _parnet.run_input(network._input, network._path, comm, options)
+    else:
+        out = _parnet.run_model(network._native, comm, options)
     result = Result(populations=out["populations"], tstop=out["tstop"], dt=out["dt"], min_delay=out["min_delay"],
                     epoch=out["epoch"], wall=out["wall"], ranks=out["ranks"], threads=out["threads"],
-                    exchange=out["exchange"], overlap=out["overlap"], outputs=out["outputs"])
+                    exchange=out["exchange"], overlap=out["overlap"], outputs=out["outputs"], stopped=out["stopped"])
     if out["holds_results"]:
         result.spikes = (out["spike_gids"], out["spike_times"])
         result.traces = {t["name"]: Trace(**t) for t in out["traces"]}
     return result
+
+
+def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=False, calibration=None,
+         save_calibration=None, assumed_rate=5.0, rates=None, rates_from=None, compare=True, report_json=None,
+         quiet=False):
+    """Writes a plan file (docs/planning.md) for `ranks` MPI ranks x `threads` threads, for
+    parnet.run(plan=...) and `engine --plan`. Collective over comm; rank 0 plans.
+
+    A model (file, Model, Builder) goes through the planner as the `plan` program does it
+    (method 'metis' by default, or 'lpt', 'round-robin'; costs measured on this machine unless
+    static_costs or a calibration file; rates: {population: Hz}). A parnet.Recipe or a SONATA
+    circuit is planned from the static cost model: 'lpt' (default) or 'round-robin'."""
+    comm = _communicator(comm)
+    network = _network(model, comm)
+    output = os.fspath(output)
+    ranks = int(_checked("ranks", ranks, (int, np.integer), "a number of ranks"))
+    threads = int(_checked("threads", threads, (int, np.integer), "a number of threads"))
+    if isinstance(network, Recipe):
+        prepared = native_recipe(network, comm)
+        _parnet.plan_recipe(prepared.native, output, ranks, threads, method or "lpt", comm)
+        return output
+    if network.sonata:
+        # The planner reads parnet models; a SONATA circuit is planned from the static cost model.
+        _parnet.plan_input(network._input, output, ranks, threads, method or "lpt", comm)
+        return output
+    options = _parnet.PlannerOptions()
+    options.output = output
+    options.ranks = ranks
+    options.threads = threads
+    options.method = method or "metis"
+    options.static_costs = bool(static_costs)
+    options.calibration = "" if calibration is None else os.fspath(calibration)
+    options.save_calibration = "" if save_calibration is None else os.fspath(save_calibration)
+    options.assumed_rate = float(assumed_rate)
+    options.population_rates = [f"{k}={v}" for k, v in (rates or {}).items()]
+    options.rates_from = "" if rates_from is None else os.fspath(rates_from)
+    options.compare = bool(compare)
+    options.report_json = "" if report_json is None else os.fspath(report_json)
+    options.quiet = bool(quiet)
+    if network._path is not None:
+        options.model = network._path
+        _parnet.plan_model(options, comm)
+        return output
+    # A model made in memory: the planner reads it from a file of the same document (the same
+    # fingerprint), in the working folder so that relative paths in it mean what they meant.
+    path = None
+    if comm.Get_rank() == 0:
+        fd, path = tempfile.mkstemp(prefix=".parnet-plan-", suffix=".json", dir=os.getcwd())
+        with os.fdopen(fd, "w") as f:
+            json.dump(network._document, f, default=_plain)
+    options.model = path or ""
+    try:
+        _parnet.plan_model(options, comm)
+    finally:
+        if path:
+            os.remove(path)
+    return output

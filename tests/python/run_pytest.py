@@ -18,7 +18,14 @@ ENGINE_MODELS = {
     "brunel": (os.path.join(SOURCE, "examples", "brunel.json"), 40),
     "mixed_network": (os.path.join(SOURCE, "tests", "runs", "mixed_network.json"), 60),
     "small_network": (os.path.join(HERE, "small_network.json"), 50),
+    "recipe_network": (os.path.join(HERE, "recipe_network.json"), 80),
 }
+# A SONATA circuit (tests/sonata/small_circuit.py), written into <work>/sonata/circuit.
+SONATA_TSTOP = 100
+
+
+def sonata_config(work):
+    return os.path.join(work, "sonata", "circuit", "circuit_config.json")
 # A malformed model: the tests expect the engine's message (its stderr is kept for them).
 MALFORMED = os.path.join(HERE, "bad_count.json")
 
@@ -35,6 +42,11 @@ def main():
     mpirun = ["mpirun", "--oversubscribe", "-n", str(args.ranks)]
     for name, (model, tstop) in ENGINE_MODELS.items():
         run(mpirun + [args.engine, "-q", "--tstop", str(tstop), "-o", os.path.join(args.work, "engine", name), model])
+    sys.path.insert(0, os.path.join(SOURCE, "tests", "sonata"))
+    import small_circuit
+    small_circuit.build(os.path.join(args.work, "sonata"))
+    run(mpirun + [args.engine, "-q", "--tstop", str(SONATA_TSTOP), "-o", os.path.join(args.work, "engine", "sonata"),
+                  sonata_config(args.work)])
     failed = run(mpirun + [args.engine, "-q", MALFORMED], expect_ok=False)
     if failed.returncode == 0:
         sys.exit(f"FAIL: the engine accepted {MALFORMED}")
@@ -43,7 +55,8 @@ def main():
     env = dict(MPI_ENV, PYTHONPATH=os.path.abspath(args.python_path), PARNET_TEST_WORK=os.path.abspath(args.work),
                PARNET_TEST_RANKS=str(args.ranks))
     cmd = mpirun + [args.python, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider", HERE]
-    sys.exit(subprocess.run(cmd, env=env, timeout=900).returncode)
+    # A hang (a rank left waiting in a collective) fails the test instead of holding the suite.
+    sys.exit(subprocess.run(cmd, env=env, timeout=600).returncode)
 
 
 if __name__ == "__main__":

@@ -252,8 +252,8 @@ def test_bad_run_arguments():
 def test_full_disk_raises_one_input_error_on_every_rank():
     """Issue 16: a write error (a disk that fills during the run) is raised on every rank as the
     same InputError naming the file, and no file that passes for complete is left. Needs a small
-    tmpfs (root with mount rights). Collective saving only: after a failed flush of a serial file
-    (per-rank, rank0) HDF5 1.10 cannot close it and crashes at MPI_Finalize (docs/python.md)."""
+    tmpfs (root with mount rights). Every saving strategy: a serial file (per-rank, rank0) that
+    HDF5 could not close after a failed write made it crash at MPI_Finalize, after the tests."""
     import subprocess
     disk = os.path.join(WORK, "python", "full_disk")
     mounted = 0
@@ -267,7 +267,7 @@ def test_full_disk_raises_one_input_error_on_every_rank():
         model = parnet.Model.from_dict({"run": {"tstop": 1e6, "dt": 0.1}, "populations": [
             {"name": "exc", "count": 2000, "kind": "lif", "params": {"i_bias": 1.0}}]}, source="full_disk")
         out = os.path.join(disk, "out")
-        for saving in ["collective"]:
+        for saving in ["collective", "per-rank", "rank0"]:
             with pytest.raises(parnet.InputError, match=r"\.h5: cannot ") as e:
                 parnet.run(model, output=out, saving=saving, quiet=True)
             # The same message on every rank.
