@@ -96,10 +96,17 @@ VertexBlocks single_cells(Gid cells) {
 
 VertexBlocks population_blocks(const Model& model, std::uint32_t block_size, std::span<const double> cost,
                                double max_block_cost) {
+    std::vector<PopulationRange> ranges;
+    for (const Population& pop : model.populations) ranges.push_back({pop.name, pop.first, pop.count});
+    return population_blocks(ranges, model.cell_count(), block_size, cost, max_block_cost);
+}
+
+VertexBlocks population_blocks(const std::vector<PopulationRange>& populations, Gid cells, std::uint32_t block_size,
+                               std::span<const double> cost, double max_block_cost) {
     VertexBlocks b;
     const Gid size = std::max<std::uint32_t>(1, block_size);
     const bool by_cost = !cost.empty() && max_block_cost > 0;
-    for (const Population& pop : model.populations) {
+    for (const PopulationRange& pop : populations) {
         Gid in_block = 0;
         double block_cost = 0.0;
         for (Gid g = pop.first; g < pop.first + pop.count; ++g) {
@@ -113,7 +120,7 @@ VertexBlocks population_blocks(const Model& model, std::uint32_t block_size, std
             block_cost += c;
         }
     }
-    b.first.push_back(model.cell_count());
+    b.first.push_back(cells);
     return b;
 }
 

@@ -28,6 +28,9 @@ VertexBlocks single_cells(Gid cells);
 // lighter than a rank's share and METIS can balance them).
 VertexBlocks population_blocks(const Model& model, std::uint32_t block_size, std::span<const double> cost = {},
                                double max_block_cost = 0.0);
+// The same over population ranges covering `cells` gids (a recipe's).
+VertexBlocks population_blocks(const std::vector<PopulationRange>& populations, Gid cells, std::uint32_t block_size,
+                               std::span<const double> cost = {}, double max_block_cost = 0.0);
 
 struct TrafficGraph {
     std::vector<std::int32_t> xadj;    // one more than vertices

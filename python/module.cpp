@@ -358,16 +358,31 @@ PYBIND11_MODULE(_parnet, m) {
         })
         .def("add_clamp", &python::PythonRecipe::add_clamp)
         .def("set_cable_cells", [](python::PythonRecipe& r, const std::vector<std::string>& texts, array_in<Gid> gids,
-                                   array_in<std::uint32_t> which) {
-            // Each distinct description read once, by the reader of the model file's cells.
+                                   array_in<std::uint32_t> which, const std::vector<std::string>& catalogues) {
+            // Catalogue libraries (parnet-modcc's) searched before the built-in one, as a model
+            // file's "catalogues" and the engine's --catalogue.
+            MechanismCatalogues found;
+            for (std::size_t i = 0; i < catalogues.size(); ++i) {
+                try {
+                    found.add(MechanismCatalogue::load(catalogues[i]));
+                } catch (const std::exception& e) {
+                    throw input_error(r.origin() + ": catalogues()[" + std::to_string(i) + "]: " + e.what());
+                }
+            }
+            // Each distinct description read once, by the reader of the model file's cells
+            // (morphology files relative to the working folder).
             std::vector<std::shared_ptr<const CableCellDescription>> descriptions;
             for (std::size_t i = 0; i < texts.size(); ++i) {
                 const nlohmann::json doc = nlohmann::json::parse(texts[i]);
                 const std::string path = "cell_descriptions[" + std::to_string(i) + "]";
                 if (!doc.is_object()) throw input_error(r.origin() + ": " + path + ": expected a cable cell (a dict)");
-                descriptions.push_back(io::read_cable_cell(io::JsonObject(doc, path, r.origin())));
+                descriptions.push_back(io::read_cable_cell(io::JsonObject(doc, path, r.origin()), found));
             }
             r.set_cable_cells(std::move(descriptions), view(gids), view(which));
+        })
+        .def("set_direct_events", [](python::PythonRecipe& r, array_in<Gid> targets, array_in<double> times,
+                                     array_in<double> weights, array_in<std::uint32_t> synapses) {
+            r.set_direct_events(view(targets), view(times), view(weights), view(synapses));
         })
         .def("check", &python::PythonRecipe::check)
         .def("synapse_indices", [](const python::PythonRecipe& r, array_in<Gid> targets,

@@ -146,6 +146,7 @@ void PythonRecipe::set_local_gids(std::vector<Gid> gids) {
     weights_.clear();
     delays_.clear();
     synapses_.clear();
+    events_.clear();
     released_ = false;
 }
 
@@ -211,10 +212,7 @@ void PythonRecipe::set_connections(std::span<const Gid> targets, std::span<const
         if (!std::isfinite(weights[i]))
             throw input_error(where + "connection " + std::to_string(i) + ": weight: expected a finite number");
         const CellKind k = kinds_[targets[i]];
-        const std::size_t synapse_count = k == CellKind::lif       ? 2
-                                          : k == CellKind::intfire ? 1
-                                          : k == CellKind::cable   ? descriptions_[cable_of_[targets[i]]]->synapses.size()
-                                                                   : 0;
+        const std::size_t synapse_count = this->synapse_count(targets[i]);
         if (synapses[i] >= synapse_count)
             throw input_error(where + "connection " + std::to_string(i) + " onto gid " + std::to_string(targets[i]) +
                               ": synapse: expected " +
@@ -240,6 +238,43 @@ void PythonRecipe::set_connections(std::span<const Gid> targets, std::span<const
         delays_[at] = delays[i];
         synapses_[at] = synapses[i];
     }
+}
+
+std::size_t PythonRecipe::synapse_count(Gid g) const {
+    switch (kinds_[g]) {
+    case CellKind::lif: return 2;
+    case CellKind::intfire: return 1;
+    case CellKind::cable: return descriptions_[cable_of_[g]]->synapses.size();
+    default: return 0;
+    }
+}
+
+void PythonRecipe::set_direct_events(std::span<const Gid> targets, std::span<const double> times,
+                                     std::span<const double> weights, std::span<const std::uint32_t> synapses) {
+    const std::string where = origin_ + ": direct_events: ";
+    events_.clear();
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const std::string which = "event " + std::to_string(i) + " onto gid " + std::to_string(targets[i]);
+        if (!std::binary_search(local_.begin(), local_.end(), targets[i]))
+            throw input_error(where + which + ": the gid is not among the gids asked for");
+        if (!(times[i] >= 0) || !std::isfinite(times[i]))
+            throw input_error(where + which + ": time: expected a finite time >= 0 ms, got " + std::to_string(times[i]));
+        if (!std::isfinite(weights[i])) throw input_error(where + which + ": weight: expected a finite number");
+        const std::size_t count = synapse_count(targets[i]);
+        if (synapses[i] >= count)
+            throw input_error(where + which + ": synapse: expected an index below " + std::to_string(count) + " (a " +
+                              to_string(kinds_[targets[i]]) + " cell" +
+                              (count == 0 ? " takes no input" : std::string("'s synapses")) + "), got " +
+                              std::to_string(synapses[i]));
+        events_.emplace(targets[i], DirectEvent{times[i], weights[i], synapses[i]});  // equal keys keep insertion order
+    }
+}
+
+std::vector<DirectEvent> PythonRecipe::direct_events(Gid g) const {
+    std::vector<DirectEvent> out;
+    const auto [first, last] = events_.equal_range(g);
+    for (auto it = first; it != last; ++it) out.push_back(it->second);
+    return out;
 }
 
 double PythonRecipe::parameter(Gid g, const std::string& name) const {

@@ -44,6 +44,12 @@ public:
     // Replay times: `offsets` (local cells + 1) into `times`.
     void set_replay_times(std::span<const std::uint64_t> offsets, std::span<const double> times);
     void add_clamp(Gid g, double delay, double duration, double amplitude, std::string section, double x);
+    // Events straight into a synapse of local cells (NEURON's NetCon(None, syn).event(t)), any
+    // order of targets; a target's events keep the order given (the tie-break at equal times).
+    // Throws input_error (naming the method) for a target that is not local, a time that is not
+    // finite and >= 0, or a synapse the target does not have.
+    void set_direct_events(std::span<const Gid> targets, std::span<const double> times, std::span<const double> weights,
+                           std::span<const std::uint32_t> synapses);
     // Connections onto local cells, any order of targets; a target's connections keep the order
     // given, which is their canonical order (Connection::index). Throws input_error (naming the
     // method) for a target that is not local or a source that is not a gid.
@@ -69,8 +75,12 @@ public:
     std::shared_ptr<const CableCellDescription> cable_cell(Gid g) const override;
     std::vector<CurrentClamp> clamps_on(Gid g) const override;
     std::vector<Connection> incoming(Gid g) const override;
+    std::vector<DirectEvent> direct_events(Gid g) const override;
 
 private:
+    // The number of synapses a cell of kind k (gid g) has: what a connection or event may target.
+    std::size_t synapse_count(Gid g) const;
+
     // Position of g in local_; throws std::logic_error for a cell this rank was not given.
     std::size_t local_index(Gid g) const;
 
@@ -96,6 +106,7 @@ private:
     std::vector<Gid> sources_;
     std::vector<double> weights_, delays_;
     std::vector<std::uint32_t> synapses_;
+    std::multimap<Gid, DirectEvent> events_;  // kept per target in the order given
     bool released_ = false;
 };
 

@@ -1,6 +1,10 @@
 #include "recipe_plan.hpp"
 
+#include "balance/firing_rates.hpp"
+#include "balance/incoming_graph.hpp"
 #include "balance/lpt.hpp"
+#include "balance/rank_assignment.hpp"
+#include "balance/traffic_graph.hpp"
 #include "engine/cost_estimate.hpp"
 #include "engine/errors.hpp"
 #include "io/plan_file.hpp"
@@ -19,11 +23,38 @@ void write_recipe_plan(const Recipe& recipe, std::uint64_t fingerprint, const st
         io::write_plan(file, io::round_robin_plan(fingerprint, cells, ranks, threads));
         return;
     }
-    if (method != "lpt")
-        throw input_error("method: a Python recipe is planned with lpt or round-robin (metis partitions the "
-                          "connection graph of a model file), got \"" + method + "\"");
+    if (method != "lpt" && method != "metis")
+        throw input_error("method: expected metis, lpt or round-robin, got \"" + method + "\"");
     std::vector<double> cost(cells);
     for (Gid g = 0; g < cells; ++g) cost[g] = estimated_cost(recipe, g);  // seconds per simulated ms
+    if (method == "metis") {
+        // The planner's graph partition (balance/planner.cpp) over the recipe's connections: the
+        // recipe answers incoming() for every gid here. Costs in seconds per simulated second.
+        balance::ProgressLine quiet(0.0);
+        const balance::IncomingGraph incoming = balance::build_incoming_graph(recipe, quiet);
+        const std::vector<float> rates = balance::expected_rates(recipe, balance::RateAssumptions{});
+        for (double& c : cost) c *= 1000.0;
+        double total = 0.0;
+        for (double c : cost) total += c;
+        const std::uint32_t block = static_cast<std::uint32_t>(
+            std::max<std::uint64_t>(1, std::min<std::uint64_t>(cells / 50'000, cells / (32ull * ranks))));
+        const balance::VertexBlocks blocks = balance::population_blocks(recipe.populations(), cells, block, cost,
+                                                                        0.1 * total / ranks);
+        balance::TrafficGraph graph;
+        if (ranks > 1) graph = balance::build_traffic_graph(incoming, rates, blocks, balance::TrafficGraphLimits{});
+        else graph.xadj.assign(blocks.count() + 1, 0);
+        io::Plan plan;
+        plan.model_fingerprint = fingerprint;
+        plan.ranks = ranks;
+        plan.threads = threads;
+        plan.method = "metis (static costs)";
+        plan.rank_of_gid = balance::assign_ranks(balance::PlanMethod::metis, &graph, &blocks, cost, ranks).rank_of_gid;
+        plan.thread_of_gid = balance::assign_threads(cost, plan.rank_of_gid, ranks, threads);
+        plan.predicted_load.assign(ranks, 0.0);
+        for (Gid g = 0; g < cells; ++g) plan.predicted_load[plan.rank_of_gid[g]] += cost[g];
+        io::write_plan(file, plan);
+        return;
+    }
     io::Plan plan;
     plan.model_fingerprint = fingerprint;
     plan.ranks = ranks;

@@ -168,6 +168,38 @@ class Recipe:
             return ()
         return [(int(g), *c) for g in gids for c in self.clamps_on(int(g))]
 
+    def catalogues(self):
+        """Mechanism catalogue libraries made by parnet-modcc (paths; relative ones from the working
+        folder), searched before the built-in catalogue for the cable cells' mechanisms, as a model
+        file's "catalogues" and the engine's --catalogue."""
+        return ()
+
+    # ---- events straight into synapses (NEURON's NetCon(None, syn).event(t))
+    def events(self, gid):
+        """Events delivered to a synapse of gid at given times: [(time ms, weight), ...] or
+        [(time, weight, synapse), ...] (synapse as for incoming; default 0). At equal times they come
+        after connections' events, then in the order given."""
+        return ()
+
+    def direct_events(self, gids):
+        """All events onto gids (this rank's, ascending): (targets, times, weights) or
+        (..., synapses), equal-length arrays; a target's events keep the order given."""
+        if not _overrides(self, "events"):
+            return None
+        targets, times, weights, synapses = [], [], [], []
+        for g in gids:
+            got = self.events(int(g))
+            if not isinstance(got, (list, tuple)):
+                raise _WrongType("events", "a list of (time, weight[, synapse]) tuples", got)
+            for e in got:
+                if not isinstance(e, (list, tuple)) or len(e) not in (2, 3):
+                    raise _WrongType("events", "(time, weight[, synapse]) tuples", e)
+                targets.append(int(g))
+                times.append(float(e[0]))
+                weights.append(float(e[1]))
+                synapses.append(e[2] if len(e) == 3 else 0)
+        return np.array(targets, np.int64), np.array(times), np.array(weights), synapses
+
     # ---- connections, target-centred: this rank's cells ask for their inputs
     def incoming(self, gid):
         """Connections onto gid: (sources, weights, delays) or (sources, weights, delays, synapses),
@@ -483,7 +515,11 @@ def _whole(recipe):
                 except (TypeError, ValueError) as e:
                     raise InputError(f"Recipe.cell_descriptions: gid {cable[i]}'s cell cannot be written as JSON: {e}") from None
             which[i] = index_of[id(d)]
-        native.set_cable_cells(texts, cable, which)
+        libraries = _call(recipe, "catalogues")
+        if isinstance(libraries, (str, bytes)) or not isinstance(libraries, (list, tuple)) or not all(
+                isinstance(x, str) for x in libraries):
+            raise _WrongType("catalogues", "a list of catalogue library paths (strings)", libraries)
+        native.set_cable_cells(texts, cable, which, list(libraries))
     native.check()
     return native, kinds
 
@@ -542,6 +578,17 @@ def _prepare(recipe, native, kinds, gids):
             if kind == KINDS["lif"] and section:
                 raise InputError(f"Recipe.clamps: gid {g}: no location: only cable cells have sections")
             native.add_clamp(g, float(c[1]), float(c[2]), float(c[3]), section, x)
+    # Direct events.
+    got = _call(recipe, "direct_events", gids)
+    if got is not None:
+        if not isinstance(got, (tuple, list)) or len(got) not in (3, 4):
+            raise _WrongType("direct_events", "a tuple (targets, times, weights[, synapses]) of arrays", got)
+        targets = _integers("direct_events", "targets", got[0])
+        n = len(targets)
+        times = _floats("direct_events", "times", got[1], n)
+        weights = _floats("direct_events", "weights", got[2], n)
+        synapses = _synapses("direct_events", got[3], targets, native) if len(got) == 4 else np.zeros(n, np.uint32)
+        native.set_direct_events(targets, times, weights, synapses)
     # Connections.
     got = _call(recipe, "connections_on", gids)
     if not isinstance(got, (tuple, list)) or len(got) not in (4, 5):
@@ -571,3 +618,12 @@ def native_recipe(recipe, comm):
 def prepare_cells(prepared, gids, comm):
     """Collective: this rank's cells asked in bulk and stored (agreed failures)."""
     agreed(comm, lambda: _prepare(prepared.recipe, prepared.native, prepared.kinds, np.asarray(gids, dtype=np.uint32)))
+
+
+def prepare_all_cells_on_rank0(prepared, comm):
+    """Collective: rank 0 asks the recipe about every gid (for planning); the other ranks ask nothing."""
+    def step():
+        if comm.Get_rank() == 0:
+            _prepare(prepared.recipe, prepared.native, prepared.kinds,
+                     np.arange(prepared.native.cell_count, dtype=np.uint32))
+    agreed(comm, step)

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _parnet
+from ._parnet import InputError
 from .builder import Builder
 from .model import Model, _plain
-from .recipe import Recipe, native_recipe, prepare_cells
+from .recipe import Recipe, native_recipe, prepare_all_cells_on_rank0, prepare_cells
 
 
 @dataclass
@@ -166,7 +167,8 @@ def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=F
     A model (file, Model, Builder) goes through the planner as the `plan` program does it
     (method 'metis' by default, or 'lpt', 'round-robin'; costs measured on this machine unless
     static_costs or a calibration file; rates: {population: Hz}). A parnet.Recipe or a SONATA
-    circuit is planned from the static cost model: 'lpt' (default) or 'round-robin'."""
+    circuit is planned from the static cost model: 'lpt' (default), 'metis' (a recipe only: the
+    planner's graph partition of its connections, asked of the recipe on rank 0) or 'round-robin'."""
     comm = _communicator(comm)
     network = _network(model, comm)
     output = os.fspath(output)
@@ -174,10 +176,16 @@ def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=F
     threads = int(_checked("threads", threads, (int, np.integer), "a number of threads"))
     if isinstance(network, Recipe):
         prepared = native_recipe(network, comm)
+        if (method or "lpt") == "metis":
+            # METIS partitions the connection graph: rank 0 asks the recipe for every gid's inputs.
+            prepare_all_cells_on_rank0(prepared, comm)
         _parnet.plan_recipe(prepared.native, output, ranks, threads, method or "lpt", comm)
         return output
     if network.sonata:
         # The planner reads parnet models; a SONATA circuit is planned from the static cost model.
+        if method == "metis":
+            raise InputError("method: a SONATA circuit is planned with lpt or round-robin (its edges are read "
+                             "per rank, not as one graph), got \"metis\"")
         _parnet.plan_input(network._input, output, ranks, threads, method or "lpt", comm)
         return output
     options = _parnet.PlannerOptions()

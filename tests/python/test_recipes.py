@@ -172,8 +172,8 @@ def test_plan_of_a_model_and_of_a_recipe(from_json):
     # A recipe's plan is checked against the recipe: the JSON model's fingerprint differs.
     with pytest.raises(parnet.InputError, match="recipe_plan.h5"):
         parnet.run(JSON_FILE, tstop=TSTOP, plan=recipe_plan, quiet=True)
-    with pytest.raises(parnet.InputError, match="lpt or round-robin"):
-        parnet.plan(recipe_network.BulkRecipe(), recipe_plan, ranks=RANKS, method="metis")
+    with pytest.raises(parnet.InputError, match="metis, lpt or round-robin"):
+        parnet.plan(recipe_network.BulkRecipe(), recipe_plan, ranks=RANKS, method="bogus")
     with pytest.raises(parnet.InputError, match="--method bogus"):
         parnet.plan(JSON_FILE, model_plan, ranks=RANKS, method="bogus", quiet=True)
 
@@ -352,3 +352,167 @@ def test_raster_groups_populations_by_name():
         p["count"] for p in pops)
     assert len(set(group_colours(len(groups)))) == len(groups)
     assert len(set(group_colours(30))) == 30
+
+
+# ---- direct events, morphology files, catalogues and METIS plans from a recipe: each gives the
+# equivalent JSON model's results bit for bit.
+EVENT_TIMES = [5.0, 5.5, 12.25, 20.0, 20.0, 30.5, 31.0, 31.25, 40.0]
+POINT_PARAMS = {"exc": {"tau_m": 10.0, "v_thresh": -60.0, "tau_syn_exc": 2.0}, "gate": {"tau": 5.0, "refrac": 2.0}}
+POINT_TRACES = [{"name": "exc_v", "population": "exc", "variable": "v", "interval": 0.025, "dtype": "float64"},
+                {"name": "gate_m", "population": "gate", "variable": "m", "interval": 0.025}]
+
+
+def events_document():
+    """tests/runs/direct_events.py's model, with an inhibitory stimulus added."""
+    return {"run": {"tstop": 60, "dt": 0.025},
+            "populations": [{"name": "exc", "count": 3, "kind": "lif", "params": POINT_PARAMS["exc"]},
+                            {"name": "gate", "count": 2, "kind": "intfire", "params": POINT_PARAMS["gate"]}],
+            "stimuli": [{"type": "events", "population": "exc", "cells": [0, 2], "times": EVENT_TIMES, "weight": 0.8,
+                         "synapse": "exc"},
+                        {"type": "events", "population": "gate", "times": EVENT_TIMES, "weight": 0.45},
+                        {"type": "events", "population": "exc", "cells": [2], "times": [12.25, 25.0], "weight": -0.5,
+                         "synapse": "inh"}],
+            "recordings": {"spikes": "all", "traces": POINT_TRACES}}
+
+
+class EventsRecipe(parnet.Recipe):
+    def populations(self):
+        return [("exc", 3, "lif"), ("gate", 2, "intfire")]
+
+    def settings(self):
+        return {"tstop": 60, "dt": 0.025}
+
+    def recordings(self):
+        return {"spikes": "all", "traces": POINT_TRACES}
+
+    def parameter(self, gid, name):
+        return POINT_PARAMS["exc" if gid < 3 else "gate"].get(name)
+
+    def events(self, gid):
+        if gid in (0, 2):
+            return [(t, 0.8, "exc") for t in EVENT_TIMES] + ([(12.25, -0.5, "inh"), (25.0, -0.5, 1)] if gid == 2 else [])
+        return [(t, 0.45) for t in EVENT_TIMES] if gid >= 3 else []
+
+
+def test_direct_events_equal_the_json_models():
+    from_json = parnet.run(parnet.Model.from_dict(events_document()), quiet=True)
+    assert len(from_json.spikes[0]) > 5
+    assert_same_results(parnet.run(EventsRecipe(), quiet=True), from_json)
+    assert_same_results(parnet.run(EventsRecipe(), threads=2, quiet=True), from_json)
+    with pytest.raises(parnet.InputError, match="direct_events: event 0 onto gid 99: the gid is not among"):
+        class Stray(EventsRecipe):
+            def direct_events(self, gids):
+                return np.array([99] * len(gids)), np.full(len(gids), 5.0), np.ones(len(gids))
+        parnet.run(Stray(), quiet=True, comm=MPI.COMM_SELF)
+
+
+MORPHOLOGIES = [os.path.join(SOURCE, "examples", "morphologies", f) for f in ("small_pyramid.swc", "small_pyramid_long.swc")]
+CATALOGUE = os.environ.get("PARNET_TEST_CATALOGUE", "")
+
+
+def pyramid(morphology, catalogue):
+    """A reconstructed cell (examples/morphology_network.json's, smaller); with a catalogue its
+    soma's Na and K are NEURON's demo HHna/HHk (tests/mechanisms/engine_catalogue_run.py)."""
+    soma = ({"HHna": {"gnabar": 0.15}, "HHk": {"gkbar": 0.03}, "pas": {"g": 0.0003, "e": -54.3}} if catalogue
+            else {"hh": {}})
+    return {"morphology": morphology, "Ra": 100, "cm": 1, "v_init": -65, "nseg": {"d_lambda": 0.1, "frequency": 100},
+            "biophysics": [{"region": "soma", "mechanisms": soma}, {"region": "axon", "mechanisms": {"hh": {}}},
+                           {"region": "dend", "mechanisms": {"pas": {"g": 5e-5, "e": -65}}},
+                           {"region": "apic", "mechanisms": {"pas": {"g": 3e-5, "e": -65}}}],
+            "synapses": [{"name": "apical", "type": "expsyn", "section": "apic[10]", "x": 0.5, "tau": 2, "e": 0},
+                         {"name": "basal", "type": "exp2syn", "section": "dend[5]", "x": 0.8, "tau1": 0.5, "tau2": 5, "e": 0}],
+            "detector": {"section": "axon[0]", "x": 1, "threshold": 0}}
+
+
+# (source, target, weight, delay, synapse), population-relative: ext 0-3 onto pyr 0-2, pyr onto pyr.
+CABLE_EDGES = ([[s, t, 0.004, 1.0 + 0.25 * s, "apical" if (s + t) % 2 else "basal"] for t in range(3) for s in range(4)])
+CABLE_TRACE = {"name": "soma_v", "population": "pyr", "variable": "v", "section": "soma[0]", "x": 0.5, "interval": 0.1}
+
+
+def cable_document(catalogue):
+    doc = {"run": {"tstop": 40, "dt": 0.025, "runid": 1},
+           "populations": [{"name": "ext", "count": 4, "kind": "spike_source", "model": "poisson", "params": {"rate": 150}},
+                           {"name": "pyr", "count": 3, "kind": "cable", "cell": pyramid(MORPHOLOGIES[0], catalogue),
+                            "morphologies": MORPHOLOGIES}],
+           "projections": [{"source": "ext", "target": "pyr", "rule": {"type": "explicit", "connections": CABLE_EDGES},
+                            "synapse": "apical"}],
+           "stimuli": [{"type": "current_clamp", "population": "pyr", "cells": [0], "delay": 5, "duration": 20,
+                        "amplitude": 0.3, "section": "soma[0]", "x": 0.5}],
+           "recordings": {"spikes": "all", "traces": [CABLE_TRACE]}}
+    if catalogue:
+        doc["catalogues"] = [catalogue]
+    return doc
+
+
+class CableFileRecipe(parnet.Recipe):
+    """cable_document as a recipe: cell i takes morphology i % 2, as the model's "morphologies"."""
+
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+        self.cells = [pyramid(m, catalogue) for m in MORPHOLOGIES]
+
+    def populations(self):
+        return [("ext", 4, "spike_source"), ("pyr", 3, "cable")]
+
+    def settings(self):
+        return {"tstop": 40, "dt": 0.025, "runid": 1}
+
+    def recordings(self):
+        return {"spikes": "all", "traces": [CABLE_TRACE]}
+
+    def catalogues(self):
+        return [self.catalogue] if self.catalogue else []
+
+    def cell_description(self, gid):
+        return self.cells[(gid - 4) % 2]
+
+    def parameter(self, gid, name):
+        return 150.0 if name == "rate" else None
+
+    def clamps_on(self, gid):
+        return [(5.0, 20.0, 0.3, "soma[0]", 0.5)] if gid == 4 else []
+
+    def incoming(self, gid):
+        mine = [e for e in CABLE_EDGES if e[1] == gid - 4]
+        return [e[0] for e in mine], [e[2] for e in mine], [e[3] for e in mine], [e[4] for e in mine]
+
+
+@pytest.mark.parametrize("catalogue", ["", "testmods"])
+def test_morphology_files_and_catalogues_equal_the_json_models(catalogue):
+    if catalogue:
+        if not os.path.isfile(CATALOGUE):
+            pytest.skip("the test catalogue (target test_mechanisms_catalogue) is not built")
+        catalogue = CATALOGUE
+    from_json = parnet.run(parnet.Model.from_dict(cable_document(catalogue)), quiet=True)
+    assert len(from_json.traces["soma_v"].values) > 100
+    assert_same_results(parnet.run(CableFileRecipe(catalogue), quiet=True), from_json)
+    if catalogue:  # the catalogue's channels change the cell: the recipe did use them
+        plain = parnet.run(CableFileRecipe(""), quiet=True)
+        assert not np.array_equal(plain.traces["soma_v"].values, from_json.traces["soma_v"].values)
+        with pytest.raises(parnet.InputError, match=r"catalogues\(\)\[0\]"):
+            class Missing(CableFileRecipe):
+                def catalogues(self):
+                    return ["no_such_catalogue.so"]
+            parnet.run(Missing(catalogue), quiet=True)
+
+
+def plan_imbalance(path):
+    import h5py
+    with h5py.File(path) as f:
+        load = f["predicted_load"][()]
+        return load.max() / load.mean(), f["rank_of_gid"][()]
+
+
+def test_metis_plan_of_a_recipe(from_json):
+    """A recipe planned with METIS is as balanced as the `plan` program's METIS plan of the JSON
+    model (static costs), and runs with the same spikes."""
+    recipe_plan = os.path.join(WORK, "python", "recipe_metis_plan.h5")
+    model_plan = os.path.join(WORK, "python", "model_metis_plan.h5")
+    parnet.plan(recipe_network.BulkRecipe(), recipe_plan, ranks=RANKS, threads=2, method="metis")
+    parnet.plan(JSON_FILE, model_plan, ranks=RANKS, threads=2, method="metis", static_costs=True, quiet=True)
+    assert_same_results(parnet.run(recipe_network.BulkRecipe(), plan=recipe_plan, threads=2, quiet=True), from_json)
+    recipe_imbalance, ranks_of = plan_imbalance(recipe_plan)
+    model_imbalance, _ = plan_imbalance(model_plan)
+    assert sorted(set(ranks_of.tolist())) == list(range(RANKS))
+    # Each by its own cost model; METIS's tolerance is 2 %: within 5 % of the planner's.
+    assert recipe_imbalance <= max(model_imbalance, 1.0) * 1.05, (recipe_imbalance, model_imbalance)
