@@ -342,43 +342,55 @@ TEST(BadInputs, ConsolidateRefusesPartsOutsideTheRanksFolder) {
     EXPECT_FALSE(fs::exists(out / "spikes.h5"));
 }
 
+// Runs `command` on 3 ranks under `timeout`, waits until `ready` (a shell condition) holds, sends
+// SIGSTOP to the rank that `pgrep <which>` picks, and waits for the job's end. Checks that it ended
+// with exit 1 and one message naming the stopped rank; prints the seconds from the stop to the end.
+namespace {
+Outcome stop_a_rank(const fs::path& dir, const std::string& command, const std::string& ready, const char* which) {
+    const fs::path log = dir / "run.log";
+    std::ofstream(dir / "stop_a_rank.sh")
+        << "timeout 120 mpirun --oversubscribe -n 3 " << command << " > " << log.string() << " 2>&1 &\n"
+        << "job=$!\nready() { " << ready << "; }\nuntil ready; do sleep 0.05; done\n"
+        << "pid=$(pgrep " << which << " -f -x '" << command << "')\n"
+        << "rank=$(tr '\\0' '\\n' < /proc/$pid/environ | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')\n"
+        << "start=$(date +%s.%N)\nkill -STOP $pid\nwait $job\nstatus=$?\ncat " << log.string() << "\n"
+        << "echo \"stopped rank $rank; the job ended $(awk \"BEGIN { print $(date +%s.%N) - $start }\") s after the stop\"\n"
+        << "exit $status\n";
+    const Outcome r = run_command("sh " + (dir / "stop_a_rank.sh").string(), dir);
+    const auto at = r.output.find("stopped rank ");
+    EXPECT_NE(at, std::string::npos) << r.output;
+    if (at == std::string::npos) return r;
+    std::cout << r.output.substr(at);
+    EXPECT_EQ(r.status, 1) << r.output;  // 124 would be the timeout
+    const std::string rank = r.output.substr(at + 13, 1);
+    EXPECT_EQ(count(r.output, "engine: error"), 1u) << r.output;
+    EXPECT_EQ(count(r.output, "engine: error: rank " + rank + " stopped answering"), 1u) << r.output;
+    return r;
+}
+}  // namespace
+
 // Issue 16: a rank that stops (SIGSTOP, a hung node) held the job for ever. With --watchdog 3 the
-// job ends with one message naming the stopped rank (not a waiting one), whether it is a judge of
-// the roll call (rank 0, the oldest process) or not (the newest); `timeout` turns a hang into a
-// failure. The script stops the rank once the run is in its epoch loop (the layout line is
-// printed after set-up) and prints the seconds from the stop to the job's end.
+// job ends with one message naming the stopped rank (not a waiting one), whether it is the first
+// judge (rank 0, the oldest process) or not (the newest); `timeout` turns a hang into a failure.
+// The rank is stopped a second after the run is in its epoch loop (the layout line is printed
+// after set-up).
 TEST(BadInputs, StoppedRankEndsTheJobNamingIt) {
     const fs::path dir = scratch("stopped_rank");
     nlohmann::json doc = model_into(dir / "out");
     doc["run"]["tstop"] = 1e7;  // far longer than the test
     const fs::path model = write_model(dir, doc);
     const std::string command = engine() + "--watchdog 3 " + model.string();
-    const fs::path log = dir / "run.log";
     for (const char* which : {"-n", "-o"}) {
-        std::ofstream(dir / "stop_a_rank.sh")
-            << "timeout 120 mpirun --oversubscribe -n 3 " << command << " > " << log.string() << " 2>&1 &\n"
-            << "job=$!\nuntil grep -q layout " << log.string() << "; do sleep 0.2; done\nsleep 1\n"
-            << "pid=$(pgrep " << which << " -f -x '" << command << "')\n"
-            << "rank=$(tr '\\0' '\\n' < /proc/$pid/environ | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')\n"
-            << "start=$(date +%s.%N)\nkill -STOP $pid\nwait $job\nstatus=$?\ncat " << log.string() << "\n"
-            << "echo \"stopped rank $rank; the job ended $(awk \"BEGIN { print $(date +%s.%N) - $start }\") s after the stop\"\n"
-            << "exit $status\n";
-        const Outcome r = run_command("sh " + (dir / "stop_a_rank.sh").string(), dir);
-        const auto at = r.output.find("stopped rank ");
-        ASSERT_NE(at, std::string::npos) << r.output;
-        std::cout << r.output.substr(at);
-        EXPECT_EQ(r.status, 1) << r.output;  // 124 would be the timeout
-        const std::string rank = r.output.substr(at + 13, 1);
-        EXPECT_EQ(count(r.output, "engine: error"), 1u) << r.output;
-        EXPECT_EQ(count(r.output, "engine: error: rank " + rank + " stopped answering"), 1u) << r.output;
+        const Outcome r = stop_a_rank(dir, command, "grep -q layout " + (dir / "run.log").string() + " && sleep 1", which);
+        EXPECT_NE(r.output.find("after epoch"), std::string::npos) << r.output;
         expect_no_complete_output(dir / "out");
     }
 }
 
 // Issue 16: the watchdog watched only the epoch loop, so a rank that stopped while the cells were
-// being built held the job for ever. A network whose set-up takes about a second (1e7 connections); the
-// script stops a rank as soon as every rank's watchdog thread ("parnet-watch") is up, long before
-// its set-up ends, and prints the seconds from the stop to the job's end.
+// being built held the job for ever. A network whose set-up takes about a second (1e7
+// connections); a rank is stopped as soon as every rank's watchdog thread ("parnet-watch") is up,
+// long before its set-up ends.
 TEST(BadInputs, RankStoppedInTheSetUpEndsTheJobNamingIt) {
     const fs::path dir = scratch("stopped_in_setup");
     nlohmann::json doc = nlohmann::json::parse(R"({
@@ -389,25 +401,9 @@ TEST(BadInputs, RankStoppedInTheSetUpEndsTheJobNamingIt) {
     doc["run"]["output"] = (dir / "out").string();
     const fs::path model = write_model(dir, doc);
     const std::string command = engine() + "--watchdog 3 " + model.string();
-    const fs::path log = dir / "run.log";
-    std::ofstream(dir / "stop_a_rank.sh")
-        << "timeout 120 mpirun --oversubscribe -n 3 " << command << " > " << log.string() << " 2>&1 &\n"
-        << "job=$!\nwatched() { n=0; for p in $(pgrep -f -x '" << command << "'); do\n"
-        << "  grep -qs parnet-watch /proc/$p/task/*/comm && n=$((n+1)); done; [ $n -eq 3 ]; }\n"
-        << "until watched; do sleep 0.05; done\n"
-        << "pid=$(pgrep -n -f -x '" << command << "')\n"
-        << "rank=$(tr '\\0' '\\n' < /proc/$pid/environ | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')\n"
-        << "start=$(date +%s.%N)\nkill -STOP $pid\nwait $job\nstatus=$?\ncat " << log.string() << "\n"
-        << "echo \"stopped rank $rank; the job ended $(awk \"BEGIN { print $(date +%s.%N) - $start }\") s after the stop\"\n"
-        << "exit $status\n";
-    const Outcome r = run_command("sh " + (dir / "stop_a_rank.sh").string(), dir);
-    const auto at = r.output.find("stopped rank ");
-    ASSERT_NE(at, std::string::npos) << r.output;
-    std::cout << r.output.substr(at);
-    EXPECT_EQ(r.status, 1) << r.output;  // 124 would be the timeout
-    const std::string rank = r.output.substr(at + 13, 1);
-    EXPECT_EQ(count(r.output, "engine: error"), 1u) << r.output;
-    EXPECT_EQ(count(r.output, "engine: error: rank " + rank + " stopped answering"), 1u) << r.output;
+    const std::string watched = "n=0; for p in $(pgrep -f -x '" + command +
+                                "'); do grep -qs parnet-watch /proc/$p/task/*/comm && n=$((n+1)); done; [ $n -eq 3 ]";
+    const Outcome r = stop_a_rank(dir, command, watched, "-n");
     EXPECT_NE(r.output.find("during the set-up"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("layout"), std::string::npos) << r.output;  // it never reached the epoch loop
 }
