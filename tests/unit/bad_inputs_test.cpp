@@ -381,7 +381,7 @@ TEST(BadInputs, StoppedRankEndsTheJobNamingIt) {
     const fs::path model = write_model(dir, doc);
     const std::string command = engine() + "--watchdog 3 " + model.string();
     for (const char* which : {"-n", "-o"}) {
-        const Outcome r = stop_a_rank(dir, command, "grep -q layout " + (dir / "run.log").string() + " && sleep 1", which);
+        const Outcome r = stop_a_rank(dir, command, "grep -qs layout " + (dir / "run.log").string() + " && sleep 1", which);
         EXPECT_NE(r.output.find("after epoch"), std::string::npos) << r.output;
         expect_no_complete_output(dir / "out");
     }
