@@ -85,6 +85,7 @@ struct Projection {
     Distribution delay;      // ms, >= dt
     std::uint32_t synapse = 0;  // index of the target synapse within the target cell kind
     std::string synapse_name;
+    std::uint32_t source_detector = 0;  // which detector of the source cells (cable cells may have several)
 };
 
 // A current step injected into cells of a population (lif: added to the bias current;

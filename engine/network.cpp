@@ -106,6 +106,7 @@ void Network::add_projection(std::size_t p, Gid target, std::vector<Connection>&
                 c.delay = proj.rule.pair_delays[i];
                 c.synapse = proj.rule.pair_synapses[i];
                 c.index = static_cast<std::uint32_t>(out.size());
+                c.source_detector = proj.source_detector;
                 out.push_back(c);
             }
             return;
@@ -139,6 +140,7 @@ void Network::add_projection(std::size_t p, Gid target, std::vector<Connection>&
         c.delay = proj.delay.draw(delay_rng);
         c.synapse = proj.synapse;
         c.index = static_cast<std::uint32_t>(out.size());
+        c.source_detector = proj.source_detector;
         out.push_back(c);
     }
 }

@@ -34,11 +34,11 @@ ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids, Spli
         split_group = std::make_unique<SplitCableGroup>(*split, thread, recipe.dt());
         kinds.emplace_back(split_group->gids().begin(), split_group->gids().end());
     }
-    std::vector<Gid> all_sources;
+    std::vector<std::uint64_t> all_sources;   // SourceIndex::key(source gid, detector)
     for (const auto& list : kinds)
         for (Gid g : list)
             for (const Connection& c : recipe.incoming(g)) {
-                all_sources.push_back(c.source);
+                all_sources.push_back(SourceIndex::key(c.source, c.source_detector));
                 min_delay_ = std::min(min_delay_, c.delay);
             }
     std::sort(all_sources.begin(), all_sources.end());
@@ -51,7 +51,7 @@ ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids, Spli
         ranges.back().end = static_cast<std::uint32_t>(i + 1);
     }
     const std::size_t connections = all_sources.size();
-    std::vector<Gid>().swap(all_sources);
+    std::vector<std::uint64_t>().swap(all_sources);
 
     targets_.resize(connections);
     std::vector<std::uint32_t> cursor(ranges.size());
@@ -63,7 +63,8 @@ ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids, Spli
             // Connections come in index order, so each source's range ends up in (cell, index) order.
             for (const Connection& c : recipe.incoming(g)) {
                 const auto k = static_cast<std::size_t>(
-                    std::lower_bound(sources_.begin(), sources_.end(), c.source) - sources_.begin());
+                    std::lower_bound(sources_.begin(), sources_.end(), SourceIndex::key(c.source, c.source_detector)) -
+                    sources_.begin());
                 targets_[cursor[k]++] = Target{c.delay, c.weight, cell, c.synapse};
             }
             for (const DirectEvent& e : recipe.direct_events(g))
@@ -78,7 +79,12 @@ ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids, Spli
     by_step_ = std::all_of(groups_.begin(), groups_.end(), [](const auto& g) { return g->takes_step_events(); });
 }
 
-std::vector<Gid> ThreadDomain::sources() const { return sources_; }
+std::vector<Gid> ThreadDomain::sources() const {
+    std::vector<Gid> gids;
+    for (const std::uint64_t k : sources_)
+        if (gids.empty() || gids.back() != SourceIndex::gid_of(k)) gids.push_back(SourceIndex::gid_of(k));
+    return gids;
+}
 
 void ThreadDomain::set_epoch_steps(Step steps, double dt) {
     queue_ = EventQueue(static_cast<std::uint32_t>(cells_), steps, dt);
@@ -92,14 +98,14 @@ void ThreadDomain::enqueue(std::span<const Spike> spikes) {
     // each spike's connections lie somewhere in a table of 24 bytes per synapse).
     constexpr std::size_t ahead = 4;
     const std::size_t n = spikes.size();
-    for (std::size_t k = 0; k < std::min(ahead, n); ++k) by_source_.prefetch(spikes[k].source);
-    SourceIndex::Range next = n > 0 ? by_source_.find(spikes[0].source) : SourceIndex::Range{};
+    for (std::size_t k = 0; k < std::min(ahead, n); ++k) by_source_.prefetch(spikes[k].source, spikes[k].detector);
+    SourceIndex::Range next = n > 0 ? by_source_.find(spikes[0].source, spikes[0].detector) : SourceIndex::Range{};
     for (std::size_t k = 0; k < n; ++k) {
         const Spike& s = spikes[k];
         const auto range = next;
-        if (k + ahead < n) by_source_.prefetch(spikes[k + ahead].source);
+        if (k + ahead < n) by_source_.prefetch(spikes[k + ahead].source, spikes[k + ahead].detector);
         if (k + 1 < n) {
-            next = by_source_.find(spikes[k + 1].source);
+            next = by_source_.find(spikes[k + 1].source, spikes[k + 1].detector);
             // its first kilobyte (beyond it the hardware's stream prefetcher has caught on)
             const char* first = reinterpret_cast<const char*>(targets_.data() + next.begin);
             const std::size_t bytes = std::min<std::size_t>(1024, (next.end - next.begin) * sizeof(Target));
@@ -130,13 +136,16 @@ void ThreadDomain::save(RankCheckpoint& out) const {
     // falls in, and its rank among the cell's connections from that source is its distance from
     // the first of them (a source's range is in (cell, index) order).
     std::vector<std::uint32_t> range_begin(sources_.size());
-    for (std::size_t r = 0; r < sources_.size(); ++r) range_begin[r] = by_source_.find(sources_[r]).begin;
+    for (std::size_t r = 0; r < sources_.size(); ++r)
+        range_begin[r] = by_source_.find(SourceIndex::gid_of(sources_[r]), SourceIndex::detector_of(sources_[r])).begin;
     queue_.for_each([&](const PendingEvent& e) {
         const auto r = static_cast<std::size_t>(std::upper_bound(range_begin.begin(), range_begin.end(), e.order) -
                                                 range_begin.begin()) - 1;
         std::uint32_t first = e.order;
         while (first > range_begin[r] && targets_[first - 1].cell == e.target) --first;
-        out.events.push_back(SavedEvent{gid_of_cell[e.target], sources_[r], e.order - first, e.synapse, e.time, e.weight});
+        // (Checkpoints refuse models with several detectors on a cell: every source here is a detector 0.)
+        out.events.push_back(
+            SavedEvent{gid_of_cell[e.target], SourceIndex::gid_of(sources_[r]), e.order - first, e.synapse, e.time, e.weight});
     });
 }
 

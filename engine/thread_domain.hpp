@@ -80,7 +80,7 @@ private:
     std::vector<std::uint32_t> group_first_;  // first thread-local cell index of each group
     std::size_t cells_ = 0;
     std::vector<Target> targets_;             // grouped by source gid
-    std::vector<Gid> sources_;                // ascending, distinct
+    std::vector<std::uint64_t> sources_;      // SourceIndex::key(gid, detector), ascending, distinct
     SourceIndex by_source_;
     double min_delay_ = infinite_time;
     EventQueue queue_{0, 1, 1.0};

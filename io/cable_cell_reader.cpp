@@ -5,6 +5,7 @@
 #include "io/placement_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -251,7 +252,7 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
 std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& cell,
                                                             const MechanismCatalogues& catalogues) {
     cell.allow_only({"sections", "morphology", "axon", "regions", "biophysics", "nseg", "distance_origin", "synapses",
-                     "detector", "v_init", "celsius", "hh_rates", "cm", "Ra", "calcium"});
+                     "detector", "detectors", "v_init", "celsius", "hh_rates", "cm", "Ra", "calcium"});
     auto out = std::make_shared<CableCellDescription>();
     const double cm = cell.non_negative("cm", 1.0);
     const double Ra = cell.positive("Ra", 35.4);
@@ -332,14 +333,39 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
         }
     }
 
-    if (cell.has("detector")) {
-        const JsonObject det = cell.object("detector");
-        det.allow_only({"section", "x", "threshold", "interpolate"});
-        if (det.has("section"))
-            out->detector.section = section_named(det, "section", out->sections);
-        out->detector.x = det.fraction("x", 0.5);
-        out->detector.threshold = det.number("threshold", 10.0);
-        out->detector.interpolate = det.boolean("interpolate", false);
+    // One detector ("detector"), or several ("detectors": the first is the cell's own spike
+    // source, the others are named by projections' source_detector and spike files).
+    auto read_detector = [&](const JsonObject& det, bool named) {
+        if (named) det.allow_only({"name", "section", "x", "threshold", "interpolate"});
+        else det.allow_only({"section", "x", "threshold", "interpolate"});
+        SpikeDetector d;
+        if (named) {
+            d.name = det.string("name");
+            const bool letters = !d.name.empty() && std::all_of(d.name.begin(), d.name.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+            });
+            if (!letters) det.fail("name", "a name of letters, digits, '_' or '-'");
+            if (out->detector_index(d.name)) det.fail("name", "a name no other detector of the cell has");
+        }
+        if (det.has("section")) d.section = section_named(det, "section", out->sections);
+        d.x = det.fraction("x", 0.5);
+        d.threshold = det.number("threshold", 10.0);
+        d.interpolate = det.boolean("interpolate", false);
+        return d;
+    };
+    if (cell.has("detector") && cell.has("detectors"))
+        cell.fail("detectors", "either \"detector\" (one) or \"detectors\" (a list), not both");
+    if (cell.has("detector")) out->detector = read_detector(cell.object("detector"), false);
+    if (cell.has("detectors")) {
+        const json& list = cell.array("detectors");
+        if (list.empty()) cell.fail("detectors", "a non-empty list of detectors");
+        if (list.size() > 64) cell.fail("detectors", "at most 64 detectors on a cell");
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const JsonObject obj(list[i], element_path(cell, "detectors", i), cell.file());
+            SpikeDetector d = read_detector(obj, true);
+            if (i == 0) out->detector = std::move(d);
+            else out->more_detectors.push_back(std::move(d));
+        }
     }
 
     if (cell.has("calcium")) out->calcium = read_calcium(cell.object("calcium"));

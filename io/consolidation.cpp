@@ -189,7 +189,7 @@ public:
         if (record.node_id >= population_.count)
             throw input_error(part_ + ": /spikes/" + population_.name + " holds node " + std::to_string(record.node_id) +
                               ", outside the population's " + std::to_string(population_.count) + " nodes");
-        spikes_.push_back({static_cast<Gid>(population_.first + record.node_id), record.time});
+        spikes_.push_back({static_cast<Gid>(population_.first + record.node_id), population_.detector, record.time});
         if (spikes_.size() >= spike_block) flush();
     }
     void flush() {
@@ -209,7 +209,7 @@ fs::path consolidate_spikes(const fs::path& manifest_file, const json& manifest,
     std::vector<SpikePopulation> populations;
     for (const auto& entry : manifest.at("populations")) {
         populations.push_back({entry.at("name").get<std::string>(), entry.at("first").get<Gid>(),
-                               entry.at("count").get<Gid>()});
+                               entry.at("count").get<Gid>(), entry.value("detector", std::uint32_t{0})});
     }
     const bool sorted = manifest.at("sorting") == "by_time";
     const auto appends = manifest.at("appends").get<std::uint64_t>();

@@ -363,13 +363,23 @@ private:
     }
 
     void parse_projection(const JsonObject& obj) {
-        obj.allow_only({"name", "source", "target", "rule", "weight", "delay", "synapse"});
+        obj.allow_only({"name", "source", "target", "rule", "weight", "delay", "synapse", "source_detector"});
         Projection proj;
         proj.source = population_named(obj, "source");
         proj.target = population_named(obj, "target");
         const Population& src = model_.populations[proj.source];
         const Population& tgt = model_.populations[proj.target];
         proj.name = obj.string("name", src.name + "->" + tgt.name);
+        if (obj.has("source_detector")) {
+            // Which spike detector of the source cells sends (docs/cable-cells.md, "Several detectors").
+            const std::string name = obj.string("source_detector");
+            const auto d = src.kind == CellKind::cable ? src.cable->detector_index(name) : std::nullopt;
+            if (!d)
+                obj.fail("source_detector", src.kind == CellKind::cable
+                                                ? "the name of a detector of population " + src.name + "'s cell (its \"detectors\")"
+                                                : "no detector name: population " + src.name + " is not a cable population");
+            proj.source_detector = *d;
+        }
         if (tgt.kind == CellKind::spike_source)
             obj.fail("target", "a population that takes input (spike sources take none)");
 

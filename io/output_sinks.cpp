@@ -224,7 +224,8 @@ public:
         if (place_.per_rank()) {
             nlohmann::json populations = nlohmann::json::array();
             for (const auto& population : populations_)
-                populations.push_back({{"name", population.name}, {"first", population.first}, {"count", population.count}});
+                populations.push_back({{"name", population.name}, {"first", population.first}, {"count", population.count},
+                                       {"detector", population.detector}});
             place_.write_manifest_of({{"kind", "spikes"},
                                       {"sorting", sort_by_time ? "by_time" : "none"},
                                       {"appends", append_counts_.size() / populations_.size()},

@@ -29,11 +29,24 @@ TraceMapping trace_mapping(const Recipe& recipe, const TraceRecording& rec, std:
     return out;
 }
 
+std::vector<SpikePopulation> spike_populations_of(const Recipe& recipe, std::size_t p) {
+    const auto& pop = recipe.populations()[p];
+    std::vector<SpikePopulation> out{{pop.name, pop.first, pop.count, 0}};
+    if (pop.count == 0 || recipe.kind(pop.first) != CellKind::cable) return out;
+    // (A recipe that describes only its rank's cells may not know the first cell: then no further
+    // detectors, and the spike writer's check that every rank names the same populations speaks.)
+    const auto cell = recipe.cable_cell(pop.first);
+    if (!cell) return out;
+    for (std::uint32_t d = 1; d < cell->detector_count(); ++d)
+        out.push_back({pop.name + "." + cell->detector_at(d).name, pop.first, pop.count, d});
+    return out;
+}
+
 std::vector<SpikePopulation> recorded_populations(const Recipe& recipe) {
     std::vector<SpikePopulation> out;
     for (std::size_t p : recipe.recordings().spike_populations) {
-        const auto& pop = recipe.populations()[p];
-        out.push_back({pop.name, pop.first, pop.count});
+        const auto mine = spike_populations_of(recipe, p);
+        out.insert(out.end(), mine.begin(), mine.end());
     }
     return out;
 }

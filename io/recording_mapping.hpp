@@ -24,7 +24,12 @@ struct TraceMapping {
 // local: this rank's gids, ascending.
 TraceMapping trace_mapping(const Recipe& recipe, const TraceRecording& recording, std::span<const Gid> local);
 
-// The populations whose spikes the recipe records, in its order.
+// The spike file's populations of the recipe's population p: its own (detector 0), then, for a
+// cable population whose cells have further detectors, one per detector d named
+// "<population>.<detector name>" (the detectors of its first cell: every cell of a population
+// has the same ones).
+std::vector<SpikePopulation> spike_populations_of(const Recipe& recipe, std::size_t p);
+// The spike populations of the populations the recipe records, in its order.
 std::vector<SpikePopulation> recorded_populations(const Recipe& recipe);
 
 }  // namespace parnet::io

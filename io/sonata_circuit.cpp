@@ -3,6 +3,7 @@
 #include "engine/errors.hpp"
 #include "io/json_fields.hpp"
 #include "io/model_reader.hpp"
+#include "io/sonata_biophysical.hpp"
 #include "io/sonata_spike_input.hpp"
 
 #include <algorithm>
@@ -44,6 +45,7 @@ std::optional<CellKind> point_kind(const std::string& model_template) {
 }  // namespace
 
 SonataCircuit::SonataCircuit(const SonataConfig& config) : config_(config) {
+    for (const auto& path : config_.catalogues) catalogues_.add(MechanismCatalogue::load(path));
     model_.file = config_.file;
     model_.run.tstop = config_.tstop;
     model_.run.dt = config_.dt;
@@ -95,7 +97,8 @@ SonataCircuit::SonataCircuit(const SonataConfig& config) : config_(config) {
                                   table.file() + ", got " + std::to_string(id) + " (no such node_type_id)");
             const std::string where = table.where(*type) + ": node type " + std::to_string(id);
             const auto model_type = type->get("model_type");
-            if (!model_type) throw input_error(where + ": model_type: missing; expected virtual, point_neuron or point_process");
+            if (!model_type)
+                throw input_error(where + ": model_type: missing; expected virtual, point_neuron, point_process or biophysical");
             SonataNodeModel model;
             if (*model_type == "virtual") {
                 model.kind = CellKind::spike_source;
@@ -141,13 +144,18 @@ SonataCircuit::SonataCircuit(const SonataConfig& config) : config_(config) {
                 } else if (model.kind == CellKind::lif) {
                     model.params["v_init"] = model.params["v_rest"];
                 }
-            } else if (*model_type == "biophysical" || *model_type == "single_compartment") {
-                throw input_error(where + ": model_type " + *model_type + " (template " + type->get("model_template").value_or("none") +
-                                  ", morphology " + type->get("morphology").value_or("none") +
-                                  "): biophysical SONATA cells are not supported in this version of parnet; "
-                                  "describe them as cable cells in a parnet model (docs/cable-cells.md)");
+            } else if (*model_type == "biophysical") {
+                // The template (BMTK's ctdb:Biophys1.hoc, a hoc template) is not run: the morphology
+                // and dynamics_params say everything parnet builds (docs/sonata-input.md).
+                model.kind = CellKind::cable;
+                model.cell = read_biophysical_type(*type, table, config_, catalogues_, where);
+            } else if (*model_type == "single_compartment") {
+                throw input_error(where + ": model_type single_compartment (template " +
+                                  type->get("model_template").value_or("none") +
+                                  ") is not supported; give the cell as biophysical with a one-section morphology");
             } else {
-                throw input_error(where + ": model_type: expected virtual, point_neuron or point_process, got \"" + *model_type + "\"");
+                throw input_error(where + ": model_type: expected virtual, point_neuron, point_process or biophysical, got \"" +
+                                  *model_type + "\"");
             }
             if (kind_seen && kind_seen->first != model.kind)
                 throw input_error(pop.where() + ": expected node types of one cell kind in a population, got " +
@@ -159,12 +167,17 @@ SonataCircuit::SonataCircuit(const SonataConfig& config) : config_(config) {
                 population.kind = model.kind;
                 population.source_model = SourceModel::replay;
                 for (const auto& [name, value] : model.params) population.params[name] = Distribution::constant(value);
+                population.cable = model.cell;   // (estimates of the population's size)
             }
             node_models_[p].emplace(id, std::move(model));
         }
         // Per-node dynamics_params must be parameters of the kind.
         for (const auto& [group_id, group] : pop.groups)
             for (const auto& [name, values] : group.dynamics_params) {
+                if (population.kind == CellKind::cable)
+                    throw input_error(pop.where() + "/" + std::to_string(group_id) + "/dynamics_params/" + name +
+                                      ": per-node parameters of biophysical cells are not read; give them in the node "
+                                      "type's dynamics_params file");
                 if (!population.params.count(name) || population.kind == CellKind::spike_source)
                     throw input_error(pop.where() + "/" + std::to_string(group_id) + "/dynamics_params/" + name +
                                       ": unknown parameter of " + to_string(population.kind) + " cells; expected one of: " +
@@ -224,9 +237,10 @@ SonataCircuit::SonataCircuit(const SonataConfig& config) : config_(config) {
     for (const SonataCurrentClamp& input : config_.clamps) {
         const auto [p, ids] = node_set(input.node_set, input.where + ".node_set");
         const Population& population = model_.populations[p];
-        if (population.kind != CellKind::lif)
-            throw input_error(input.where + ".node_set: expected lif cells (a current clamp acts on a membrane), got population " +
-                              population.name + " of " + to_string(population.kind) + " cells");
+        if (population.kind != CellKind::lif && population.kind != CellKind::cable)
+            throw input_error(input.where + ".node_set: expected lif or biophysical cells (a current clamp acts on a membrane, "
+                              "of a biophysical cell at soma(0.5)), got population " + population.name + " of " +
+                              to_string(population.kind) + " cells");
         CurrentClamp c;
         c.population = p;
         c.cells.assign(ids.begin(), ids.end());
@@ -249,10 +263,12 @@ SonataCircuit::SonataCircuit(const SonataConfig& config) : config_(config) {
         rec.cells.assign(ids.begin(), ids.end());
         std::sort(rec.cells.begin(), rec.cells.end());
         rec.cells.erase(std::unique(rec.cells.begin(), rec.cells.end()), rec.cells.end());
-        const char* variable = population.kind == CellKind::lif ? "v" : population.kind == CellKind::intfire ? "m" : nullptr;
+        const char* variable = population.kind == CellKind::lif || population.kind == CellKind::cable ? "v"
+                               : population.kind == CellKind::intfire                                  ? "m"
+                                                                                                       : nullptr;
         if (!variable || report.variable != variable)
             throw input_error(report.where + ".variable_name: expected " +
-                              std::string(variable ? variable : "a report of lif (v) or intfire (m) cells, not of virtual nodes") +
+                              std::string(variable ? variable : "a report of lif or biophysical (v) or intfire (m) cells, not of virtual nodes") +
                               (variable ? " for the " + std::string(to_string(population.kind)) + " cells of population " + population.name : "") +
                               ", got \"" + report.variable + "\"");
         rec.variable = variable;
@@ -322,11 +338,14 @@ std::uint64_t SonataCircuit::edge_count() const {
     return n;
 }
 
-std::vector<std::vector<Connection>> SonataCircuit::read_incoming(std::span<const Gid> gids) const {
+SonataCircuit::Incoming SonataCircuit::read_incoming(std::span<const Gid> gids) const {
     std::vector<Gid> sorted(gids.begin(), gids.end());
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    std::vector<std::vector<Connection>> out(sorted.size());
+    Incoming in;
+    in.connections.resize(sorted.size());
+    in.synapses.resize(sorted.size());
+    auto& out = in.connections;
     const double dt = model_.run.dt;
     for (const EdgePopulation& ep : edge_populations_) {
         const Population& target = model_.populations[ep.target];
@@ -346,8 +365,10 @@ std::vector<std::vector<Connection>> SonataCircuit::read_incoming(std::span<cons
         const SonataEdgeRows rows = file.incoming(ep.index, targets, target.count, source.count);
         // Per edge type: its defaults, checked once.
         struct TypeDefaults {
-            std::optional<double> weight, delay, nsyns;
+            std::optional<double> weight, delay, nsyns, section_id, section_pos;
+            std::optional<CableSynapse> synapse;   // onto biophysical cells
         };
+        const bool biophysical = target.kind == CellKind::cable;
         std::map<std::int64_t, TypeDefaults> defaults;
         auto type_of = [&](std::int64_t id, std::uint64_t edge) -> const TypeDefaults& {
             auto it = defaults.find(id);
@@ -357,12 +378,15 @@ std::vector<std::vector<Connection>> SonataCircuit::read_incoming(std::span<cons
                 throw input_error(at + "/edge_type_id: edge " + std::to_string(edge) + ": expected an edge type of " + types.file() +
                                   ", got " + std::to_string(id) + " (no such edge_type_id)");
             const std::string where = types.where(*type) + ": edge type " + std::to_string(id);
-            if (const auto tmpl = type->get("model_template"); tmpl && *tmpl != "static_synapse")
+            if (const auto tmpl = type->get("model_template"); !biophysical && tmpl && *tmpl != "static_synapse")
                 throw input_error(where + ": model_template: expected static_synapse (point cells take an instantaneous "
                                   "jump per spike), got \"" + *tmpl + "\"");
             if (const auto wf = type->get("weight_function"))
                 throw input_error(where + ": weight_function: not supported (got \"" + *wf + "\"); give syn_weight per edge");
-            TypeDefaults d{types.number(*type, "syn_weight"), types.number(*type, "delay"), types.number(*type, "nsyns")};
+            TypeDefaults d{types.number(*type, "syn_weight"), types.number(*type, "delay"), types.number(*type, "nsyns"),
+                           types.number(*type, "afferent_section_id"), types.number(*type, "afferent_section_pos"),
+                           std::nullopt};
+            if (biophysical) d.synapse = read_synapse_model(*type, types, config_, where);
             return defaults.emplace(id, d).first->second;
         };
         for (std::size_t t = 0; t < targets.size(); ++t) {
@@ -395,12 +419,44 @@ std::vector<std::vector<Connection>> SonataCircuit::read_incoming(std::span<cons
                 c.delay = delay;
                 // lif: negative weights go to the inhibitory synapse, as NEST's iaf_psc_* route them.
                 c.synapse = kind == CellKind::lif && weight < 0 ? 1u : 0u;
+                if (biophysical) {
+                    // One synapse per edge, where the edge (or its type) puts it, as BMTK and NEURON make them.
+                    const CableCellDescription& cell = *node_model(g).cell;
+                    const double id = value(rows.section_id[r], d.section_id, "afferent_section_id");
+                    const double pos = value(rows.section_pos[r], d.section_pos, "afferent_section_pos");
+                    if (!(id >= 0) || id != std::floor(id) || id >= static_cast<double>(cell.sections.size()))
+                        throw input_error(at + ": edge " + std::to_string(edge) + ": afferent_section_id: expected a section index of " +
+                                          "the target cell (0.." + std::to_string(cell.sections.size() - 1) + "), got " + fmt(id));
+                    if (!(pos >= 0 && pos <= 1))
+                        throw input_error(at + ": edge " + std::to_string(edge) + ": afferent_section_pos: expected x in [0, 1], got " +
+                                          fmt(pos));
+                    CableSynapse syn = *d.synapse;
+                    syn.name = "edge" + std::to_string(ep.index) + "_" + std::to_string(edge);
+                    syn.section = static_cast<std::uint32_t>(id);
+                    syn.x = pos;
+                    c.synapse = static_cast<std::uint32_t>(in.synapses[slot[t]].size());
+                    in.synapses[slot[t]].push_back(std::move(syn));
+                }
                 c.index = static_cast<std::uint32_t>(list.size());
                 list.push_back(c);
             }
         }
     }
-    return out;
+    return in;
+}
+
+std::shared_ptr<const CableCellDescription> SonataCircuit::cell_with(Gid g, std::vector<CableSynapse> synapses) const {
+    auto cell = std::make_shared<CableCellDescription>(*node_model(g).cell);
+    cell->synapses = std::move(synapses);
+    cell->validate();
+    return cell;
+}
+
+std::shared_ptr<const CableCellDescription> SonataCircuit::cable_cell(Gid g) const {
+    if (auto it = cells_.find(g); it != cells_.end()) return it->second;
+    if (!node_model(g).cell) throw std::logic_error("SonataCircuit: gid " + std::to_string(g) + " is not a biophysical cell");
+    // Not loaded: the node type's cell without synapses (see the header).
+    return node_model(g).cell;
 }
 
 void SonataCircuit::load_incoming(std::span<const Gid> gids) {
@@ -412,18 +468,30 @@ void SonataCircuit::load_incoming(std::span<const Gid> gids) {
     constexpr std::size_t slice = 4096;
     for (std::size_t begin = 0; begin < sorted.size(); begin += slice) {
         const std::span<const Gid> part(sorted.data() + begin, std::min(slice, sorted.size() - begin));
-        auto lists = read_incoming(part);
-        for (std::size_t i = 0; i < part.size(); ++i) loaded_[part[i]] = std::move(lists[i]);
+        Incoming in = read_incoming(part);
+        const auto& lists = in.connections;
+        for (std::size_t i = 0; i < part.size(); ++i) {
+            if (node_model(part[i]).cell) cells_[part[i]] = cell_with(part[i], std::move(in.synapses[i]));
+            auto& kept = loaded_[part[i]];
+            kept.reserve(lists[i].size());
+            for (const Connection& c : lists[i]) kept.push_back({c.source, c.synapse, c.weight, c.delay});
+        }
     }
 }
 
-void SonataCircuit::forget_loaded() { std::unordered_map<Gid, std::vector<Connection>>().swap(loaded_); }
+void SonataCircuit::forget_loaded() { std::unordered_map<Gid, std::vector<LoadedEdge>>().swap(loaded_); }
 
 std::vector<Connection> SonataCircuit::incoming(Gid g) const {
-    if (auto it = loaded_.find(g); it != loaded_.end()) return it->second;
+    if (auto it = loaded_.find(g); it != loaded_.end()) {
+        std::vector<Connection> out;
+        out.reserve(it->second.size());
+        for (const LoadedEdge& e : it->second)
+            out.push_back({e.source, g, e.weight, e.delay, e.synapse, static_cast<std::uint32_t>(out.size())});
+        return out;
+    }
     const std::lock_guard<std::mutex> lock(file_access_);
     const Gid one[] = {g};
-    return std::move(read_incoming(one).front());
+    return std::move(read_incoming(one).connections.front());
 }
 
 }  // namespace parnet::io

@@ -7,6 +7,8 @@
 // Gids: populations are numbered in the order of the config's networks.nodes entries and, within
 // a nodes file, in HDF5 name order; gid = (first gid of the population) + node_id. Output files
 // name the SONATA population and the node_id, so nothing of this numbering leaks out.
+#include "engine/cable/cable_cell.hpp"
+#include "engine/cable/mechanism_catalogue.hpp"
 #include "engine/connection.hpp"
 #include "engine/model.hpp"
 #include "io/sonata_config.hpp"
@@ -25,6 +27,8 @@ namespace parnet::io {
 struct SonataNodeModel {
     CellKind kind = CellKind::lif;
     std::map<std::string, double> params;  // the kind's parameters (defaults, then dynamics_params)
+    // biophysical: the cell without synapses (morphology and dynamics_params; io/sonata_biophysical)
+    std::shared_ptr<const CableCellDescription> cell;
 };
 
 class SonataCircuit {
@@ -49,6 +53,12 @@ public:
     // All connections onto g, in canonical order: the config's edge files in order, their
     // populations in name order, edge ids ascending.
     std::vector<Connection> incoming(Gid g) const;
+    // A biophysical cell: its node type's cell with one synapse per incoming edge, in the order
+    // of incoming(g) (Connection::synapse is the edge's synapse), once load_incoming has read
+    // g's edges. Before that (the decomposition's cost estimates, a detector list), the node
+    // type's cell without synapses: reading a cell's edges one gid at a time would cost a file
+    // access per cell, and the engine builds cells only after load_incoming.
+    std::shared_ptr<const CableCellDescription> cable_cell(Gid g) const;
 
     // Edges in all edge files (for --check).
     std::uint64_t edge_count() const;
@@ -61,7 +71,13 @@ private:
         std::size_t target = 0;
         std::size_t types = 0;       // index in edge_types_
     };
-    std::vector<std::vector<Connection>> read_incoming(std::span<const Gid> gids) const;
+    // The edges onto these gids as connections and, for biophysical targets, their synapses.
+    struct Incoming {
+        std::vector<std::vector<Connection>> connections;
+        std::vector<std::vector<CableSynapse>> synapses;
+    };
+    Incoming read_incoming(std::span<const Gid> gids) const;
+    std::shared_ptr<const CableCellDescription> cell_with(Gid g, std::vector<CableSynapse> synapses) const;
     const SonataNodeModel& node_model(Gid g) const;
 
     SonataConfig config_;
@@ -74,7 +90,19 @@ private:
     std::vector<std::unique_ptr<SonataEdgeFile>> edge_files_;
     std::vector<std::unique_ptr<SonataTypeTable>> edge_types_;  // per edges file
     std::vector<EdgePopulation> edge_populations_;
-    std::unordered_map<Gid, std::vector<Connection>> loaded_;
+    // A loaded edge as kept until the cells are built: 24 bytes (a Connection is 40; its target
+    // is the map's key, its index its position, its source detector 0).
+    struct LoadedEdge {
+        Gid source;
+        std::uint32_t synapse;
+        double weight;
+        double delay;
+    };
+    static_assert(sizeof(LoadedEdge) == 24);
+    std::unordered_map<Gid, std::vector<LoadedEdge>> loaded_;
+    // Biophysical cells of the loaded gids (kept: the cell groups hold them anyway).
+    std::unordered_map<Gid, std::shared_ptr<const CableCellDescription>> cells_;
+    MechanismCatalogues catalogues_;
     mutable std::mutex file_access_;  // HDF5 is not thread-safe: reads of unloaded gids take turns
 };
 

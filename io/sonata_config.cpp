@@ -161,8 +161,8 @@ private:
 
     void parse_run(const JsonObject& top) {
         const JsonObject run = top.object("run");
-        // dL, spike_threshold and nsteps_block are BMTK's settings for biophysical cells (refused
-        // in this version) and its output blocking; they change nothing for point cells.
+        // dL and spike_threshold are BMTK's settings for biophysical cells, nsteps_block its output
+        // blocking; they change nothing for point cells.
         run.allow_only({"tstop", "dt", "runid", "dL", "spike_threshold", "nsteps_block", "tstart"});
         if (run.has("tstart") && run.number("tstart") != 0) run.fail("tstart", "0 (runs start at t = 0)");
         config_.dt = run.positive("dt", 0.025);
@@ -177,6 +177,9 @@ private:
         if (config_.dt > tstop) run.fail("dt", "a step no longer than tstop");
         config_.tstop = tstop;
         config_.runid = static_cast<std::uint32_t>(run.non_negative_integer("runid", 0));
+        if (run.has("spike_threshold")) config_.spike_threshold = run.number("spike_threshold");
+        if (run.has("dL")) config_.dL = run.positive("dL");
+        config_.catalogues = overrides_.catalogues;
     }
 
     void parse_output(const JsonObject& top, const Manifest& manifest, const fs::path& file) {

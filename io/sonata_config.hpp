@@ -72,6 +72,11 @@ struct SonataConfig {
     double tstop = 0.0;
     double dt = 0.025;
     std::uint32_t runid = 0;
+    // BMTK's run settings for biophysical cells: the soma detector's threshold (mV) and the
+    // compartment length behind nseg (um); nullopt when the config gives none.
+    std::optional<double> spike_threshold;
+    std::optional<double> dL;
+    std::vector<std::string> catalogues;   // the engine's --catalogue (docs/mechanisms.md)
     std::string output;
     std::vector<SonataSpikeInput> inputs;
     std::vector<SonataCurrentClamp> clamps;

@@ -159,6 +159,7 @@ SonataEdgeRows SonataEdgeFile::incoming(std::size_t p, const std::vector<std::ui
 
     // 3. Group attributes of these edges: per group, the rows they index.
     std::vector<double> weight(n, SonataEdgeRows::absent), delay(n, SonataEdgeRows::absent), nsyns(n, SonataEdgeRows::absent);
+    std::vector<double> section_id(n, SonataEdgeRows::absent), section_pos(n, SonataEdgeRows::absent);
     std::map<std::int64_t, std::vector<std::size_t>> members;  // group id -> edge positions
     for (std::size_t i = 0; i < n; ++i) members[group[i]].push_back(i);
     for (const auto& [gid, positions] : members) {
@@ -179,7 +180,9 @@ SonataEdgeRows SonataEdgeFile::incoming(std::size_t p, const std::vector<std::ui
         std::sort(unique_rows.begin(), unique_rows.end());
         unique_rows.erase(std::unique(unique_rows.begin(), unique_rows.end()), unique_rows.end());
         const auto wanted = runs_of(unique_rows);
-        for (auto [column, out] : {std::pair{"syn_weight", &weight}, std::pair{"delay", &delay}, std::pair{"nsyns", &nsyns}}) {
+        for (auto [column, out] : {std::pair{"syn_weight", &weight}, std::pair{"delay", &delay}, std::pair{"nsyns", &nsyns},
+                                   std::pair{"afferent_section_id", &section_id},
+                                   std::pair{"afferent_section_pos", &section_pos}}) {
             if (!has_link(eg.get(), column, errors)) continue;
             const InputDataset d(eg.get(), column, group_path + "/" + column, Expect::number, errors);
             if (!unique_rows.empty() && unique_rows.back() >= d.rows())
@@ -210,6 +213,8 @@ SonataEdgeRows SonataEdgeFile::incoming(std::size_t p, const std::vector<std::ui
     out.weight.reserve(n);
     out.delay.reserve(n);
     out.nsyns.reserve(n);
+    out.section_id.reserve(n);
+    out.section_pos.reserve(n);
     for (std::size_t k : order) {
         const Piece& piece = pieces[k];
         for (std::uint64_t e = piece.first; e < piece.last; ++e) {
@@ -226,6 +231,8 @@ SonataEdgeRows SonataEdgeFile::incoming(std::size_t p, const std::vector<std::ui
             out.weight.push_back(weight[i]);
             out.delay.push_back(delay[i]);
             out.nsyns.push_back(nsyns[i]);
+            out.section_id.push_back(section_id[i]);
+            out.section_pos.push_back(section_pos[i]);
         }
         out.offsets[piece.target + 1] += piece.last - piece.first;
     }

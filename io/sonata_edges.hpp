@@ -3,7 +3,7 @@
 // edges onto a given set of target nodes are found through the file's target index
 // (indices/target_to_source: node_id_to_range -> range_to_edge_id), and only their rows are read
 // from source_node_id, edge_type_id, edge_group_id, edge_group_index and the edge groups'
-// syn_weight, delay and nsyns. A rank thus reads its own share of the edges, never the whole file.
+// syn_weight, delay, nsyns, afferent_section_id and afferent_section_pos. A rank thus reads its own share of the edges, never the whole file.
 // Every inconsistency (an index pointing outside the file, an edge whose target_node_id is not the
 // node the index gave, a missing group) is refused naming the file and the dataset.
 #include <cstdint>
@@ -31,6 +31,10 @@ struct SonataEdgeRows {
     std::vector<double> weight;  // the group's syn_weight, or absent (NaN)
     std::vector<double> delay;   // the group's delay, or absent
     std::vector<double> nsyns;   // the group's nsyns, or absent
+    // Where the synapse sits on a biophysical target: the group's afferent_section_id (a
+    // section index of the target cell) and afferent_section_pos (x in [0, 1]), or absent.
+    std::vector<double> section_id;
+    std::vector<double> section_pos;
 };
 
 class SonataEdgeFile {

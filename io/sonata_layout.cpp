@@ -39,7 +39,7 @@ bool valid_link_name(const std::string& name) {
 std::string describe_spike_file(const std::filesystem::path& path, const std::vector<SpikePopulation>& populations) {
     std::ostringstream text;
     text << path.string();
-    for (const auto& population : populations) text << '\n' << population.name << ' ' << population.first << ' ' << population.count;
+    for (const auto& population : populations) text << '\n' << population.name << ' ' << population.first << ' ' << population.count << ' ' << population.detector;
     return text.str();
 }
 
@@ -124,10 +124,15 @@ std::filesystem::path validated_spike_file(MPI_Comm comm, std::filesystem::path 
             }
             by_first.push_back(&population);
         }
-        std::sort(by_first.begin(), by_first.end(), [](auto* a, auto* b) { return a->first < b->first; });
+        // Populations of one detector must not share gids (those of a cell's further detectors
+        // cover the same gids as its own population).
+        std::sort(by_first.begin(), by_first.end(), [](auto* a, auto* b) {
+            return a->detector < b->detector || (a->detector == b->detector && a->first < b->first);
+        });
         for (std::size_t i = 1; i < by_first.size(); ++i) {
             const auto* previous = by_first[i - 1];
-            if (std::uint64_t{previous->first} + previous->count > by_first[i]->first) {
+            if (previous->detector == by_first[i]->detector &&
+                std::uint64_t{previous->first} + previous->count > by_first[i]->first) {
                 throw input_error(file + ": populations '" + previous->name + "' and '" + by_first[i]->name +
                                   "' share gids");
             }
@@ -149,8 +154,11 @@ std::filesystem::path validated_spike_file(MPI_Comm comm, std::filesystem::path 
 SpikeRouter::SpikeRouter(std::vector<SpikePopulation> populations) : populations_(std::move(populations)) {
     order_.resize(populations_.size());
     std::iota(order_.begin(), order_.end(), std::size_t{0});
-    std::sort(order_.begin(), order_.end(),
-              [&](std::size_t a, std::size_t b) { return populations_[a].first < populations_[b].first; });
+    std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+        const auto& x = populations_[a];
+        const auto& y = populations_[b];
+        return x.detector < y.detector || (x.detector == y.detector && x.first < y.first);
+    });
 }
 
 void SpikeRouter::split(std::span<const Spike> spikes, std::vector<std::vector<double>>& times,
@@ -160,13 +168,16 @@ void SpikeRouter::split(std::span<const Spike> spikes, std::vector<std::vector<d
     for (auto& column : times) column.clear();
     for (auto& column : node_ids) column.clear();
     for (const Spike& spike : spikes) {
-        // The population with the largest first gid <= spike.source, if it holds the gid.
-        const auto after = std::upper_bound(order_.begin(), order_.end(), spike.source,
-                                            [&](Gid gid, std::size_t p) { return gid < populations_[p].first; });
+        // The population of the spike's detector with the largest first gid <= spike.source, if it
+        // holds the gid.
+        const auto after = std::upper_bound(order_.begin(), order_.end(), spike, [&](const Spike& x, std::size_t p) {
+            const auto& pop = populations_[p];
+            return x.detector < pop.detector || (x.detector == pop.detector && x.source < pop.first);
+        });
         if (after == order_.begin()) continue;
         const std::size_t p = *(after - 1);
         const SpikePopulation& population = populations_[p];
-        if (spike.source - population.first >= population.count) continue;
+        if (population.detector != spike.detector || spike.source - population.first >= population.count) continue;
         if (!std::isfinite(spike.time)) {
             throw input_error(file + ": spike of gid " + std::to_string(spike.source) +
                               " has a time that is not a finite number");

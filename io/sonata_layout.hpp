@@ -20,11 +20,14 @@ namespace parnet::io {
 
 // ---- spikes ----------------------------------------------------------------------------------
 
-// A node population in the spike file: gids first .. first + count - 1, node_id = gid - first.
+// A node population in the spike file: gids first .. first + count - 1, node_id = gid - first,
+// spikes of detector `detector` (0: the cells' own; d >= 1: a cable cell's further detector d,
+// written as a population of its own named "<population>.<detector name>", docs/file-formats.md).
 struct SpikePopulation {
     std::string name;
     Gid first = 0;
     Gid count = 0;
+    std::uint32_t detector = 0;
 };
 
 // Elements per chunk of the extendible spike datasets: 512 KiB per chunk, few chunks per file.

@@ -29,6 +29,7 @@ public:
     std::span<const double> replay_times(Gid g) const override;
     std::vector<CurrentClamp> clamps_on(Gid g) const override;
     std::vector<Connection> incoming(Gid g) const override { return circuit_.incoming(g); }
+    std::shared_ptr<const CableCellDescription> cable_cell(Gid g) const override { return circuit_.cable_cell(g); }
 
 private:
     SonataCircuit circuit_;

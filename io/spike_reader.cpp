@@ -19,14 +19,14 @@ std::vector<T> read_dataset(hid_t group, const std::string& name, hid_t memory_t
 }
 }  // namespace
 
-std::vector<Spike> read_spikes(const std::filesystem::path& file, std::span<const PopulationRange> populations,
+std::vector<Spike> read_spikes(const std::filesystem::path& file, std::span<const SpikePopulation> populations,
                                const std::vector<std::size_t>& required) {
     H5QuietErrors quiet;
     const H5Errors errors(file.string());
     H5File f(errors.id(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open the spike file"));
     std::vector<Spike> spikes;
     for (std::size_t p = 0; p < populations.size(); ++p) {
-        const PopulationRange& pop = populations[p];
+        const SpikePopulation& pop = populations[p];
         const std::string group_path = "/spikes/" + pop.name;
         if (!errors.truth(H5Lexists(f.get(), "/spikes", H5P_DEFAULT), "look for /spikes") ||
             !errors.truth(H5Lexists(f.get(), group_path.c_str(), H5P_DEFAULT), "look for " + group_path)) {
@@ -43,10 +43,17 @@ std::vector<Spike> read_spikes(const std::filesystem::path& file, std::span<cons
             if (ids[i] >= pop.count)
                 errors.fail("read " + group_path + "/node_ids: node id " + std::to_string(ids[i]) +
                             " is outside population " + pop.name + " (" + std::to_string(pop.count) + " cells)");
-            spikes.push_back(Spike{pop.first + static_cast<Gid>(ids[i]), times[i]});
+            spikes.push_back(Spike{pop.first + static_cast<Gid>(ids[i]), pop.detector, times[i]});
         }
     }
     return spikes;
+}
+
+std::vector<Spike> read_spikes(const std::filesystem::path& file, std::span<const PopulationRange> populations,
+                               const std::vector<std::size_t>& required) {
+    std::vector<SpikePopulation> own;
+    for (const PopulationRange& p : populations) own.push_back({p.name, p.first, p.count, 0});
+    return read_spikes(file, std::span<const SpikePopulation>(own), required);
 }
 
 }  // namespace parnet::io

@@ -90,6 +90,10 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
             if (decomposition.splits && !decomposition.splits->empty())
                 throw input_error("checkpoints do not hold split cells yet: run the plan without splits "
                                   "(--split-above / --split-pieces) to checkpoint or restore");
+            for (std::size_t p = 0; p < populations.size(); ++p)
+                if (io::spike_populations_of(recipe, p).size() > 1)
+                    throw input_error("checkpoints do not hold cells with several spike detectors yet (population " +
+                                      populations[p].name + "): leave out --checkpoint and --restore");
         }
     });
     // From here on, a rank that stops ends the job (in the set-up too) instead of hanging it.
@@ -151,12 +155,20 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
     }
     if (replay)
         agreed_everywhere(comm, [&] {
-            // Every population that projects onto a replayed cell must be in the spike file.
+            // Every population (and detector) that projects onto a replayed cell must be in the spike file.
+            std::vector<io::SpikePopulation> spike_populations;
+            std::vector<std::size_t> first_of(populations.size());   // the index of population p's own
+            for (std::size_t p = 0; p < populations.size(); ++p) {
+                first_of[p] = spike_populations.size();
+                const auto mine = io::spike_populations_of(recipe, p);
+                spike_populations.insert(spike_populations.end(), mine.begin(), mine.end());
+            }
             std::vector<std::size_t> required;
             for (const auto& gids : decomposition.thread_gids)
                 for (Gid g : gids)
-                    for (const Connection& c : recipe.incoming(g)) required.push_back(recipe.population_index(c.source));
-            simulation->replay_input(io::read_spikes(options.replay, populations, required));
+                    for (const Connection& c : recipe.incoming(g))
+                        required.push_back(first_of[recipe.population_index(c.source)] + c.source_detector);
+            simulation->replay_input(io::read_spikes(options.replay, spike_populations, required));
         });
     std::unique_ptr<io::SpikeSink> writer;
     if (saving)
@@ -216,6 +228,9 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
         watchdog.loop_started();
         simulation->run(tstop, [&](const Epoch& epoch, std::span<const Spike> spikes) {
             for (const Spike& s : spikes) {
+                // A cell's further detectors (s.detector > 0) are in the spike file, not in its
+                // population's count or the results in memory.
+                if (s.detector != 0) continue;
                 const std::size_t p = recipe.population_index(s.source);
                 ++population_spikes[p];
                 if (keep && recorded[p]) kept.push_back(s);

@@ -37,11 +37,16 @@ void say_summary(const io::RunReport& report, io::SavingStrategy saving, bool wr
         if (wrote_files) kinds << " in " << (out_dir / "report.json").string();
     }
     const std::uint64_t spikes = report.total_spikes();
+    // The cells' spikes (a cable cell's further detectors are in `spikes`, not in the rates).
+    std::uint64_t cell_spikes = 0;
+    for (const auto& p : report.populations) cell_spikes += p.spikes;
+    const std::string further =
+        spikes > cell_spikes ? format(" (%s of further detectors)", thousands(spikes - cell_spikes).c_str()) : "";
     say(format("  model    %s cells, %s connections", thousands(cells).c_str(), thousands(connections).c_str()));
     say(format("  run      %.1f ms simulated in %.2f s wall (%.1f ms per wall second; set-up %.2f s)", report.tstop,
                report.wall, report.tstop / report.wall, setup));
-    say(format("  spikes   %s, mean rate %.2f Hz (%s)", thousands(spikes).c_str(),
-               static_cast<double>(spikes) / static_cast<double>(cells) / seconds, kinds.str().c_str()));
+    say(format("  spikes   %s%s, mean rate %.2f Hz (%s)", thousands(spikes).c_str(), further.c_str(),
+               static_cast<double>(cell_spikes) / static_cast<double>(cells) / seconds, kinds.str().c_str()));
     say(format("  balance  compute imbalance (max/mean) %.3f in wall time, %.3f in CPU time; most waiting %.2f s, "
                "exchange %.2f s, output %.2f s",
                report.imbalance(), report.imbalance_cpu(), waiting, exchange, output));

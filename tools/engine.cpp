@@ -1,16 +1,10 @@
 // engine: runs a parnet model under MPI. Usage: mpirun -n N engine [options] model.json
-// A command line over the run library (run/network_run.hpp): it reads and checks the JSON model,
-// chooses the decomposition (round-robin, a plan, or the cells to replay) and hands them over.
+// A command line over the run library (run/file_run.hpp, which reads and checks the JSON model or
+// SONATA circuit, chooses the decomposition and runs it): options in, exit status out.
 #include "cli_checks.hpp"
-#include "engine/checkpoint_requests.hpp"
 #include "engine/collective_errors.hpp"
 #include "engine/mpi_session.hpp"
-#include "engine/network.hpp"
-#include "engine/watchdog.hpp"
-#include "io/model_check.hpp"
-#include "io/network_input.hpp"
-#include "run/decomposition_choice.hpp"
-#include "run/network_run.hpp"
+#include "run/file_run.hpp"
 
 #include <CLI/CLI.hpp>
 #include <hdf5.h>
@@ -21,71 +15,6 @@
 
 using namespace parnet;
 
-namespace {
-
-struct Options {
-    std::string model;
-    std::vector<std::string> catalogues;   // --catalogue (docs/mechanisms.md)
-    std::string plan, saving = "collective", exchange = "allgather";
-    std::optional<std::string> output;
-    std::optional<double> tstop;
-    std::vector<Gid> gids;     // the cells to replay
-    int threads = 0;
-    bool check = false;        // validate only
-    double max_memory_gb = 0;  // per rank; 0: this node's memory shared by its ranks
-    run::RunOptions run;
-};
-
-int run_engine(Options& opt, Communicator& comm) {
-    // A rank that stops in the set-up (reading, building) must not hold the others for ever either.
-    Watchdog watchdog(opt.run.watchdog_s, comm.comm(), opt.run.program);
-    opt.run.watchdog = &watchdog;
-    // Size sanity before anything is built: the model's estimate against the memory of a rank. A
-    // replay builds only the named cells, so the whole model's size does not matter there.
-    const bool replay = !opt.run.replay.empty();
-    // A JSON model or a SONATA config, told apart by content (docs/sonata-input.md).
-    const auto input = agreed_everywhere(comm, [&] {
-        return std::make_unique<io::NetworkInput>(opt.model, io::RunOverrides{opt.tstop, opt.output, opt.catalogues},
-                                                  opt.run.flush_ms, comm.size(), comm.ranks_on_this_node(),
-                                                  replay ? infinite_time : opt.max_memory_gb * 1e9);
-    });
-    const Model& model = input->model();
-    const Recipe& network = input->recipe();
-    agreed_everywhere(comm, [&] {
-        opt.run.saving = io::parse_saving_strategy(opt.saving);
-        opt.run.exchange.method = parse_exchange_method(opt.exchange, "--exchange");
-        if (!replay && !opt.gids.empty()) throw input_error("--gids names the cells to replay: it needs --replay");
-        if (replay && comm.size() != 1) throw input_error("--replay runs on one rank: start it without mpirun or with -n 1");
-        if (replay && !opt.plan.empty()) throw input_error("--replay and --plan do not go together");
-        if (replay && opt.gids.empty()) throw input_error("--replay needs the cells to replay: --gids 3,17,...");
-        for (Gid g : opt.gids)
-            if (g >= network.cell_count())
-                throw input_error("--gids: gid " + std::to_string(g) + " is not in the model (" +
-                                  std::to_string(network.cell_count()) + " cells)");
-    });
-    const auto [decomposition, plan] =
-        run::choose_decomposition(network, comm, opt.threads > 0 ? opt.threads : tools::default_threads(), opt.plan,
-                                  model.fingerprint, opt.gids);
-    if (opt.check) {
-        // A SONATA circuit's edges are checked as a run reads them: each rank its own cells'.
-        agreed_everywhere(comm, [&] { input->prepare(decomposition.gids()); });
-        if (comm.rank() == 0)
-            std::printf("%s\n", io::check_summary(model, input->estimate(), input->connections(), opt.model, comm.size()).c_str());
-        return 0;
-    }
-    // A SONATA circuit's edges onto this rank's cells, read in one pass, freed once built.
-    agreed_everywhere(comm, [&] { input->prepare(decomposition.gids()); });
-    opt.run.built = [&] { input->release(); };
-    opt.run.plan = plan;
-    opt.run.description = opt.model;
-    opt.run.fingerprint = model.fingerprint;
-    opt.run.expected_output = estimate_output_bytes(model);
-    const run::RunResult result = run::run_network(network, decomposition, opt.run, comm);
-    return result.stopped ? checkpointed_exit_status : 0;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     // A file-size limit (ulimit -f) must end in a write error we report, not a core dump.
     std::signal(SIGXFSZ, SIG_IGN);
@@ -94,7 +23,8 @@ int main(int argc, char** argv) {
     // (After MPI_Init: HDF5 then ties its clean-up to MPI_Finalize.)
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     Communicator comm(MPI_COMM_WORLD);
-    Options opt;
+    run::FileRunOptions opt;
+    opt.threads = tools::default_threads();
     opt.run.program = "engine";
     opt.run.title = "parnet engine";
     opt.run.watchdog_s = 30;
@@ -102,7 +32,8 @@ int main(int argc, char** argv) {
     using tools::finite_positive, tools::finite_non_negative;
     CLI::App app{"parnet engine: simulates a spiking network model on MPI ranks x OpenMP threads.\n"
                  "Usage: mpirun -n N engine [options] model.json"};
-    app.add_option("model", opt.model, "Model file (JSON, see docs/model-format.md)")->required();
+    app.add_option("model", opt.model, "Model file (JSON, docs/model-format.md) or SONATA circuit_config.json (docs/sonata-input.md)")
+        ->required();
     app.add_option("--catalogue", opt.catalogues,
                    "Mechanism catalogue from parnet-modcc (repeatable), searched before the model's \"catalogues\"");
     app.add_option("--plan", opt.plan, "Plan file from `plan` (gid -> rank/thread); default round-robin gid % ranks");
@@ -158,7 +89,7 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 1;
     }
     try {
-        return run_engine(opt, comm);
+        return run::run_file(opt, comm);
     } catch (const agreed_failure& e) {
         // Every rank failed together and has removed its unfinished files while unwinding. End
         // without MPI_Finalize: after a failed write (a full disk) HDF5 may still hold a file it

@@ -32,6 +32,13 @@ std::uint32_t CableCellDescription::compartment_id(std::uint32_t section, double
     return first + std::min(k, n - 1);
 }
 
+std::optional<std::uint32_t> CableCellDescription::detector_index(std::string_view name) const {
+    if (detector.name == name) return 0u;
+    for (std::size_t d = 0; d < more_detectors.size(); ++d)
+        if (more_detectors[d].name == name) return static_cast<std::uint32_t>(d + 1);
+    return std::nullopt;
+}
+
 void CableCellDescription::validate() const {
     auto fail = [](const std::string& what) {
         throw std::invalid_argument("cable cell: " + what);
@@ -84,6 +91,12 @@ void CableCellDescription::validate() const {
             fail("calcium pump: vmax >= 0, km > 0, rest >= 0 needed");
     }
     if (detector.section >= sections.size() || !in_unit(detector.x)) fail("detector: bad location");
+    for (std::size_t d = 0; d < more_detectors.size(); ++d) {
+        const SpikeDetector& det = more_detectors[d];
+        if (det.section >= sections.size() || !in_unit(det.x)) fail("detector " + det.name + ": bad location");
+        if (det.name.empty() || detector_index(det.name) != static_cast<std::uint32_t>(d + 1))
+            fail("detectors after the first need distinct names (got \"" + det.name + "\")");
+    }
     if (!std::isfinite(v_init) || !std::isfinite(celsius)) fail("v_init and celsius must be finite");
 }
 

@@ -86,6 +86,7 @@ struct SpikeDetector {
     // false: a spike is reported at the end of the step in which v first exceeds the threshold
     // (NEURON's fixed step). true: linear interpolation of the crossing time within the step.
     bool interpolate = false;
+    std::string name;            // what projections (source_detector) and spike files name it by
 };
 
 // How hh evaluates its rate functions: NEURON's default 1-mV rate TABLE with linear
@@ -96,6 +97,13 @@ struct CableCellDescription {
     std::vector<CableSection> sections;  // sections[0] is the root; a parent precedes its children
     std::vector<CableSynapse> synapses;
     SpikeDetector detector;
+    // Further detectors, 1, 2, ... of the cell (NEURON: more NetCons with a source on the cell, each
+    // its own gid): a spike of detector d carries Spike::detector = d. Most cells have none.
+    std::vector<SpikeDetector> more_detectors;
+    // Locations (section, x) whose node the layout keeps even where it would leave a zero-area
+    // tip out: a current clamp injects there, and NEURON's voltage at such a node then differs
+    // from its neighbour's by the clamp's IR drop. Set by the cable group for clamped cells.
+    std::vector<std::pair<std::uint32_t, double>> kept_locations;
     double v_init = -65.0;   // mV
     double celsius = 6.3;    // degC
     RateEvaluation hh_rates = RateEvaluation::table;
@@ -106,6 +114,10 @@ struct CableCellDescription {
     // Index of the synapse with this name (Event::synapse carries it).
     std::optional<std::uint32_t> synapse_index(std::string_view name) const;
     std::optional<std::uint32_t> section_index(std::string_view name) const;
+    // Detector d (0: `detector`, d >= 1: more_detectors[d - 1]) and the number of detectors.
+    const SpikeDetector& detector_at(std::uint32_t d) const { return d == 0 ? detector : more_detectors.at(d - 1); }
+    std::uint32_t detector_count() const { return 1 + static_cast<std::uint32_t>(more_detectors.size()); }
+    std::optional<std::uint32_t> detector_index(std::string_view name) const;
     // Total number of compartments (sum of ncomp).
     std::uint64_t compartment_count() const;
     // The compartment at (section, x) numbered over the whole cell, sections in order and a

@@ -8,6 +8,7 @@
 #include "engine/recipe.hpp"
 
 #include <algorithm>
+#include <map>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -169,6 +170,7 @@ struct CableGroup::Block {
     std::array<std::int64_t, W> cell{};   // group cell index, -1 for padding
     std::uint32_t real_lanes = 0;          // bit l set when lane l holds a cell
     std::uint32_t above = 0;               // bit l: lane l's detector is above threshold
+    std::vector<std::uint32_t> more_above; // the same for each of the kind's more_detectors
     // Current clamps: switched on and off by time; the currents of the clamps that are on are
     // summed per (clamp node, lane) in each cell's clamp order and added every step.
     std::vector<Clamp> clamps;
@@ -202,7 +204,39 @@ std::uint32_t section_of(const CableCellDescription& cell, std::string_view name
 }
 }  // namespace
 
+namespace {
+// A cell clamped at a section's end (x = 0 or 1) gets a description that keeps that node, so
+// that the clamp's current meets the node NEURON injects it into (a zero-area tip's voltage then
+// differs from its neighbour's, as in NEURON). Cells with the same description and clamp ends
+// share one.
+void keep_clamped_ends(std::vector<CableGroup::Cell>& cells) {
+    std::map<std::pair<const CableCellDescription*, std::vector<std::pair<std::uint32_t, double>>>,
+             std::shared_ptr<const CableCellDescription>> made;
+    for (auto& cell : cells) {
+        if (!cell.description) continue;
+        std::vector<std::pair<std::uint32_t, double>> ends;
+        for (const CurrentClamp& clamp : cell.clamps) {
+            if (!(clamp.x <= 0.0 || clamp.x >= 1.0)) continue;
+            const auto section = clamp.section.empty() ? std::optional<std::uint32_t>(0)
+                                                       : cell.description->section_index(clamp.section);
+            if (section) ends.emplace_back(*section, clamp.x <= 0.0 ? 0.0 : 1.0);
+        }
+        if (ends.empty()) continue;
+        std::sort(ends.begin(), ends.end());
+        ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+        auto& shared = made[{cell.description.get(), ends}];
+        if (!shared) {
+            auto copy = std::make_shared<CableCellDescription>(*cell.description);
+            copy->kept_locations.insert(copy->kept_locations.end(), ends.begin(), ends.end());
+            shared = std::move(copy);
+        }
+        cell.description = shared;
+    }
+}
+}  // namespace
+
 CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
+    keep_clamped_ends(cells);
     // Kinds in order of first appearance; cells of a kind fill blocks in group order.
     std::vector<std::vector<std::size_t>> members;
     for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -233,6 +267,7 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
             block.cam_base = cam * W;
             block.skz_base = skz * W;
             block.cell.fill(-1);
+            block.more_above.assign(kind.description->more_detectors.size(), 0u);
             for (std::size_t l = 0; l < W && first + l < members[k].size(); ++l) {
                 const std::size_t c = members[k][first + l];
                 block.cell[l] = static_cast<std::int64_t>(c);
@@ -315,7 +350,9 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
     d_.assign(max_nodes * W, 0.0);
     rhs_.assign(max_nodes * W, 0.0);
     inv_d_.assign(max_nodes * W, 0.0);
-    v_before_.assign(W, 0.0);
+    std::size_t detectors = 1;
+    for (const auto& kind : kinds_) detectors = std::max<std::size_t>(detectors, kind->description->detector_count());
+    v_before_.assign(detectors * W, 0.0);
     set_dt(dt);
 }
 
@@ -353,6 +390,7 @@ void CableGroup::save_state(std::size_t cell, CellStateWriter& out) const {
     const Block& block = blocks_[cell_block_[cell]];
     const std::uint32_t lane = cell_lane_[cell];
     out.put_word((block.above >> lane) & 1u);
+    for (const std::uint32_t bits : block.more_above) out.put_word((bits >> lane) & 1u);
     if (block.mechanisms) block.mechanisms->save_lane(lane, out);
 }
 
@@ -361,6 +399,8 @@ void CableGroup::restore_state(std::size_t cell, CellStateReader& in) {
     Block& block = blocks_[cell_block_[cell]];
     const std::uint32_t lane = cell_lane_[cell];
     block.above = (block.above & ~(1u << lane)) | (static_cast<std::uint32_t>(in.get_word() & 1u) << lane);
+    for (std::uint32_t& bits : block.more_above)
+        bits = (bits & ~(1u << lane)) | (static_cast<std::uint32_t>(in.get_word() & 1u) << lane);
     if (block.mechanisms) block.mechanisms->restore_lane(lane, in);
 }
 
@@ -484,6 +524,10 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
         }
         if (desc.detector.interpolate)
             for (std::size_t l = 0; l < W; ++l) v_before_[l] = v[detector + l];
+        for (std::size_t k = 0; k < desc.more_detectors.size(); ++k)
+            if (desc.more_detectors[k].interpolate)
+                for (std::size_t l = 0; l < W; ++l)
+                    v_before_[(k + 1) * W + l] = v[layout.more_detector_nodes[k] * W + l];
         axial_solve_update(N, parent, layout.elimination_order.data(), a, b, d, rhs, inv_d, v);
 
         // States at the new voltage (nrn_state).
@@ -506,6 +550,29 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
             }
             spikes.push_back({gids_[static_cast<std::size_t>(block.cell[l])], t});
         }
+        // A cell's further detectors (rare): the same test on their own node and threshold.
+        for (std::size_t k = 0; k < desc.more_detectors.size(); ++k)
+            detect_more(block, k, v, n, spikes);
+    }
+}
+
+void CableGroup::detect_more(Block& block, std::size_t k, const double* v, Step n, std::vector<Spike>& spikes) const {
+    const SpikeDetector& det = block.kind->description->more_detectors[k];
+    const std::size_t node = block.kind->layout.more_detector_nodes[k] * W;
+    const double dt = dt_;
+    std::uint32_t above = 0;
+    for (std::size_t l = 0; l < W; ++l) above |= static_cast<std::uint32_t>(v[node + l] > det.threshold) << l;
+    std::uint32_t crossed = above & ~block.more_above[k] & block.real_lanes;
+    block.more_above[k] = above;
+    while (crossed != 0) {
+        const auto l = static_cast<std::size_t>(std::countr_zero(crossed));
+        crossed &= crossed - 1;
+        double t = static_cast<double>(n + 1) * dt;
+        if (det.interpolate) {
+            const double v0 = v_before_[(k + 1) * W + l], v1 = v[node + l];
+            t = static_cast<double>(n) * dt + dt * (det.threshold - v0) / (v1 - v0);
+        }
+        spikes.push_back({gids_[static_cast<std::size_t>(block.cell[l])], static_cast<std::uint32_t>(k + 1), t});
     }
 }
 

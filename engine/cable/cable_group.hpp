@@ -110,6 +110,8 @@ private:
     std::size_t species_index(std::size_t cell, std::size_t species, std::uint32_t compartment) const;
     // Membrane currents of cahva and sk into the matrix (before the solve); after it, their
     // gates and the calcium step: influx, pump, buffering, diffusion.
+    // Threshold test of the kind's more_detectors[k] at the end of step n (spikes with detector k + 1).
+    void detect_more(Block& block, std::size_t k, const double* v, Step n, std::vector<Spike>& spikes) const;
     void calcium_currents(const Block& block, const double* v, double* d, double* rhs);
     void calcium_states(const Block& block, const double* v);
 };

@@ -120,6 +120,8 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
     std::vector<bool> pinned(full, false);
     for (const auto& syn : cell.synapses) pinned[full_node_at(syn.section, syn.x)] = true;
     pinned[full_node_at(cell.detector.section, cell.detector.x)] = true;
+    for (const auto& det : cell.more_detectors) pinned[full_node_at(det.section, det.x)] = true;
+    for (const auto& [section, x] : cell.kept_locations) pinned[full_node_at(section, x)] = true;
     std::vector<bool> removed(full, false);
     for (std::size_t i = 0; i < full; ++i)
         removed[i] = full_zero[i] && degree[i] == 1 && !pinned[i];
@@ -211,6 +213,7 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
     }
     for (const auto& syn : cell.synapses) synapse_node.push_back(node_at(syn.section, syn.x));
     detector_node = node_at(cell.detector.section, cell.detector.x);
+    for (const auto& det : cell.more_detectors) more_detector_nodes.push_back(node_at(det.section, det.x));
 }
 
 }  // namespace parnet::cable

@@ -4,7 +4,8 @@
 // of the root section, in Hines order (a parent's index is below its children's), with NEURON's
 // areas and axial coefficients (treeset.cpp's a and b). Zero-area nodes with a single neighbour
 // and nothing attached (the root below the soma, the tips of the tree) carry no information —
-// NEURON's solve sets their voltage equal to their neighbour's — and are left out.
+// NEURON's solve sets their voltage equal to their neighbour's — and are left out; those with a
+// synapse, a detector or a clamp (CableCellDescription::kept_locations) are kept.
 #include "cable_cell.hpp"
 
 #include <cstdint>
@@ -50,6 +51,7 @@ public:
 
     std::vector<std::uint32_t> synapse_node;  // per synapse of the description
     std::uint32_t detector_node = 0;
+    std::vector<std::uint32_t> more_detector_nodes;   // per CableCellDescription::more_detectors
     std::uint64_t compartments = 0;
 
     // Compartments (nodes with area) for reaction-diffusion, numbered in node order (so a

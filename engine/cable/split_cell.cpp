@@ -1,13 +1,26 @@
 #include "split_cell.hpp"
 
 #include "builtin_mechanisms.hpp"
+#include "engine/errors.hpp"
 
 #include <algorithm>
 
 namespace parnet::cable {
 
-SplitCellShape::SplitCellShape(std::shared_ptr<const CableCellDescription> cell, SplitDescription cuts)
-    : description(with_builtin_mechanisms(std::move(cell))), split(std::move(cuts)), layout(*description),
+namespace {
+// The split groups detect spikes on one detector per cell.
+std::shared_ptr<const CableCellDescription> splittable(std::shared_ptr<const CableCellDescription> cell,
+                                                       const std::string& what) {
+    if (!cell->more_detectors.empty())
+        throw input_error(what + ": this cell cannot be split: it has " + std::to_string(cell->detector_count()) +
+                          " spike detectors (split cells detect on one); plan it whole");
+    return cell;
+}
+}  // namespace
+
+SplitCellShape::SplitCellShape(std::shared_ptr<const CableCellDescription> cell, SplitDescription cuts,
+                               const std::string& what)
+    : description(with_builtin_mechanisms(splittable(std::move(cell), what))), split(std::move(cuts)), layout(*description),
       solver(layout.parent, layout.a, layout.b, split) {
     pieces.resize(solver.piece_count());
     for (std::size_t p = 0; p < pieces.size(); ++p) {

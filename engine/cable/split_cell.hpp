@@ -16,7 +16,9 @@ namespace parnet::cable {
 
 struct SplitCellShape {
     // The description's built-in shorthands become catalogue placements (builtin_mechanisms.hpp).
-    SplitCellShape(std::shared_ptr<const CableCellDescription> description, SplitDescription split);
+    // `what` names the cell in a refusal ("gid 17").
+    SplitCellShape(std::shared_ptr<const CableCellDescription> description, SplitDescription split,
+                   const std::string& what);
 
     std::shared_ptr<const CableCellDescription> description;   // with catalogue mechanisms only
     SplitDescription split;

@@ -37,7 +37,8 @@ SplitExchange::SplitExchange(const Recipe& recipe, const SplitLayout& layout, in
             throw std::invalid_argument("split layout: gid " + std::to_string(placement.gid) + " is not a cable cell");
         auto& shape = shapes[{description.get(), placement.split.cuts}];
         if (!shape)
-            shape = std::make_shared<const cable::SplitCellShape>(description, placement.split);
+            shape = std::make_shared<const cable::SplitCellShape>(description, placement.split,
+                                                                  "gid " + std::to_string(placement.gid));
         if (placement.piece_rank.size() != shape->pieces.size() || placement.piece_thread.size() != shape->pieces.size())
             throw std::invalid_argument("split layout: gid " + std::to_string(placement.gid) +
                                         ": one rank and thread per piece expected");

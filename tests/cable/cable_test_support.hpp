@@ -58,7 +58,7 @@ inline std::shared_ptr<CableCellDescription> ball_and_stick() {
     dend.Ra = 100;
     dend.pas = PassiveLeak{0.001, -65};
     cell->sections = {soma, dend};
-    cell->detector = {0, 0.5, 10.0, false};
+    cell->detector = {0, 0.5, 10.0, false, ""};
     return cell;
 }
 

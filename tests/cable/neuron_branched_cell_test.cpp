@@ -49,7 +49,7 @@ std::shared_ptr<CableCellDescription> branched_cell() {
     CableSynapse nmda{"nmda_like", SynapseKind::exp2syn, 0, 0.5, 5, 0.0, 5, 1.0, {}};
     CableSynapse gaba{"gaba", SynapseKind::expsyn, 5, 0, 0, -80.0, 0, 0.5, {}};
     cell->synapses = {ampa, nmda, gaba};
-    cell->detector = {1, 1.0, 0.0, false};
+    cell->detector = {1, 1.0, 0.0, false, ""};
     cell->v_init = -62;
     cell->celsius = 16.3;
     return cell;

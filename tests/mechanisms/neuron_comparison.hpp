@@ -83,7 +83,7 @@ inline void compare_with_neuron(const std::string& reference, const std::string&
         }
     cell->celsius = ref["celsius"];
     cell->v_init = ref["v_init"];
-    cell->detector = {0, 0.5, 10.0, false};
+    cell->detector = {0, 0.5, 10.0, false, ""};
     const double dt = ref["dt"];
     const auto& c = ref["clamp"];
     CurrentClamp stim;
