@@ -25,7 +25,6 @@
 
 #include <memory>
 #include <optional>
-#include <utility>
 #include <string>
 
 namespace py = pybind11;
@@ -75,21 +74,15 @@ void plan_model(const balance::PlannerOptions& options, py::object comm) {
     });
 }
 
-// Any recipe (a Python recipe, a SONATA circuit) planned on rank 0; failures raise on every rank.
-void plan_on_rank0(const Recipe& recipe, std::uint64_t fingerprint, const std::string& file, std::uint32_t ranks,
-                   std::uint32_t threads, const std::string& method, py::object comm) {
+void plan_recipe(const python::PythonRecipe& recipe, const std::string& file, std::uint32_t ranks,
+                 std::uint32_t threads, const std::string& method, py::object comm) {
     const MPI_Comm c = communicator(comm);
     int rank = 0;
     MPI_Comm_rank(c, &rank);
     py::gil_scoped_release free;
     agreed_everywhere(c, [&] {
-        if (rank == 0) python::write_recipe_plan(recipe, fingerprint, file, ranks, threads, method);
+        if (rank == 0) python::write_recipe_plan(recipe, recipe.fingerprint(), file, ranks, threads, method);
     });
-}
-
-void plan_recipe(const python::PythonRecipe& recipe, const std::string& file, std::uint32_t ranks,
-                 std::uint32_t threads, const std::string& method, py::object comm) {
-    plan_on_rank0(recipe, recipe.fingerprint(), file, ranks, threads, method, std::move(comm));
 }
 
 // text is None when Python could not write the document as JSON; `problem` then says why.
@@ -434,7 +427,13 @@ PYBIND11_MODULE(_parnet, m) {
           "Plans a model file on rank 0 of comm (balance::make_plan); failures raise on every rank");
     m.def("plan_input", [](const std::shared_ptr<io::NetworkInput>& input, const std::string& file, std::uint32_t ranks,
                            std::uint32_t threads, const std::string& method, py::object comm) {
-        plan_on_rank0(input->recipe(), input->model().fingerprint, file, ranks, threads, method, std::move(comm));
+        const MPI_Comm c = communicator(comm);
+        int rank = 0;
+        MPI_Comm_rank(c, &rank);
+        py::gil_scoped_release free;
+        agreed_everywhere(c, [&] {
+            if (rank == 0) python::write_recipe_plan(input->recipe(), input->model().fingerprint, file, ranks, threads, method);
+        });
     }, py::arg("input"), py::arg("file"), py::arg("ranks"), py::arg("threads"), py::arg("method"), py::arg("comm"),
           "Plans a SONATA circuit on rank 0 of comm from the static cost model (python/recipe_plan.hpp)");
     m.def("plan_recipe", &plan_recipe, py::arg("recipe"), py::arg("file"), py::arg("ranks"), py::arg("threads"),
