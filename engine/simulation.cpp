@@ -174,7 +174,7 @@ void Simulation::restore(const RestoredState& state) {
     restored_input_ = state.in_flight;
 }
 
-void Simulation::run(double tstop, const EpochCallback& after_epoch) {
+void Simulation::run(double tstop, const EpochCallback& after_epoch, const ComputedCallback& computed) {
     if (!epoch_agreed_) throw std::logic_error("Simulation::run before agree_epoch");
     const Step total = static_cast<Step>(steps_covering(tstop, dt_));
     const int threads = this->threads();
@@ -214,6 +214,7 @@ void Simulation::run(double tstop, const EpochCallback& after_epoch) {
         local.clear();
         for (const auto& d : domains_) local.insert(local.end(), d->spikes().begin(), d->spikes().end());
         stats_.compute += now() - t0;
+        if (computed) computed(index + 1);
 
         if (exchanging) {
             if (index + lag_ < epochs) in_exchange([&] { exchange_->post(local); });

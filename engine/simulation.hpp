@@ -100,8 +100,13 @@ public:
     void stop_after_epoch() { stop_ = true; }
     bool stopped() const { return stop_; }
 
+    // Called when this rank has integrated an epoch, before it waits in the exchange, with the
+    // number of epochs integrated so far: a watchdog tells the rank still integrating from the
+    // ranks waiting for it.
+    using ComputedCallback = std::function<void(std::int64_t)>;
+
     // Runs from t = 0 (or the restored step) to tstop (rounded to whole steps).
-    void run(double tstop, const EpochCallback& after_epoch);
+    void run(double tstop, const EpochCallback& after_epoch, const ComputedCallback& computed = {});
 
     const RankStats& stats() const { return stats_; }
     // The thread domains, for probes and tests.

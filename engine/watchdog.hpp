@@ -10,7 +10,9 @@
 // has not heard from a rank for the limit names it in one line and ends the process (mpirun then
 // ends the job). A judge defers to the judges below it while it hears them, so one line is said.
 // In the epoch loop it also ends a job that every rank answers but none advances for 10 times the
-// longest epoch so far, naming the rank furthest behind; a slow set-up or first epoch is never ended.
+// longest epoch so far (and at least the limit), naming the rank furthest behind: the one still
+// integrating while the others wait for it. A slow set-up or first epoch is never ended (the first
+// epoch's length is not known until a rank has waited in an exchange).
 //
 // The watchdog needs MPI_THREAD_MULTIPLE (its thread calls MPI while the main thread waits in a
 // collective); without it only the epoch loop is watched, and the rank that waits ends the job
@@ -43,7 +45,8 @@ public:
 
     // The epoch loop starts: beats are expected from now on.
     void loop_started();
-    // The epoch loop made progress (after each epoch's exchange).
+    // The epoch loop made progress: this rank has integrated `epoch` epochs (called before it
+    // waits in that epoch's exchange, so a rank still integrating is behind the ranks waiting).
     void beat(long epoch);
     // The epoch loop ended: a long final sort or write is not a stuck loop.
     void loop_ended();
@@ -93,6 +96,7 @@ private:
     clock::time_point last_beat_;
     double longest_epoch_ = 0.0;
     long epoch_ = 0;
+    long beats_ = 0;
     std::thread thread_;
 };
 

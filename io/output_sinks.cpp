@@ -188,7 +188,7 @@ public:
             const auto bytes = std::as_bytes(local_spikes);
             std::vector<std::byte> all = gather_to_root(place_.comm(), bytes, MPI_BYTE, place_.file());
             gathered.resize(all.size() / sizeof(Spike));
-            std::memcpy(gathered.data(), all.data(), all.size());
+            if (!all.empty()) std::memcpy(gathered.data(), all.data(), all.size());
         }
         place_.at_writer([&] {
             writer_->append(place_.rank0() ? std::span<const Spike>(gathered) : local_spikes);

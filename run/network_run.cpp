@@ -290,8 +290,7 @@ RunResult run_network(const Recipe& recipe, const Decomposition& decomposition, 
                 }
             }
             progress.update(epoch.t_end(), spikes_so_far * static_cast<std::uint64_t>(comm.size()));
-            watchdog.beat(epochs);
-        });
+        }, [&](std::int64_t integrated) { watchdog.beat(static_cast<long>(integrated)); });
     } catch (const agreed_failure&) {
         throw;
     } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -406,6 +407,41 @@ TEST(BadInputs, RankStoppedInTheSetUpEndsTheJobNamingIt) {
     const Outcome r = stop_a_rank(dir, command, watched, "-n");
     EXPECT_NE(r.output.find("during the set-up"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("layout"), std::string::npos) << r.output;  // it never reached the epoch loop
+}
+
+// Issue 16: a rank whose simulation makes no progress while its process and watchdog thread live
+// on (a user's mechanism in an endless loop) held the job for ever; SIGSTOP above silences the
+// whole process, so this is the watchdog's other verdict. Rank 2's `stuck` mechanism (the
+// test catalogue lib/stuck.so) stops returning at 45 ms, in the fifth 10 ms epoch (a connection's
+// delay sets the epoch); ranks 0 and 1 wait for it in the exchange and keep answering. The job must
+// end with one message naming rank 2 (not the ranks waiting for it) as the one holding the others
+// up, and no complete-looking output.
+TEST(BadInputs, RankStuckInTheLoopEndsTheJobNamingIt) {
+    const fs::path dir = scratch("stuck_rank");
+    nlohmann::json doc = nlohmann::json::parse(R"({
+      "run": {"tstop": 1e6, "dt": 0.025},
+      "cell_templates": {"compartment": {"sections": [{"name": "soma", "length": 20, "diam": 20,
+                                                        "mechanisms": {"hh": {}, "stuck": {}}}],
+                                       "synapses": [{"name": "syn", "type": "expsyn", "section": "soma", "x": 0.5}]}},
+      "populations": [{"name": "cells", "count": 6, "kind": "cable", "cell": "compartment"}],
+      "projections": [{"source": "cells", "target": "cells", "rule": {"type": "fixed_indegree", "indegree": 1},
+                       "weight": 0.0, "delay": 10, "synapse": "syn"}],
+      "recordings": {"spikes": "all"}})");
+    doc["run"]["output"] = (dir / "out").string();
+    doc["catalogues"] = {PARNET_STUCK_CATALOGUE};
+    const fs::path model = write_model(dir, doc);
+    const std::string command = engine() + "--watchdog 3 " + model.string();
+    const auto started = std::chrono::steady_clock::now();
+    const Outcome r = run_command("timeout 120 mpirun --oversubscribe -n 2 " + command +
+                                      " : -n 1 env PARNET_TEST_STUCK_AT_MS=45 " + command,
+                                  dir);
+    std::cout << "the job ended after "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s\n";
+    EXPECT_EQ(r.status, 1) << r.output;  // 124 would be the timeout
+    EXPECT_EQ(count(r.output, "engine: error"), 1u) << r.output;
+    EXPECT_EQ(count(r.output, "though every rank answers the watchdog: rank 2, after epoch 4,"), 1u) << r.output;
+    EXPECT_EQ(count(r.output, "holds the others up"), 1u) << r.output;
+    expect_no_complete_output(dir / "out");
 }
 
 // Issue 16: a disk that fills during the run, and a write error was reported by every rank, each
