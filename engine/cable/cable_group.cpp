@@ -129,6 +129,17 @@ struct CableGroup::Kind {
         influx.resize(layout.compartment_node.size());
         for (std::size_t k = 0; k < influx.size(); ++k)
             influx[k] = dt * 2e4 / (faraday * layout.compartment_diam[k]);
+        // The compartments whose node carries a mechanism writing ica: the only ones with influx.
+        std::vector<char> writes(layout.node_count(), 0);
+        for (const auto& m : catalogue.mechanisms) {
+            const parnet_mechanism& abi = m.mechanism->abi();
+            for (std::uint32_t u = 0; u < abi.ion_count; ++u)
+                if (std::string_view(abi.ions[u].name) == "ca" && abi.ions[u].writes_current)
+                    for (std::uint32_t node : m.node) writes[node] = 1;
+        }
+        influx_compartments.clear();
+        for (std::uint32_t k = 0; k < layout.compartment_node.size(); ++k)
+            if (writes[layout.compartment_node[k]]) influx_compartments.push_back(k);
     }
 
     std::shared_ptr<const CableCellDescription> source;        // as the cells were given
@@ -138,10 +149,11 @@ struct CableGroup::Kind {
     std::vector<double> diagonal;   // capacitance (1e-3 cm/dt) plus the constant axial part
 
     // Calcium (cells with a CalciumSpecies): diffusion factors (empty when D = 0), influx per
-    // unit ica and step per compartment.
+    // unit ica and step per compartment, the compartments with an ica writer.
     cable::DiffusionFactors calcium_diffusion;
     std::vector<cable::DiffusionFactors> buffer_diffusion;
     std::vector<double> influx;
+    std::vector<std::uint32_t> influx_compartments;
 };
 
 struct CableGroup::Clamp {
@@ -557,7 +569,8 @@ void CableGroup::calcium_step(Block& block) {
     const std::uint32_t ion = *kind.catalogue.calcium_ion;
     // Influx of the step's total ica (every mechanism writing it), pump, buffering (each
     // implicit), then diffusion; cai of every node from its compartment.
-    cable::calcium_influx(C, layout.compartment_node.data(), kind.influx.data(),
+    cable::calcium_influx(kind.influx_compartments.size(), kind.influx_compartments.data(),
+                          layout.compartment_node.data(), kind.influx.data(),
                           block.mechanisms->ion_values(ion, cable::IonQuantity::current), ca);
     cable::pump_step(C, ca, species.pump, dt_);
     for (std::size_t b = 0; b < species.buffers.size(); ++b) {

@@ -76,11 +76,14 @@ struct DiffusionFactors {
 }
 
 // Charge entering as calcium: dc = -ica * 2e4/(F d) dt (ica mA/cm2, d um: area/volume = 4/d), ica
-// the ion's current at the compartment's node (summed over the mechanisms that write it).
-[[gnu::noinline]] inline void calcium_influx(std::size_t C, const std::uint32_t* __restrict node,
+// the ion's current at the compartment's node (summed over the mechanisms that write it), in the
+// compartments that have a writer.
+[[gnu::noinline]] inline void calcium_influx(std::size_t count, const std::uint32_t* __restrict compartments,
+                                             const std::uint32_t* __restrict node,
                                              const double* __restrict factor, const double* __restrict ica,
                                              double* __restrict ca) {
-    for (std::size_t k = 0; k < C; ++k) {
+    for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t k = compartments[j];
         const double* __restrict i = ica + static_cast<std::size_t>(node[k]) * CW;
         for (std::size_t l = 0; l < CW; ++l) ca[k * CW + l] -= factor[k] * i[l];
     }

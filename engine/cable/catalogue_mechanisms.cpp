@@ -147,6 +147,7 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
     if (cell.calcium) {
         const std::uint32_t i = ion_of(ions, parnet_ion_use{"ca", 2, 0, 0, 0, 0, 0, 0});
         conc.resize(ions.size(), 0);
+        rev.resize(ions.size(), 0);
         conc[i] = 3;
         ions[i].defaults.inside = cell.calcium->initial;
         ions[i].defaults.outside = cell.calcium->cao;
@@ -155,7 +156,9 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
     for (std::size_t i = 0; i < ions.size(); ++i) {
         ions[i].style.init_concentrations = conc[i] == 3;
         ions[i].style.init_reversal = conc[i] > 0;
-        ions[i].style.advance_reversal = conc[i] == 3;
+        // Recomputed only where something reads it (an eca probe on a cell whose mechanisms do
+        // not read eca shows its initial value; the cell's results are NEURON's).
+        ions[i].style.advance_reversal = conc[i] == 3 && rev[i] > 0;
     }
     // Reversal potentials set on sections (an ion no mechanism of the cell uses has none).
     for (std::size_t s = 0; s < cell.sections.size(); ++s) {
