@@ -3,19 +3,16 @@
 // ball-and-stick with rxd calcium (mobile buffer, decay pump), NEURON's demo cachan1 (compiled into
 // the test catalogue from /usr/share/nrn/demo/release) and the built-in cahva on the soma, both
 // writing ica, and the built-in sk reading the cai the calcium writes (docs/reaction-diffusion.md).
-#include "engine/cable/cable_group.hpp"
 #include "engine/cable/mechanism_catalogue.hpp"
 #include "engine/errors.hpp"
-#include "engine/event.hpp"
+#include "tests/cable/cable_test_support.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,42 +20,11 @@
 namespace parnet {
 namespace {
 
-nlohmann::json reference() {
-    std::ifstream in(std::string(PARNET_SOURCE_DIR) + "/tests/data/neuron/rxd_nmodl_calcium.json");
-    return nlohmann::json::parse(in);
-}
-
-// The script's cell, with the model's shorthands (hh, pas, cahva, sk) and cachan1 from the catalogue.
+// The script's cell: tests/cable's ball-and-stick with calcium (hh, pas, cahva and sk shorthands,
+// a mobile buffer, a decay pump) plus cachan1 from the test catalogue on the soma.
 std::shared_ptr<CableCellDescription> rxd_cell_with_cachan1(const MechanismCatalogues& catalogues) {
-    auto cell = std::make_shared<CableCellDescription>();
-    CableSection soma;
-    soma.name = "soma";
-    soma.length = soma.diam = 20;
-    soma.Ra = 100;
-    soma.hh = HodgkinHuxley{};
-    soma.cahva = CalciumChannel{2e-3, -20.0, 5.0, 1.0};
-    soma.sk = CalciumActivatedPotassium{5e-3, 5e-4, 5.0, -77.0};
-    soma.mechanisms.push_back({catalogues.find("cachan1"), {{"imax", 0.002}}, {}});
-    CableSection dend;
-    dend.name = "dend";
-    dend.parent = 0;
-    dend.length = 200;
-    dend.diam = 1;
-    dend.ncomp = 20;
-    dend.Ra = 100;
-    dend.pas = PassiveLeak{0.001, -65};
-    dend.cahva = CalciumChannel{5e-4, -20.0, 5.0, 1.0};
-    cell->sections = {soma, dend};
-    cell->detector = {0, 0.5, 10.0, false, ""};
-    CalciumSpecies ca;
-    ca.initial = 5e-5;
-    ca.D = 0.6;
-    ca.cao = 2.0;
-    ca.buffers = {{"buf", 0.05, 100.0, 0.1, 0.2}};
-    ca.pump.kind = PumpKind::decay;
-    ca.pump.tau = 20.0;
-    ca.pump.rest = 5e-5;
-    cell->calcium = ca;
+    auto cell = cable_test::ball_and_stick_with_calcium();
+    cell->sections[0].mechanisms.push_back({catalogues.find("cachan1"), {{"imax", 0.002}}, {}});
     return cell;
 }
 
@@ -101,7 +67,7 @@ double largest_difference(const std::vector<double>& a, const nlohmann::json& b)
 }
 
 TEST(RxdWithNmodlAgainstNeuron, CachanAndCahvaFeedTheCalciumAndSkReadsItsCai) {
-    const auto ref = reference();
+    const auto ref = cable_test::load_reference("rxd_nmodl_calcium.json");
     const auto& coarse = ref["dt_0.025"];
     const auto& fine = ref["dt_0.00625"];
     const RxdRun run = simulate(0.025);

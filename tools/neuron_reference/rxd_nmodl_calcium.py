@@ -42,17 +42,8 @@ TSTOP, SAMPLE = 60.0, 0.5
 def simulate(dt):
     nrnmech.load(MOD_FILES)
     common.fixed_step_settings(dt)
-    soma = h.Section(name='soma')
-    soma.L = soma.diam = 20
-    soma.insert('hh')
-    dend = h.Section(name='dend')
-    dend.L, dend.diam, dend.nseg = 200, 1, 20
-    dend.insert('pas')
-    for seg in dend:
-        seg.pas.g, seg.pas.e = 0.001, -65
-    dend.connect(soma(1))
+    soma, dend = rxd_ball_and_stick.hh_ball_and_stick()
     for sec in (soma, dend):
-        sec.Ra, sec.cm = 100, 1
         sec.insert('cahva')
     soma.insert('cachan1')
     soma.insert('sk')
