@@ -39,15 +39,9 @@ std::string configuration_key(const Population& population, double dt, std::size
     if (population.kind == CellKind::cable) {
         const auto cell = cable::with_builtin_mechanisms(population.cable_variant(variant));
         key << " c=" << cell->compartment_count();
-        // Reaction-diffusion cells: species (calcium and buffers) and the calcium mechanisms.
-        if (cell->species_count() > 0) {
-            std::uint64_t cahva = 0, sk = 0;
-            for (const auto& s : cell->sections) {
-                if (s.cahva) cahva += s.ncomp;
-                if (s.sk) sk += s.ncomp;
-            }
-            key << " species=" << cell->species_count() << " cahva=" << cahva << " sk=" << sk;
-        }
+        // Reaction-diffusion cells: species (calcium and buffers); their cahva and sk are
+        // catalogue mechanisms, counted below.
+        if (cell->species_count() > 0) key << " species=" << cell->species_count();
         // Catalogue mechanisms (docs/mechanisms.md): instances per mechanism, in name order,
         // then the GLOBALs set to other values than the defaults (hh's usetable).
         std::map<std::string, std::uint64_t> instances;

@@ -22,7 +22,6 @@ constexpr double cable_per_compartment_step = 5.2e-9;  // matrix assembly and Hi
 constexpr double mechanism_per_instance_step = 0.2e-9;
 constexpr double mechanism_per_state_step = 3.1e-9;
 constexpr double species_per_compartment_step = 4.0e-9;  // calcium or a buffer: diffusion and reaction
-constexpr double calcium_channel_per_compartment_step = 3.0e-9;  // cahva or sk
 constexpr double point_event = 7.0e-8;             // queue and delivery of one event
 constexpr double cable_event = 8.0e-8;
 }  // namespace
@@ -54,8 +53,6 @@ StaticCost static_cell_cost(CellKind kind, const CableCellDescription* cable, do
         double per_step = cable_per_step + cable_per_compartment_step * compartments;
         per_step += species_per_compartment_step * static_cast<double>(cell.species_count()) * compartments;
         for (const auto& s : cell.sections) {
-            if (s.cahva) per_step += calcium_channel_per_compartment_step * s.ncomp;
-            if (s.sk) per_step += calcium_channel_per_compartment_step * s.ncomp;
             for (const auto& p : s.mechanisms) per_step += per_instance(p) * s.ncomp;
         }
         for (const auto& s : cell.synapses) per_step += per_instance(*s.point_process);

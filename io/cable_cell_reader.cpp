@@ -376,6 +376,17 @@ std::shared_ptr<const CableCellDescription> read_cable_cell(const JsonObject& ce
             obj.object("mechanisms").fail(s.cahva ? "cahva" : "sk",
                                           "a cell with \"calcium\" (cahva and sk couple to it)");
         }
+        // The cell's calcium writes cai: a mechanism writing it too would be a second writer.
+        for (const auto& p : s.mechanisms)
+            for (std::uint32_t u = 0; out->calcium && u < p.mechanism->abi().ion_count; ++u) {
+                const parnet_ion_use& use = p.mechanism->abi().ions[u];
+                if (std::string_view(use.name) == "ca" && use.writes_inside) {
+                    const JsonObject obj(sections[i], element_path(cell, "sections", i), cell.file());
+                    obj.object("mechanisms").fail(p.mechanism->name(),
+                                                  "a mechanism that does not write cai: the cell's \"calcium\" "
+                                                  "writes it (two writers of cai)");
+                }
+            }
     }
 
     out->v_init = cell.number("v_init", -65.0);

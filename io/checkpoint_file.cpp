@@ -20,7 +20,7 @@ namespace {
 
 constexpr const char* format_name = "parnet checkpoint";
 // 2: cable cells hold catalogue state only (the hand-written hh and synapse arrays went).
-constexpr std::uint32_t format_version = 2;
+constexpr std::uint32_t format_version = 3;
 
 // The checksum: a sum over every element of a strong hash of (dataset, position, bits), so that
 // ranks hash their own shares and a reduction adds them up, and a changed, moved or missing

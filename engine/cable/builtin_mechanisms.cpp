@@ -13,7 +13,7 @@ namespace {
 
 bool has_shorthands(const CableCellDescription& cell) {
     for (const auto& s : cell.sections)
-        if (s.hh || s.pas || !s.hh_segments.empty() || !s.pas_segments.empty()) return true;
+        if (s.hh || s.pas || s.cahva || s.sk || !s.hh_segments.empty() || !s.pas_segments.empty()) return true;
     for (const auto& syn : cell.synapses)
         if (!syn.point_process) return true;
     return false;
@@ -80,8 +80,20 @@ std::shared_ptr<const CableCellDescription> with_builtin_mechanisms(std::shared_
             placed.push_back(std::move(hh));
         }
         s.mechanisms.insert(s.mechanisms.begin(), placed.begin(), placed.end());
+        // The reaction-diffusion cells' channels come after the section's other mechanisms (as
+        // the former hand-written kernels ran after the catalogue's).
+        if (s.cahva)
+            s.mechanisms.push_back({builtin("cahva"),
+                                    {{"gbar", s.cahva->gbar}, {"vhalf", s.cahva->vhalf}, {"k", s.cahva->k},
+                                     {"tau", s.cahva->tau}},
+                                    {}});
+        if (s.sk)
+            s.mechanisms.push_back(
+                {builtin("sk"), {{"gbar", s.sk->gbar}, {"kd", s.sk->kd}, {"tau", s.sk->tau}, {"ek", s.sk->ek}}, {}});
         s.hh.reset();
         s.pas.reset();
+        s.cahva.reset();
+        s.sk.reset();
         s.hh_segments.clear();
         s.pas_segments.clear();
     }

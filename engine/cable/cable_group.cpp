@@ -19,7 +19,6 @@
 
 namespace parnet {
 
-using cable::exp_inline;
 
 namespace {
 
@@ -27,7 +26,6 @@ constexpr std::size_t W = CableGroup::lanes;
 static_assert(W <= 32, "lane masks are 32-bit");
 static_assert(W == cable::calcium_lanes, "calcium kernels run the same lanes");
 constexpr double faraday = 96485.33212331001;   // C/mol, NEURON 8.2's FARADAY
-constexpr double gas_constant = 8.31446261815324; // J/(K mol), NEURON 8.2's R
 constexpr Step no_event = std::numeric_limits<Step>::max();
 
 // The W lanes of one node as one SIMD value (GCC/Clang vector extension: lane-wise IEEE
@@ -85,9 +83,7 @@ inline void add_lanes(double* to, const double* from) { store(to, load(to) + loa
 struct CableGroup::Kind {
     explicit Kind(std::shared_ptr<const CableCellDescription> cell)
         : source(cell), description(cable::with_builtin_mechanisms(std::move(cell))), layout(*description),
-          catalogue(*description, layout) {
-        ktf2 = 1e3 * gas_constant * (description->celsius + 273.15) / faraday / 2.0;
-    }
+          catalogue(*description, layout) {}
 
     void set_dt(double dt) {
         set_calcium_dt(dt);
@@ -133,10 +129,17 @@ struct CableGroup::Kind {
         influx.resize(layout.compartment_node.size());
         for (std::size_t k = 0; k < influx.size(); ++k)
             influx[k] = dt * 2e4 / (faraday * layout.compartment_diam[k]);
-        cahva_decay.clear();
-        for (const auto& run : layout.cahva) cahva_decay.push_back(1.0 - exp_inline(-dt / run.parameters.tau));
-        sk_decay.clear();
-        for (const auto& run : layout.sk) sk_decay.push_back(1.0 - exp_inline(-dt / run.parameters.tau));
+        // The compartments whose node carries a mechanism writing ica: the only ones with influx.
+        std::vector<char> writes(layout.node_count(), 0);
+        for (const auto& m : catalogue.mechanisms) {
+            const parnet_mechanism& abi = m.mechanism->abi();
+            for (std::uint32_t u = 0; u < abi.ion_count; ++u)
+                if (std::string_view(abi.ions[u].name) == "ca" && abi.ions[u].writes_current)
+                    for (std::uint32_t node : m.node) writes[node] = 1;
+        }
+        influx_compartments.clear();
+        for (std::uint32_t k = 0; k < layout.compartment_node.size(); ++k)
+            if (writes[layout.compartment_node[k]]) influx_compartments.push_back(k);
     }
 
     std::shared_ptr<const CableCellDescription> source;        // as the cells were given
@@ -145,12 +148,12 @@ struct CableGroup::Kind {
     cable::CatalogueKind catalogue;
     std::vector<double> diagonal;   // capacitance (1e-3 cm/dt) plus the constant axial part
 
-    // Calcium (cells with a CalciumSpecies): RT/(2F) in mV, diffusion factors (empty when D = 0),
-    // influx per unit ica and step per compartment, cnexp decay factors per cahva and sk run.
-    double ktf2 = 0.0;
+    // Calcium (cells with a CalciumSpecies): diffusion factors (empty when D = 0), influx per
+    // unit ica and step per compartment, the compartments with an ica writer.
     cable::DiffusionFactors calcium_diffusion;
     std::vector<cable::DiffusionFactors> buffer_diffusion;
-    std::vector<double> influx, cahva_decay, sk_decay;
+    std::vector<double> influx;
+    std::vector<std::uint32_t> influx_compartments;
 };
 
 struct CableGroup::Clamp {
@@ -166,7 +169,7 @@ struct CableGroup::Clamp {
 struct CableGroup::Block {
     Kind* kind = nullptr;
     std::size_t node_base = 0;   // element offsets into the lane-minor arrays
-    std::size_t ca_base = 0, cab_base = 0, cam_base = 0, skz_base = 0;
+    std::size_t ca_base = 0, cab_base = 0;
     std::array<std::int64_t, W> cell{};   // group cell index, -1 for padding
     std::uint32_t real_lanes = 0;          // bit l set when lane l holds a cell
     std::uint32_t above = 0;               // bit l: lane l's detector is above threshold
@@ -254,7 +257,7 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
     cell_lane_.resize(cells.size());
 
     std::size_t nodes = 0, max_nodes = 0;
-    std::size_t comps = 0, bound = 0, cam = 0, skz = 0, max_comps = 0;
+    std::size_t comps = 0, bound = 0, max_comps = 0;
     for (std::size_t k = 0; k < kinds_.size(); ++k) {
         Kind& kind = *kinds_[k];
         const auto& layout = kind.layout;
@@ -264,8 +267,6 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
             block.node_base = nodes * W;
             block.ca_base = comps * W;
             block.cab_base = bound * W;
-            block.cam_base = cam * W;
-            block.skz_base = skz * W;
             block.cell.fill(-1);
             block.more_above.assign(kind.description->more_detectors.size(), 0u);
             for (std::size_t l = 0; l < W && first + l < members[k].size(); ++l) {
@@ -303,8 +304,6 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
                 const std::size_t C = layout.compartment_node.size();
                 comps += C;
                 bound += C * kind.description->calcium->buffers.size();
-                cam += layout.cahva_states;
-                skz += layout.sk_states;
                 max_comps = std::max(max_comps, C);
             }
             blocks_.push_back(std::move(block));
@@ -318,8 +317,6 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
                     block.kind->description->v_init);
     ca_.assign(comps * W, 0.0);
     cab_.assign(bound * W, 0.0);
-    cam_.assign(cam * W, 0.0);
-    skz_.assign(skz * W, 0.0);
     for (const Block& block : blocks_) {
         const Kind& kind = *block.kind;
         if (!kind.description->calcium) continue;
@@ -329,23 +326,12 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
         for (std::size_t b = 0; b < ca.buffers.size(); ++b)
             std::fill_n(cab_.begin() + static_cast<std::ptrdiff_t>(block.cab_base + b * C), C,
                         ca.buffers[b].bound_at(ca.initial));
-        for (const auto& run : kind.layout.cahva) {
-            const auto& p = run.parameters;
-            const double minf = 1.0 / (1.0 + exp_inline(-(kind.description->v_init - p.vhalf) / p.k));
-            std::fill_n(cam_.begin() + static_cast<std::ptrdiff_t>(block.cam_base + run.state * W),
-                        (run.end - run.begin) * W, minf);
-        }
-        for (const auto& run : kind.layout.sk) {
-            const double c4 = std::pow(ca.initial, 4), kd4 = std::pow(run.parameters.kd, 4);
-            std::fill_n(skz_.begin() + static_cast<std::ptrdiff_t>(block.skz_base + run.state * W),
-                        (run.end - run.begin) * W, c4 / (c4 + kd4));
-        }
     }
+    // The mechanisms (on rxd cells at least the ca ion, whose cai starts at the calcium's initial).
     for (Block& block : blocks_)
         if (!block.kind->catalogue.empty())
             block.mechanisms = std::make_unique<cable::CatalogueBlock>(
                 block.kind->catalogue, block.kind->layout.node_count(), v_.data() + block.node_base, dt);
-    ica_.assign(max_comps * W, 0.0);
     crhs_.assign(max_comps * W, 0.0);
     d_.assign(max_nodes * W, 0.0);
     rhs_.assign(max_nodes * W, 0.0);
@@ -380,8 +366,6 @@ void CableGroup::for_each_state(Self& self, std::size_t cell, Visit&& visit) {
         const std::size_t C = layout.compartment_node.size();
         visit(self.ca_.data() + block.ca_base + lane, C);
         visit(self.cab_.data() + block.cab_base + lane, C * kind.description->calcium->buffers.size());
-        visit(self.cam_.data() + block.cam_base + lane, layout.cahva_states);
-        visit(self.skz_.data() + block.skz_base + lane, layout.sk_states);
     }
 }
 
@@ -507,10 +491,9 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
             store(rhs + j * W, Lanes{});
         }
         // Membrane currents, each linearised by NEURON's 0.001 mV difference: the catalogue
-        // mechanisms at NEURON's mid-step time of nrn_cur, then the reaction-diffusion channels.
+        // mechanisms at NEURON's mid-step time of nrn_cur (eca from the cai of the last step).
         if (block.mechanisms)
             block.mechanisms->currents(kind.catalogue, v, rhs, d, (static_cast<double>(n) + 0.5) * dt, dt);
-        if (desc.calcium) calcium_currents(block, v, d, rhs);
         if (!block.clamps.empty()) {
             double* __restrict injected = block.injected.data();
             if (n >= block.next_clamp_change) {
@@ -530,9 +513,10 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
                     v_before_[(k + 1) * W + l] = v[layout.more_detector_nodes[k] * W + l];
         axial_solve_update(N, parent, layout.elimination_order.data(), a, b, d, rhs, inv_d, v);
 
-        // States at the new voltage (nrn_state).
+        // States at the new voltage (nrn_state), then, as NEURON's rxd after nrn_state, the
+        // calcium from the step's ica, which writes cai for the next step.
         if (block.mechanisms) block.mechanisms->states(kind.catalogue, v, static_cast<double>(n + 1) * dt, dt);
-        if (desc.calcium) calcium_states(block, v);
+        if (desc.calcium) calcium_step(block);
 
         // Threshold detection at the step's end (NEURON checks at the start of the next step).
         std::uint32_t above = 0;
@@ -576,42 +560,18 @@ void CableGroup::detect_more(Block& block, std::size_t k, const double* v, Step 
     }
 }
 
-void CableGroup::calcium_currents(const Block& block, const double* v, double* d, double* rhs) {
-    const Kind& kind = *block.kind;
-    const double cao = kind.description->calcium->cao;
-    const double* ca = ca_.data() + block.ca_base;
-    for (const auto& run : kind.layout.cahva)
-        cable::cahva_current(run.end - run.begin, v + run.begin * W, cam_.data() + block.cam_base + run.state * W,
-                             ca + run.compartment * W, rhs + run.begin * W, d + run.begin * W,
-                             ica_.data() + run.compartment * W, run.parameters.gbar, kind.ktf2, cao);
-    for (const auto& run : kind.layout.sk)
-        cable::sk_current(run.end - run.begin, v + run.begin * W, skz_.data() + block.skz_base + run.state * W,
-                          rhs + run.begin * W, d + run.begin * W, run.parameters.gbar, run.parameters.ek);
-}
-
-void CableGroup::calcium_states(const Block& block, const double* v) {
+void CableGroup::calcium_step(Block& block) {
     const Kind& kind = *block.kind;
     const CalciumSpecies& species = *kind.description->calcium;
     const cable::CableLayout& layout = kind.layout;
     const std::size_t C = layout.compartment_node.size();
     double* ca = ca_.data() + block.ca_base;
-    // Gates, as NEURON's nrn_state before its reaction-diffusion step: cahva at the new v, sk
-    // at the step's calcium.
-    for (std::size_t r = 0; r < layout.cahva.size(); ++r) {
-        const auto& run = layout.cahva[r];
-        cable::cahva_states(run.end - run.begin, v + run.begin * W, cam_.data() + block.cam_base + run.state * W,
-                            run.parameters.vhalf, run.parameters.k, kind.cahva_decay[r]);
-    }
-    for (std::size_t r = 0; r < layout.sk.size(); ++r) {
-        const auto& run = layout.sk[r];
-        const double kd2 = run.parameters.kd * run.parameters.kd;
-        cable::sk_states(run.end - run.begin, ca + run.compartment * W, skz_.data() + block.skz_base + run.state * W,
-                         kd2 * kd2, kind.sk_decay[r]);
-    }
-    // Calcium: influx of this step's ica, pump, buffering (each implicit), then diffusion.
-    for (const auto& run : layout.cahva)
-        cable::calcium_influx(run.end - run.begin, ica_.data() + run.compartment * W,
-                              kind.influx.data() + run.compartment, ca + run.compartment * W);
+    const std::uint32_t ion = *kind.catalogue.calcium_ion;
+    // Influx of the step's total ica (every mechanism writing it), pump, buffering (each
+    // implicit), then diffusion; cai of every node from its compartment.
+    cable::calcium_influx(kind.influx_compartments.size(), kind.influx_compartments.data(),
+                          layout.compartment_node.data(), kind.influx.data(),
+                          block.mechanisms->ion_values(ion, cable::IonQuantity::current), ca);
     cable::pump_step(C, ca, species.pump, dt_);
     for (std::size_t b = 0; b < species.buffers.size(); ++b) {
         const auto& buffer = species.buffers[b];
@@ -624,6 +584,13 @@ void CableGroup::calcium_states(const Block& block, const double* v) {
         if (species.buffers[b].D > 0)
             cable::diffuse(C, parent, kind.buffer_diffusion[b], cab_.data() + block.cab_base + b * C * W,
                            crhs_.data());
+    write_cai(block);
+}
+
+void CableGroup::write_cai(Block& block) {
+    const cable::CableLayout& layout = block.kind->layout;
+    cable::write_inside(layout.node_count(), layout.node_compartment.data(), ca_.data() + block.ca_base,
+                        block.mechanisms->ion_values(*block.kind->catalogue.calcium_ion, cable::IonQuantity::inside));
 }
 
 std::size_t CableGroup::species_index(std::size_t cell, std::size_t species, std::uint32_t compartment) const {
@@ -647,6 +614,7 @@ double CableGroup::concentration(std::size_t cell, std::size_t species, std::uin
 void CableGroup::set_concentration(std::size_t cell, std::size_t species, std::uint32_t compartment, double value) {
     const std::size_t k = species_index(cell, species, compartment);
     (species == 0 ? ca_[k] : cab_[k]) = value;
+    if (species == 0) write_cai(blocks_[cell_block_[cell]]);
 }
 
 double CableGroup::calcium(std::size_t cell, std::string_view section, double x) const {
@@ -685,7 +653,7 @@ double CableGroup::synapse_conductance(std::size_t cell, std::uint32_t synapse) 
 std::size_t CableGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section,
                                   double x) {
     const Block& block = blocks_[cell_block_[cell]];
-    if (variable != "v" && !(variable == "cai" && block.kind->description->calcium)) {
+    if (variable != "v") {
         const auto found = block.kind->catalogue.variable(variable);
         if (!found) return CellGroup::add_probe(cell, variable, section, x);
         std::uint32_t node = 0;
@@ -707,17 +675,8 @@ std::size_t CableGroup::add_probe(std::size_t cell, const std::string& variable,
         }
         return probe_sources_.size() - 1;
     }
-    if (variable == "cai" && !block.kind->description->calcium)
-        throw input_error("variable \"cai\" needs calcium in the cell of gid " + std::to_string(gids_[cell]));
     try {
-        const double* source = nullptr;
-        if (variable == "v") {
-            source = v_.data() + probe(cell, section, x);
-        } else {
-            const std::uint32_t node = compartment_index(cell, section, x);
-            source = ca_.data() + species_index(cell, 0, block.kind->layout.node_compartment[node]);
-        }
-        probe_sources_.push_back(source);
+        probe_sources_.push_back(v_.data() + probe(cell, section, x));
         return probe_sources_.size() - 1;
     } catch (const std::out_of_range&) {
         throw input_error("no section \"" + section + "\" in the cell of gid " + std::to_string(gids_[cell]));

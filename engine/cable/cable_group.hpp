@@ -39,8 +39,8 @@ public:
     std::span<const Gid> gids() const override { return gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
 
-    // Variable "v" (mV), on cells with calcium "cai" (free calcium, mM), or a catalogue variable
-    // ("m_hh", "ina": CatalogueKind::variable) at (section, x).
+    // Variable "v" (mV) or a catalogue variable ("m_hh", "ina", "cai": CatalogueKind::variable;
+    // on cells with calcium, cai is its free calcium, mM) at (section, x).
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
     double probe_value(std::size_t id) const override { return *probe_sources_[id]; }
     // A cell's voltages, calcium species and gates, catalogue mechanism fields and ion state, and
@@ -103,17 +103,17 @@ private:
     // Scratch for one block's step (matrix diagonal, right-hand side, 1/diagonal).
     cable::aligned_vector<double> d_, rhs_, inv_d_, v_before_;
     // Reaction-diffusion state, lane-minor per compartment: free calcium, bound calcium per
-    // buffer (buffer-major), cahva and sk gates; scratch: ica per compartment, solver rhs.
-    cable::aligned_vector<double> ca_, cab_, cam_, skz_, ica_, crhs_;
+    // buffer (buffer-major); scratch: the diffusion solver's rhs.
+    cable::aligned_vector<double> ca_, cab_, crhs_;
     std::vector<const double*> probe_sources_;   // add_probe ids
 
     std::size_t species_index(std::size_t cell, std::size_t species, std::uint32_t compartment) const;
-    // Membrane currents of cahva and sk into the matrix (before the solve); after it, their
-    // gates and the calcium step: influx, pump, buffering, diffusion.
     // Threshold test of the kind's more_detectors[k] at the end of step n (spikes with detector k + 1).
     void detect_more(Block& block, std::size_t k, const double* v, Step n, std::vector<Spike>& spikes) const;
-    void calcium_currents(const Block& block, const double* v, double* d, double* rhs);
-    void calcium_states(const Block& block, const double* v);
+    // The calcium step after the mechanisms' states: influx of the ca ion's current (summed over
+    // every mechanism writing ica), pump, buffering, diffusion; then cai into the ion state.
+    void calcium_step(Block& block);
+    void write_cai(Block& block);
 };
 
 // The CellGroup for cable cells of a network: descriptions from Recipe::cable_cell, clamps from

@@ -198,19 +198,6 @@ CableLayout::CableLayout(const CableCellDescription& cell) {
     for (std::size_t i = 0; i < full; ++i)
         if (!removed[i]) node_compartment[kept_[i]] = static_cast<std::uint32_t>(std::max<std::int64_t>(rep[i], 0));
 
-    for (std::size_t si = 0; si < cell.sections.size(); ++si) {
-        const CableSection& sec = cell.sections[si];
-        const std::uint32_t begin = kept_[sections_[si].first_segment];
-        const auto first_compartment = static_cast<std::uint32_t>(full_compartment[sections_[si].first_segment]);
-        if (sec.cahva) {
-            cahva.push_back({begin, begin + sec.ncomp, first_compartment, cahva_states, *sec.cahva});
-            cahva_states += sec.ncomp;
-        }
-        if (sec.sk) {
-            sk.push_back({begin, begin + sec.ncomp, first_compartment, sk_states, *sec.sk});
-            sk_states += sec.ncomp;
-        }
-    }
     for (const auto& syn : cell.synapses) synapse_node.push_back(node_at(syn.section, syn.x));
     detector_node = node_at(cell.detector.section, cell.detector.x);
     for (const auto& det : cell.more_detectors) more_detector_nodes.push_back(node_at(det.section, det.x));

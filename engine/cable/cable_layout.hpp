@@ -13,21 +13,6 @@
 
 namespace parnet::cable {
 
-// Runs of the reaction-diffusion calcium's channels: consecutive nodes carrying one.
-struct CalciumChannelRun {
-    std::uint32_t begin = 0, end = 0;   // node range
-    std::uint32_t compartment = 0;      // compartment index of node `begin` (see below)
-    std::uint32_t state = 0;            // index of the first node's gating state
-    CalciumChannel parameters;
-};
-
-struct PotassiumSKRun {
-    std::uint32_t begin = 0, end = 0;
-    std::uint32_t compartment = 0;
-    std::uint32_t state = 0;
-    CalciumActivatedPotassium parameters;
-};
-
 class CableLayout {
 public:
     explicit CableLayout(const CableCellDescription& cell);
@@ -66,10 +51,6 @@ public:
     // the two is D (c_parent - c) / path.
     std::vector<double> compartment_path;
     std::vector<std::uint32_t> node_compartment;      // per node: the compartment read there
-    std::vector<CalciumChannelRun> cahva;
-    std::uint32_t cahva_states = 0;
-    std::vector<PotassiumSKRun> sk;
-    std::uint32_t sk_states = 0;
 
 private:
     struct SectionNodes {

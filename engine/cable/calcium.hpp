@@ -1,8 +1,9 @@
 #pragma once
 // Intracellular calcium of a cable cell, as the model file describes it: free calcium diffusing
-// along the cable, buffers (fixed or mobile) binding it, an optional pump, and the two membrane
-// mechanisms coupled to it (a high-voltage-activated Ca current and an SK-like Ca-activated K
-// current). Units: concentrations mM, diffusion coefficients um2/ms, kf 1/(mM ms), kb 1/ms, times
+// along the cable, buffers (fixed or mobile) binding it, an optional pump; it writes the ca ion's
+// cai and takes the mechanisms' ica as its influx. The model's two channels coupled to it (a
+// high-voltage-activated Ca current and an SK-like Ca-activated K current) are shorthands for the
+// built-in catalogue's cahva and sk (mechanisms/*.mod, builtin_mechanisms.hpp). Units: concentrations mM, diffusion coefficients um2/ms, kf 1/(mM ms), kb 1/ms, times
 // ms, conductances S/cm2, potentials mV (NEURON's rxd units). See docs/reaction-diffusion.md.
 #include <string>
 #include <vector>
@@ -42,8 +43,8 @@ struct CalciumSpecies {
     CalciumPump pump;
 };
 
-// A simple HVA-like calcium current: ica = gbar m^2 (v - eca), minf = 1/(1 + exp(-(v - vhalf)/k)),
-// m' = (minf - m)/tau; eca by Nernst from the compartment's free calcium.
+// The built-in cahva (mechanisms/cahva.mod): ica = gbar m^2 (v - eca),
+// minf = 1/(1 + exp(-(v - vhalf)/k)), m' = (minf - m)/tau; eca by Nernst from the compartment's cai.
 struct CalciumChannel {
     double gbar = 1e-4;    // S/cm2
     double vhalf = -20.0;  // mV
@@ -51,8 +52,8 @@ struct CalciumChannel {
     double tau = 1.0;      // ms
 };
 
-// An SK-like calcium-activated potassium current: ik = gbar z (v - ek),
-// zinf = ca^4/(ca^4 + kd^4), z' = (zinf - z)/tau, ca the compartment's free calcium.
+// The built-in sk (mechanisms/sk.mod): ik = gbar z (v - ek), zinf = cai^4/(cai^4 + kd^4),
+// z' = (zinf - z)/tau, cai the compartment's free calcium.
 struct CalciumActivatedPotassium {
     double gbar = 1e-3;    // S/cm2
     double kd = 5e-4;      // mM

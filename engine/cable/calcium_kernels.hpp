@@ -4,8 +4,6 @@
 // same instructions (no remainder), so a cell's results do not depend on its lane. The scheme is
 // in docs/reaction-diffusion.md.
 #include "calcium.hpp"
-#include "fast_exp.hpp"
-#include "fast_log.hpp"
 
 #include <cmath>
 #include <cstddef>
@@ -77,55 +75,26 @@ struct DiffusionFactors {
     }
 }
 
-// Charge entering as calcium: dc = -ica * 2e4/(F d) dt (ica mA/cm2, d um: area/volume = 4/d).
-[[gnu::noinline]] inline void calcium_influx(std::size_t n, const double* __restrict ica,
-                                             const double* __restrict factor, double* __restrict ca) {
-    for (std::size_t j = 0; j < n; ++j)
-        for (std::size_t l = 0; l < CW; ++l) ca[j * CW + l] -= factor[j] * ica[j * CW + l];
-}
-
-// cahva current with Nernst eca = ktf2 ln(cao/ca), linearised by NEURON's 0.001 mV difference;
-// ica (mA/cm2 at v) is kept for the influx.
-[[gnu::noinline]] inline void cahva_current(std::size_t n, const double* __restrict v, const double* __restrict m,
-                                            const double* __restrict ca, double* __restrict rhs,
-                                            double* __restrict d, double* __restrict ica,
-                                            double gbar, double ktf2, double cao) {
-    for (std::size_t k = 0; k < n * CW; ++k) {
-        const double eca = ktf2 * log_inline(cao / ca[k]);
-        const double g = gbar * m[k] * m[k];
-        const double i0 = g * (v[k] - eca);
-        const double i1 = g * ((v[k] + 0.001) - eca);
-        rhs[k] -= i0;
-        d[k] += (i1 - i0) * 1000.0;
-        ica[k] = i0;
+// Charge entering as calcium: dc = -ica * 2e4/(F d) dt (ica mA/cm2, d um: area/volume = 4/d), ica
+// the ion's current at the compartment's node (summed over the mechanisms that write it), in the
+// compartments that have a writer.
+[[gnu::noinline]] inline void calcium_influx(std::size_t count, const std::uint32_t* __restrict compartments,
+                                             const std::uint32_t* __restrict node,
+                                             const double* __restrict factor, const double* __restrict ica,
+                                             double* __restrict ca) {
+    for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t k = compartments[j];
+        const double* __restrict i = ica + static_cast<std::size_t>(node[k]) * CW;
+        for (std::size_t l = 0; l < CW; ++l) ca[k * CW + l] -= factor[k] * i[l];
     }
 }
 
-[[gnu::noinline]] inline void sk_current(std::size_t n, const double* __restrict v, const double* __restrict z,
-                                         double* __restrict rhs, double* __restrict d, double gbar, double ek) {
-    for (std::size_t k = 0; k < n * CW; ++k) {
-        const double g = gbar * z[k];
-        const double i0 = g * (v[k] - ek);
-        const double i1 = g * ((v[k] + 0.001) - ek);
-        rhs[k] -= i0;
-        d[k] += (i1 - i0) * 1000.0;
-    }
-}
-
-// Gates by cnexp at the new v (cahva) and at the step's calcium (sk), as NEURON's nrn_state.
-[[gnu::noinline]] inline void cahva_states(std::size_t n, const double* __restrict v, double* __restrict m,
-                                           double vhalf, double k_slope, double decay) {
-    for (std::size_t k = 0; k < n * CW; ++k) {
-        const double minf = 1.0 / (1.0 + exp_inline(-(v[k] - vhalf) / k_slope));
-        m[k] += decay * (minf - m[k]);
-    }
-}
-
-[[gnu::noinline]] inline void sk_states(std::size_t n, const double* __restrict ca, double* __restrict z,
-                                        double kd4, double decay) {
-    for (std::size_t k = 0; k < n * CW; ++k) {
-        const double c2 = ca[k] * ca[k], c4 = c2 * c2;
-        z[k] += decay * (c4 / (c4 + kd4) - z[k]);
+// Free calcium into the ion state's cai at every node (a node reads its compartment's).
+[[gnu::noinline]] inline void write_inside(std::size_t N, const std::uint32_t* __restrict compartment,
+                                           const double* __restrict ca, double* __restrict cai) {
+    for (std::size_t n = 0; n < N; ++n) {
+        const double* __restrict c = ca + static_cast<std::size_t>(compartment[n]) * CW;
+        for (std::size_t l = 0; l < CW; ++l) cai[n * CW + l] = c[l];
     }
 }
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string_view>
 
 namespace parnet::cable {
 
@@ -23,6 +24,12 @@ std::uint32_t ion_of(std::vector<IonKind>& ions, const parnet_ion_use& use) {
         }
     ions.push_back({use.name, use.valence, {}, ion_defaults(use.name), {}});
     return static_cast<std::uint32_t>(ions.size() - 1);
+}
+
+bool writes_calcium_inside(const Mechanism& m) {
+    for (std::uint32_t u = 0; u < m.abi().ion_count; ++u)
+        if (std::string_view(m.abi().ions[u].name) == "ca" && m.abi().ions[u].writes_inside) return true;
+    return false;
 }
 
 std::uint32_t parameter_field(const Mechanism& m, const std::string& name) {
@@ -71,6 +78,10 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
         for (const MechanismPlacement& placement : section.mechanisms) {
             if (!placement.mechanism || placement.mechanism->point_process())
                 throw std::invalid_argument("section " + section.name + ": a density mechanism is needed");
+            if (cell.calcium && writes_calcium_inside(*placement.mechanism))
+                throw input_error("section " + section.name + ": mechanism " + std::string(placement.mechanism->name()) +
+                                  " writes cai, and so does the cell's reaction-diffusion calcium (\"calcium\"): "
+                                  "two writers of cai (leave out one of them)");
             MechanismKind& k = kind_of(placement);
             for (std::uint32_t j = 0; j < section.ncomp; ++j) {
                 const double x = (j + 0.5) / section.ncomp;
@@ -131,10 +142,23 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
             abi.prepare(k.globals.data(), celsius, k.prepared.data());
         }
     }
+    // The cell's reaction-diffusion calcium writes cai (docs/reaction-diffusion.md): the ca ion
+    // starts at its initial and cao, and eca follows by Nernst, as NEURON's rxd sets ion_style.
+    if (cell.calcium) {
+        const std::uint32_t i = ion_of(ions, parnet_ion_use{"ca", 2, 0, 0, 0, 0, 0, 0});
+        conc.resize(ions.size(), 0);
+        rev.resize(ions.size(), 0);
+        conc[i] = 3;
+        ions[i].defaults.inside = cell.calcium->initial;
+        ions[i].defaults.outside = cell.calcium->cao;
+        calcium_ion = i;
+    }
     for (std::size_t i = 0; i < ions.size(); ++i) {
         ions[i].style.init_concentrations = conc[i] == 3;
         ions[i].style.init_reversal = conc[i] > 0;
-        ions[i].style.advance_reversal = conc[i] == 3;
+        // Recomputed only where something reads it (an eca probe on a cell whose mechanisms do
+        // not read eca shows its initial value; the cell's results are NEURON's).
+        ions[i].style.advance_reversal = conc[i] == 3 && rev[i] > 0;
     }
     // Reversal potentials set on sections (an ion no mechanism of the cell uses has none).
     for (std::size_t s = 0; s < cell.sections.size(); ++s) {

@@ -47,13 +47,15 @@ public:
     // on one thread); the ions and their styles are the whole cell's.
     CatalogueKind(const CableCellDescription& cell, const CableLayout& layout,
                   const std::vector<char>* own = nullptr);
-    bool empty() const { return mechanisms.empty(); }
+    bool empty() const { return mechanisms.empty() && ions.empty(); }
 
     std::vector<IonKind> ions;
     std::vector<MechanismKind> mechanisms;
     // Per synapse of the description: (mechanism, instance) of its point process, if it has one.
     std::vector<std::optional<std::pair<std::uint32_t, std::uint32_t>>> synapse;
     double celsius = 6.3;
+    // The ca ion, on cells with reaction-diffusion calcium (its writer of cai).
+    std::optional<std::uint32_t> calcium_ion;
 
     // A probe variable: "NAME_SUFFIX" (a field of a density mechanism) or an ion quantity
     // ("ena", "ina", "cai", "cao"); none when the description has no such variable there.
@@ -98,6 +100,8 @@ public:
     const double* ion(std::uint32_t i, IonQuantity q, std::uint32_t node, std::uint32_t lane) const {
         return ions_[i][static_cast<std::size_t>(q)].data() + node * W + lane;
     }
+    // Ion i's quantity at every node and lane (a writer outside the catalogue: rxd calcium).
+    double* ion_values(std::uint32_t i, IonQuantity q) { return ions_[i][static_cast<std::size_t>(q)].data(); }
 
     // One lane's fields (every field of every instance) and ion state, for checkpoints.
     void save_lane(std::uint32_t lane, CellStateWriter& out) const;

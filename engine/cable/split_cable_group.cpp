@@ -14,12 +14,10 @@
 
 namespace parnet {
 
-using cable::exp_inline;
 
 namespace {
 
 constexpr double faraday = 96485.33212331001;     // C/mol, as CableGroup
-constexpr double gas_constant = 8.31446261815324;  // J/(K mol)
 constexpr std::size_t W = cable::CatalogueBlock::W;
 constexpr Step no_event = std::numeric_limits<Step>::max();
 
@@ -45,8 +43,7 @@ struct SplitCableGroup::Constants {
         set_calcium(dt);
     }
 
-    // Calcium (CableGroup's constants): RT/(2F), influx per unit ica per compartment, cnexp decay
-    // per cahva and sk run, and per diffusing species the split solver of its backward-Euler
+    // Calcium (CableGroup's constants): influx per unit ica per compartment, and per diffusing species the split solver of its backward-Euler
     // system on the compartment tree (off-diagonal -D/path both ways), its diagonal vol/dt + sum
     // of couplings and its right-hand side weight vol/dt.
     struct Species {
@@ -60,12 +57,9 @@ struct SplitCableGroup::Constants {
         if (!desc.calcium) return;
         const auto& layout = shape->layout;
         const CalciumSpecies& ca = *desc.calcium;
-        ktf2 = 1e3 * gas_constant * (desc.celsius + 273.15) / faraday / 2.0;
         const std::size_t C = layout.compartment_node.size();
         influx.resize(C);
         for (std::size_t k = 0; k < C; ++k) influx[k] = dt * 2e4 / (faraday * layout.compartment_diam[k]);
-        for (const auto& run : layout.cahva) cahva_decay.push_back(1.0 - exp_inline(-dt / run.parameters.tau));
-        for (const auto& run : layout.sk) sk_decay.push_back(1.0 - exp_inline(-dt / run.parameters.tau));
         auto add = [&](double D, bool is_calcium, std::size_t buffer) {
             Species s;
             s.calcium = is_calcium;
@@ -90,8 +84,7 @@ struct SplitCableGroup::Constants {
     }
 
     const cable::SplitCellShape* shape;
-    double ktf2 = 0.0;
-    std::vector<double> influx, cahva_decay, sk_decay;
+    std::vector<double> influx;
     std::vector<Species> species;
     std::vector<double> diagonal;
 };
@@ -128,10 +121,10 @@ struct SplitCableGroup::Cell {
     double v_before = 0.0;
     std::vector<double> bd, br, dv, scratch;
     std::vector<const double*> contributions;
-    // Calcium: free calcium per compartment, bound per buffer (buffer-major), cahva and sk gates,
-    // ica and the diffusion's scratch per compartment; own compartments and compartment pieces
+    // Calcium: free calcium per compartment, bound per buffer (buffer-major), the diffusion's
+    // scratch per compartment; own compartments and compartment pieces
     // (with their solver states per diffusing species).
-    std::vector<double> ca, cab, cam, skz, ica, cd, crhs;
+    std::vector<double> ca, cab, cd, crhs;
     std::vector<std::uint32_t> compartments, compartment_pieces;
     std::vector<char> own_compartment;
     std::vector<std::vector<cable::SplitSolver::PieceState>> species_states;   // [species][own piece]
@@ -217,18 +210,6 @@ SplitCableGroup::SplitCableGroup(SplitExchange& exchange, int thread, double dt)
             cell.cab.assign(C * ca.buffers.size(), 0.0);
             for (std::size_t b = 0; b < ca.buffers.size(); ++b)
                 std::fill_n(cell.cab.begin() + static_cast<std::ptrdiff_t>(b * C), C, ca.buffers[b].bound_at(ca.initial));
-            cell.cam.assign(layout.cahva_states, 0.0);
-            for (const auto& run : layout.cahva) {
-                const auto& p = run.parameters;
-                const double minf = 1.0 / (1.0 + exp_inline(-(desc.v_init - p.vhalf) / p.k));
-                std::fill_n(cell.cam.begin() + run.state, run.end - run.begin, minf);
-            }
-            cell.skz.assign(layout.sk_states, 0.0);
-            for (const auto& run : layout.sk) {
-                const double c4 = std::pow(ca.initial, 4), kd4 = std::pow(run.parameters.kd, 4);
-                std::fill_n(cell.skz.begin() + run.state, run.end - run.begin, c4 / (c4 + kd4));
-            }
-            cell.ica.assign(C, 0.0);
             cell.cd.assign(C * cell.constants->species.size(), 0.0);
             cell.crhs.assign(C * cell.constants->species.size(), 0.0);
             cell.own_compartment.assign(C, 0);
@@ -314,7 +295,7 @@ void SplitCableGroup::prepare(Cell& cell, Step n, double dt) {
     if (mechanisms) mechanisms->deliver_self_events(*cell.catalogue, 0, n, std::numeric_limits<double>::infinity(), lv, dt);
 
     // The matrix of the own rows: capacitance and constant axial terms, the catalogue
-    // mechanisms' currents (in lane 0 of their rows, as CableGroup), then the calcium channels.
+    // mechanisms' currents (in lane 0 of their rows, as CableGroup).
     if (mechanisms) {
         double* ld = cell.lane_d.data();
         double* lrhs = cell.lane_rhs.data();
@@ -333,7 +314,6 @@ void SplitCableGroup::prepare(Cell& cell, Step n, double dt) {
             rhs[j] = 0.0;
         }
     }
-    if (shape.description->calcium) calcium_currents(cell);
     if (!cell.clamps.empty()) {
         if (n >= cell.next_clamp_change) {
             std::fill(cell.injected.begin(), cell.injected.end(), 0.0);
@@ -425,69 +405,17 @@ void SplitCableGroup::finish(Cell& cell, Step n, double dt, std::vector<Spike>& 
     cell.above = above;
 }
 
-void SplitCableGroup::calcium_currents(Cell& cell) {
-    const auto& layout = cell.shared->shape->layout;
-    const Constants& k = *cell.constants;
-    const double cao = cell.shared->shape->description->calcium->cao;
-    for (const auto& run : layout.cahva)
-        for (std::uint32_t j = run.begin; j < run.end; ++j) {
-            if (!cell.own[j]) continue;
-            const std::size_t c = run.compartment + (j - run.begin), s = run.state + (j - run.begin);
-            const double v = cell.v[j];
-            const double eca = k.ktf2 * cable::log_inline(cao / cell.ca[c]);
-            const double g = run.parameters.gbar * cell.cam[s] * cell.cam[s];
-            const double i0 = g * (v - eca);
-            const double i1 = g * ((v + 0.001) - eca);
-            cell.rhs[j] -= i0;
-            cell.d[j] += (i1 - i0) * 1000.0;
-            cell.ica[c] = i0;
-        }
-    for (const auto& run : layout.sk)
-        for (std::uint32_t j = run.begin; j < run.end; ++j) {
-            if (!cell.own[j]) continue;
-            const double g = run.parameters.gbar * cell.skz[run.state + (j - run.begin)];
-            const double v = cell.v[j];
-            const double i0 = g * (v - run.parameters.ek);
-            const double i1 = g * ((v + 0.001) - run.parameters.ek);
-            cell.rhs[j] -= i0;
-            cell.d[j] += (i1 - i0) * 1000.0;
-        }
-}
-
-// CableGroup::calcium_states on the own compartments (the same expressions as
-// calcium_kernels.hpp), then the diffusing species' elimination into their messages.
+// CableGroup::calcium_step on the own compartments (the same expressions as calcium_kernels.hpp:
+// influx of the ca ion's current in lane 0, pump, buffering), then the diffusing species'
+// elimination into their messages (cai is written after the diffusion, or here without one).
 void SplitCableGroup::calcium_states(Cell& cell, Step n, double dt) {
     const cable::SplitCellShape& shape = *cell.shared->shape;
     const auto& layout = shape.layout;
     const Constants& k = *cell.constants;
     const CalciumSpecies& species = *shape.description->calcium;
     const std::size_t C = layout.compartment_node.size();
-    for (std::size_t r = 0; r < layout.cahva.size(); ++r) {
-        const auto& run = layout.cahva[r];
-        for (std::uint32_t j = run.begin; j < run.end; ++j) {
-            if (!cell.own[j]) continue;
-            double& m = cell.cam[run.state + (j - run.begin)];
-            const double minf = 1.0 / (1.0 + exp_inline(-(cell.v[j] - run.parameters.vhalf) / run.parameters.k));
-            m += k.cahva_decay[r] * (minf - m);
-        }
-    }
-    for (std::size_t r = 0; r < layout.sk.size(); ++r) {
-        const auto& run = layout.sk[r];
-        const double kd2 = run.parameters.kd * run.parameters.kd, kd4 = kd2 * kd2;
-        for (std::uint32_t j = run.begin; j < run.end; ++j) {
-            if (!cell.own[j]) continue;
-            const double c = cell.ca[run.compartment + (j - run.begin)];
-            double& z = cell.skz[run.state + (j - run.begin)];
-            const double c2 = c * c, c4 = c2 * c2;
-            z += k.sk_decay[r] * (c4 / (c4 + kd4) - z);
-        }
-    }
-    for (const auto& run : layout.cahva)
-        for (std::uint32_t j = run.begin; j < run.end; ++j)
-            if (cell.own[j]) {
-                const std::size_t c = run.compartment + (j - run.begin);
-                cell.ca[c] -= k.influx[c] * cell.ica[c];
-            }
+    const double* ica = cell.mechanisms->ion_values(*cell.catalogue->calcium_ion, cable::IonQuantity::current);
+    for (std::uint32_t c : cell.compartments) cell.ca[c] -= k.influx[c] * ica[layout.compartment_node[c] * W];
     const CalciumPump& p = species.pump;
     if (p.kind == PumpKind::decay) {
         const double s = 1.0 / (1.0 + dt / p.tau), add = dt / p.tau * p.rest * s;
@@ -509,6 +437,7 @@ void SplitCableGroup::calcium_states(Cell& cell, Step n, double dt) {
             bound = b0 + d;
         }
     }
+    if (k.species.empty() || exchange_.rounds() == 1) write_cai(cell);
     // Diffusion: each species' backward-Euler rows of the own compartments, eliminated per piece.
     double* messages = cell.shared->messages[1][static_cast<std::size_t>(n & 1)].data();
     for (std::size_t s = 0; s < k.species.size(); ++s) {
@@ -557,6 +486,13 @@ void SplitCableGroup::calcium_diffusion(Cell& cell, Step n) {
         double* c = sp.calcium ? cell.ca.data() : cell.cab.data() + sp.buffer * C;
         for (std::uint32_t q : cell.compartments) c[q] = cell.crhs[s * C + q];
     }
+    write_cai(cell);
+}
+
+void SplitCableGroup::write_cai(Cell& cell) {
+    const auto& layout = cell.shared->shape->layout;
+    double* cai = cell.mechanisms->ion_values(*cell.catalogue->calcium_ion, cable::IonQuantity::inside);
+    for (std::uint32_t j : cell.nodes) cai[j * W] = cell.ca[layout.node_compartment[j]];
 }
 
 std::uint32_t SplitCableGroup::node_at(const Cell& cell, const std::string& section, double x) const {
@@ -574,13 +510,10 @@ bool SplitCableGroup::holds(std::size_t cell, const std::string& section, double
 
 std::size_t SplitCableGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) {
     const Cell& c = cells_.at(cell);
-    const bool calcium = c.shared->shape->description->calcium.has_value();
     const std::uint32_t node = node_at(c, section, x);
     if (!c.own[node]) throw std::logic_error("split cable group: the probed node is on another piece");
     if (variable == "v") {
         probe_sources_.push_back(c.v.data() + node);
-    } else if (variable == "cai" && calcium) {
-        probe_sources_.push_back(c.ca.data() + c.shared->shape->layout.node_compartment[node]);
     } else {
         // A catalogue variable, read in lane 0 of the pieces' mechanisms (as CableGroup's).
         const auto found = c.catalogue->variable(variable);
@@ -588,7 +521,7 @@ std::size_t SplitCableGroup::add_probe(std::size_t cell, const std::string& vari
         if (!found || (!found->ion && !instance))
             throw input_error("variable \"" + variable + "\": not on " + section + "(" + std::to_string(x) +
                               ") in the cell of gid " + std::to_string(gids_.at(cell)) +
-                              " (split cells record \"v\", \"cai\" with calcium, and catalogue variables)");
+                              " (split cells record \"v\" and catalogue variables, \"cai\" among them)");
         probe_sources_.push_back(found->ion ? c.mechanisms->ion(found->index, static_cast<cable::IonQuantity>(found->field),
                                                                 node, 0)
                                             : c.mechanisms->field(found->index, found->field, *instance, 0));

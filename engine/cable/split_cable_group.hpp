@@ -27,7 +27,7 @@ public:
     std::span<const Gid> spike_gids() const override { return detector_gids_; }
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
 
-    // "v", "cai" (with calcium) or a catalogue variable at (section, x) on a piece of this thread.
+    // "v" or a catalogue variable ("cai" among them) at (section, x) on a piece of this thread.
     bool holds(std::size_t cell, const std::string& section, double x) const override;
     std::size_t add_probe(std::size_t cell, const std::string& variable, const std::string& section, double x) override;
     double probe_value(std::size_t id) const override { return *probe_sources_[id]; }
@@ -51,12 +51,12 @@ private:
 
     void prepare(Cell& cell, Step n, double dt);
     void finish(Cell& cell, Step n, double dt, std::vector<Spike>& spikes);
-    // Reaction-diffusion calcium: currents into the own rows; after the voltage, gates,
+    // Reaction-diffusion calcium after the mechanisms' states: influx of the step's ica, pump,
     // reactions and the diffusing species' elimination (their messages); after their exchange,
-    // the diffusion's boundary systems and back substitution.
-    void calcium_currents(Cell& cell);
+    // the diffusion's boundary systems and back substitution; then cai into the ion state.
     void calcium_states(Cell& cell, Step n, double dt);
     void calcium_diffusion(Cell& cell, Step n);
+    void write_cai(Cell& cell);
     std::uint32_t node_at(const Cell& cell, const std::string& section, double x) const;
 
     SplitExchange& exchange_;

@@ -84,7 +84,7 @@ TEST(CableCellReader, ErrorsNameTheFileThePathAndWhatWasExpected) {
          "model.json: populations[1].cell.sections[0].ncomp: expected a positive integer, got 2.5"},
         {R"({"sections": [{"name": "soma", "length": 1, "diam": 1, "mechanisms": {"na": {}}}]})",
          "model.json: populations[1].cell.sections[0].mechanisms.na: expected hh, pas, cahva, sk or a density "
-         "mechanism of the catalogues (pas, hh)"},
+         "mechanism of the catalogues (pas, hh, cahva, sk)"},
         {R"({"sections": [{"name": "soma", "length": 1, "diam": 1}],
              "synapses": [{"name": "s", "type": "ampa", "section": "soma"}]})",
          "model.json: populations[1].cell.synapses[0].type: expected one of expsyn, exp2syn, got \"ampa\""},

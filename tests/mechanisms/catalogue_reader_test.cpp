@@ -70,6 +70,17 @@ TEST(CatalogueReader, ErrorsNameThePathAndWhatExists) {
     EXPECT_NE(point.find("a density mechanism"), std::string::npos) << point;
 }
 
+// A mechanism writing cai (cad) on a cell with reaction-diffusion calcium: two writers of cai.
+TEST(CatalogueReader, AMechanismWritingCaiOnACellWithCalciumIsRefused) {
+    const std::string text = R"({"sections": [{"name": "soma", "length": 20, "diam": 20,
+        "mechanisms": {"cahva": {}, "cad": {}}}], "calcium": {}})";
+    EXPECT_EQ(error_of(text), "model.json: cell.sections[0].mechanisms.cad: expected a mechanism that does not write "
+                              "cai: the cell's \"calcium\" writes it (two writers of cai), got {}");
+    // cai readers (kca) and ica writers (cachan1) are what the calcium is for.
+    EXPECT_NO_THROW(read(R"({"sections": [{"name": "soma", "length": 20, "diam": 20,
+        "mechanisms": {"kca": {}, "cachan1": {}}}], "calcium": {}})"));
+}
+
 }  // namespace
 }  // namespace parnet
 

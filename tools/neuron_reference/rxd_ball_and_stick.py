@@ -82,10 +82,8 @@ def simulate(dt):
     return out
 
 
-def simulate_coupled(dt):
-    from neuron.rxd import v
-    from neuron.rxd.rxdmath import exp, log
-    common.fixed_step_settings(dt)
+def hh_ball_and_stick():
+    """Issue 4's ball-and-stick: hh soma (L = diam = 20 um), pas dendrite (200 x 1 um, nseg 20)."""
     soma = h.Section(name='soma')
     soma.L = soma.diam = 20
     soma.insert('hh')
@@ -97,6 +95,14 @@ def simulate_coupled(dt):
     dend.connect(soma(1))
     for sec in (soma, dend):
         sec.Ra, sec.cm = 100, 1
+    return soma, dend
+
+
+def simulate_coupled(dt):
+    from neuron.rxd import v
+    from neuron.rxd.rxdmath import exp, log
+    common.fixed_step_settings(dt)
+    soma, dend = hh_ball_and_stick()
     cyt = rxd.Region([soma, dend], nrn_region='i')
     ecs = rxd.Region([soma, dend], nrn_region='o', geometry=rxd.FractionalVolume(1e4, surface_fraction=1))
     mem = rxd.Region([soma, dend], geometry=rxd.membrane())
