@@ -17,12 +17,12 @@ import shutil
 import subprocess
 import sys
 
-import h5py
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "sonata"))
 import biophysical_circuit as bio  # noqa: E402
+from sonata_vs_json import datasets  # noqa: E402
 from sonata_writer import write_edges, write_json, write_nodes, write_spikes, write_types_csv  # noqa: E402
 
 INPUTS, EDGES_PER_CELL = 20, 12
@@ -57,25 +57,11 @@ def build(folder, names, cells, tstop):
     write_types_csv(os.path.join(circuit, "edge_types.csv"), "edge_type_id", [
         {"edge_type_id": 20, "model_template": "exp2syn", "dynamics_params": "ampa.json", "delay": 1.5}])
     config = os.path.join(circuit, "circuit_config.json")
-    write_json(config, {
-        "manifest": {"$BASE_DIR": "${configdir}", "$COMPONENTS": "$BASE_DIR/components"},
-        "components": {"morphologies_dir": "$COMPONENTS/morphologies",
-                       "biophysical_neuron_models_dir": "$COMPONENTS/biophysical_neuron_models",
-                       "synaptic_models_dir": "$COMPONENTS/synaptic_models"},
-        "networks": {"nodes": [{"nodes_file": "$BASE_DIR/nodes.h5", "node_types_file": "$BASE_DIR/node_types.csv"}],
-                     "edges": [{"edges_file": "$BASE_DIR/edges.h5", "edge_types_file": "$BASE_DIR/edge_types.csv"}]},
-        "run": {"tstop": tstop, "dt": bio.DT, "spike_threshold": bio.THRESHOLD, "dL": bio.DL},
+    write_json(config, bio.config_document(tstop, **{
         "inputs": {"drive": {"input_type": "spikes", "module": "sonata", "input_file": "$BASE_DIR/input_spikes.h5",
                              "node_set": "input"}},
-        "reports": {"soma_v": {"cells": "bio", "variable_name": "v", "sections": "soma", "dt": 0.1}}})
+        "reports": {"soma_v": {"cells": "bio", "variable_name": "v", "sections": "soma", "dt": 0.1}}}))
     return config
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda k, o: out.__setitem__(k, o[()]) if isinstance(o, h5py.Dataset) else None)
-    return out
 
 
 def main():

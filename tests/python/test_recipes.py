@@ -115,6 +115,25 @@ def test_recipe_equals_json(recipe, from_json):
     assert_same_results(parnet.run(recipe(), quiet=True, threads=2, exchange="targeted"), from_json)
 
 
+def test_several_detectors_on_recipe_cells():
+    """A recipe's cell dict with a "detectors" list (docs/cable-cells.md, "Several detectors"):
+    the first detector's spikes are the cell's, the second's are written as
+    /spikes/pyr.dend_end, and the soma spikes equal those of the cell with its one detector."""
+    class TwoDetectors(cable_recipe.SmallNetwork):
+        def cell_description(self, gid):
+            cell = {k: v for k, v in cable_recipe.BALL_AND_STICK.items() if k != "detector"}
+            return {**cell, "detectors": [{"name": "soma", "section": "soma", "x": 0.5, "threshold": 10},
+                                          {"name": "dend_end", "section": "dend", "x": 1, "threshold": -55}]}
+    name = "cable_recipe_detectors"
+    parnet.run(TwoDetectors(), quiet=True, threads=2, output=out_dir(name))
+    world.Barrier()
+    got = datasets(os.path.join(out_dir(name), "spikes.h5"))
+    one = datasets(os.path.join(engine_dir("small_network"), "spikes.h5"))
+    assert len(got["spikes/pyr.dend_end/node_ids"]) > 0
+    for key in ("spikes/pyr/node_ids", "spikes/pyr/timestamps"):
+        assert np.array_equal(got[key], one[key]), key
+
+
 def test_cable_recipe_equals_json_and_engine_files():
     """Cable cells from a recipe (a description dict per gid, synapses by name, a clamp at a
     section, a dendrite trace): tests/python/small_network.json's spikes and traces, and the

@@ -197,6 +197,18 @@ def fill_placeholders(template):
     return out
 
 
+def missing_pieces(message, expected):
+    """The expected pieces not found in the message in their order."""
+    problems, at = [], 0
+    for piece in expected:
+        found = message.find(piece, at)
+        if found < 0:
+            problems.append(f"no \"{piece}\"")
+        else:
+            at = found + len(piece)
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", required=True)
@@ -230,13 +242,7 @@ def main():
             # (mpirun's own notice may interleave with the message on stderr: count the message.)
             if message.count(": error: ") != 1:
                 problems.append(f"{message.count(': error: ')} error messages (expected the message once)")
-            at = 0
-            for piece in expected:
-                found = message.find(piece, at)
-                if found < 0:
-                    problems.append(f"no \"{piece}\"")
-                else:
-                    at = found + len(piece)
+            problems += missing_pieces(message, expected)
             if problems:
                 failures.append(f"{name} ({mode[0]}): {'; '.join(problems)}\n    got: {message}")
             elif mode[0] == "--check":
@@ -246,13 +252,7 @@ def main():
                                    os.path.join(folder, "plan.h5")], capture_output=True, text=True, timeout=120)
             message = done.stderr.strip()
             problems = [] if done.returncode == 1 else [f"exit {done.returncode} (expected 1)"]
-            at = 0
-            for piece in expected:
-                found = message.find(piece, at)
-                if found < 0:
-                    problems.append(f"no \"{piece}\"")
-                else:
-                    at = found + len(piece)
+            problems += missing_pieces(message, expected)
             if problems:
                 failures.append(f"{name} (plan): {'; '.join(problems)}\n    got: {message}")
     if failures:
