@@ -11,7 +11,7 @@
 
 namespace parnet::balance {
 
-std::vector<double> predict_cell_costs(const Model& model, const ConfigurationIndex& configurations,
+std::vector<double> predict_cell_costs(const ConfigurationIndex& configurations,
                                        std::span<const ConfigurationCost> cost_of_configuration,
                                        const IncomingGraph& incoming, std::span<const float> rates);
 

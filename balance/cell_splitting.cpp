@@ -32,23 +32,22 @@ Tree tree_of(const CableCellDescription& cell) {
 
 }  // namespace
 
-SplitDecision split_heavy_cells(const Network& network, std::span<const double> cost, std::uint32_t ranks,
+SplitDecision split_heavy_cells(const Recipe& recipe, std::span<const double> cost, std::uint32_t ranks,
                                 double fraction) {
     SplitDecision decision;
     const double total = std::accumulate(cost.begin(), cost.end(), 0.0);
     decision.threshold = fraction * total / ranks;
-    std::map<const CableCellDescription*, Tree> trees;   // one layout per distinct description
+    std::map<std::shared_ptr<const CableCellDescription>, Tree> trees;   // one layout per distinct description
     std::vector<double> pieces_cost;
     std::vector<Gid> pieces_gid;
     for (Gid g = 0; g < cost.size(); ++g) {
-        const Population& population = network.population_of(g);
-        const bool heavy = fraction > 0 && cost[g] > decision.threshold && population.kind == CellKind::cable;
+        const bool heavy = fraction > 0 && cost[g] > decision.threshold && recipe.kind(g) == CellKind::cable;
         if (!heavy) {
             decision.unit_cost.push_back(cost[g]);
             decision.unit_gid.push_back(g);
             continue;
         }
-        const CableCellDescription* description = population.cable_of(g).get();
+        const auto description = recipe.cable_cell(g);
         auto found = trees.find(description);
         if (found == trees.end()) found = trees.emplace(description, tree_of(*description)).first;
         const Tree& tree = found->second;
@@ -75,25 +74,24 @@ SplitDecision split_heavy_cells(const Network& network, std::span<const double> 
     return decision;
 }
 
-SplitDecision split_into_pieces(const Network& network, std::span<const double> cost, std::uint32_t pieces) {
+SplitDecision split_into_pieces(const Recipe& recipe, std::span<const double> cost, std::uint32_t pieces) {
     SplitDecision decision;
     double heaviest = 0.0;
     for (Gid g = 0; g < cost.size(); ++g)
-        if (network.population_of(g).kind == CellKind::cable)
+        if (recipe.kind(g) == CellKind::cable)
             heaviest = std::max(heaviest, cost[g]);
     decision.threshold = 0.5 * heaviest;
-    std::map<const CableCellDescription*, Tree> trees;
+    std::map<std::shared_ptr<const CableCellDescription>, Tree> trees;
     std::vector<double> pieces_cost;
     std::vector<Gid> pieces_gid;
     for (Gid g = 0; g < cost.size(); ++g) {
-        const Population& population = network.population_of(g);
-        const bool can = population.kind == CellKind::cable;
+        const bool can = recipe.kind(g) == CellKind::cable;
         if (pieces < 2 || !can || !(cost[g] >= decision.threshold) || heaviest <= 0) {
             decision.unit_cost.push_back(cost[g]);
             decision.unit_gid.push_back(g);
             continue;
         }
-        const CableCellDescription* description = population.cable_of(g).get();
+        const auto description = recipe.cable_cell(g);
         auto found = trees.find(description);
         if (found == trees.end()) found = trees.emplace(description, tree_of(*description)).first;
         const Tree& tree = found->second;

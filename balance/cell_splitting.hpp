@@ -5,7 +5,7 @@
 // become the units placed on ranks (balance/split_placement.hpp); the plan file records them and
 // the engine runs them. See docs/planning.md, "Splitting heavy cells".
 #include "engine/cable/split_solve.hpp"
-#include "engine/network.hpp"
+#include "engine/recipe.hpp"
 
 #include <cstdint>
 #include <span>
@@ -32,13 +32,13 @@ struct SplitDecision {
 // per cell: ceil(cost / threshold), or more (up to twice that, at most one per compartment) until
 // the heaviest piece is below the threshold. Compartments share a cell's cost
 // equally (zero-area nodes nothing): per-compartment costs are not measured yet.
-SplitDecision split_heavy_cells(const Network& network, std::span<const double> cost, std::uint32_t ranks,
+SplitDecision split_heavy_cells(const Recipe& recipe, std::span<const double> cost, std::uint32_t ranks,
                                 double fraction);
 
 // The split that does not depend on the rank count: every cable cell costing at least half as
 // much as the most expensive cable cell is cut into exactly `pieces` pieces. Plans for any number
 // of ranks made so cut every cell the same, so their runs give the same bits.
-SplitDecision split_into_pieces(const Network& network, std::span<const double> cost, std::uint32_t pieces);
+SplitDecision split_into_pieces(const Recipe& recipe, std::span<const double> cost, std::uint32_t pieces);
 
 // Rank loads when the units are placed by LPT, and their imbalance (max / mean).
 struct SplitPrediction {

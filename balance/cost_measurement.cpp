@@ -5,6 +5,8 @@
 #include "engine/random_stream.hpp"
 
 #include <algorithm>
+#include <map>
+#include <utility>
 #include <span>
 #include <ctime>
 #include <cmath>
@@ -27,38 +29,6 @@ double median(std::vector<double> values) {
     return values[values.size() / 2];
 }
 
-// Up to `wanted` gids spread evenly over the configuration's populations.
-std::vector<Gid> sample_gids(const Model& model, const CellConfiguration& configuration, std::uint32_t wanted) {
-    const std::uint64_t total = configuration.cells;
-    const std::uint64_t k = std::min<std::uint64_t>(std::max<std::uint32_t>(wanted, 1), total);
-    std::vector<Gid> gids;
-    gids.reserve(k);
-    for (std::uint64_t i = 0; i < k; ++i) {
-        std::uint64_t position = i * total / k;  // position among the configuration's cells
-        for (std::size_t e = 0; e < configuration.populations.size(); ++e) {
-            const Population& pop = model.populations[configuration.populations[e]];
-            const std::size_t variant = configuration.variants[e];
-            const Gid cells = pop.variant_cells(variant);
-            if (position < cells) {   // the position-th cell of this variant
-                gids.push_back(pop.first + static_cast<Gid>(variant + position * pop.variant_count()));
-                break;
-            }
-            position -= cells;
-        }
-    }
-    return gids;
-}
-
-double mean_of(const Distribution& d) {
-    switch (d.kind) {
-    case Distribution::Kind::constant: return d.a;
-    case Distribution::Kind::uniform: return 0.5 * (d.a + d.b);
-    case Distribution::Kind::normal:
-    case Distribution::Kind::lognormal: return d.a;
-    }
-    return d.a;
-}
-
 // A weight small enough not to change what the cells do much, in the target's units: for
 // configurations the model gives no input.
 double gentle_weight(CellKind kind) {
@@ -78,44 +48,28 @@ struct InputChannel {
     double per_ms = 0.0;
 };
 
-// The input the model gives the configuration's cells: one channel per projection onto them, at
-// the projection's in-degree times its sources' mean expected rate, with its mean weight
-// (weighted by the share of the configuration's cells in the target population).
-std::vector<InputChannel> model_input(const Network& network, const CellConfiguration& configuration,
-                                      std::span<const float> rates) {
-    const Model& model = network.model();
-    std::vector<InputChannel> channels;
-    for (const Projection& proj : model.projections) {
-        if (std::find(configuration.populations.begin(), configuration.populations.end(), proj.target) ==
-            configuration.populations.end())
-            continue;
-        const Population& src = model.populations[proj.source];
-        const Population& tgt = model.populations[proj.target];
-        double indegree = 0.0;
-        switch (proj.rule.kind) {
-        case ConnectionRule::Kind::one_to_one: indegree = 1.0; break;
-        case ConnectionRule::Kind::fixed_indegree: indegree = proj.rule.indegree; break;
-        case ConnectionRule::Kind::pairwise: indegree = proj.rule.probability * src.count; break;
-        case ConnectionRule::Kind::explicit_pairs:
-            indegree = static_cast<double>(proj.rule.pairs.size()) / std::max<Gid>(1, tgt.count);
-            break;
+// The input the network gives the sample: its cells' incoming connections, at their sources'
+// expected rates, one channel per synapse and sign of weight with the rate-weighted mean weight
+// and the sample's mean events per ms (so that excitation and inhibition do not cancel).
+std::vector<InputChannel> network_input(const Recipe& recipe, std::span<const Gid> sample,
+                                        std::span<const float> rates) {
+    struct Sum {
+        double per_ms = 0.0;
+        double weighted = 0.0;  // sum of weight x rate
+    };
+    std::map<std::pair<std::uint32_t, bool>, Sum> sums;  // (synapse, inhibitory)
+    for (Gid g : sample) {
+        for (const Connection& c : recipe.incoming(g)) {
+            const double per_ms = rates[c.source] / 1000.0;
+            Sum& sum = sums[{c.synapse, c.weight < 0}];
+            sum.per_ms += per_ms;
+            sum.weighted += c.weight * per_ms;
         }
-        double rate = 0.0;  // mean over the source population, Hz
-        for (Gid g = src.first; g < src.first + src.count; ++g) rate += rates[g];
-        rate /= std::max<Gid>(1, src.count);
-        double cells_here = 0.0;   // of the target population in this configuration
-        for (std::size_t e = 0; e < configuration.populations.size(); ++e)
-            if (configuration.populations[e] == proj.target)
-                cells_here += static_cast<double>(tgt.variant_cells(configuration.variants[e]));
-        const double share = cells_here / static_cast<double>(configuration.cells);
-        const double per_ms = indegree * rate / 1000.0 * share;
-        if (!(per_ms > 0)) continue;
-        // Projections alike (many populations of one kind fed the same way) share one train.
-        const double weight = mean_of(proj.weight);
-        auto same = std::find_if(channels.begin(), channels.end(),
-                                 [&](const InputChannel& c) { return c.synapse == proj.synapse && c.weight == weight; });
-        if (same != channels.end()) same->per_ms += per_ms;
-        else channels.push_back({proj.synapse, weight, per_ms});
+    }
+    std::vector<InputChannel> channels;
+    for (const auto& [which, sum] : sums) {
+        if (!(sum.per_ms > 0)) continue;
+        channels.push_back({which.first, sum.weighted / sum.per_ms, sum.per_ms / static_cast<double>(sample.size())});
     }
     return channels;
 }
@@ -199,14 +153,14 @@ Timing time_group(CellGroup& group, Step& next_step, Step epoch_steps, double dt
 
 }  // namespace
 
-ConfigurationCost measure_configuration(const Network& network, const CellConfiguration& configuration,
+ConfigurationCost measure_configuration(const Recipe& recipe, const ConfigurationIndex& index, std::uint32_t c,
                                         const MeasurementSettings& settings, std::span<const float> rates) {
-    const Model& model = network.model();
-    const double dt = model.run.dt;
-    const std::vector<Gid> gids = sample_gids(model, configuration, settings.sample_cells);
+    const CellConfiguration& configuration = index.configurations[c];
+    const double dt = recipe.dt();
+    const std::vector<Gid> gids = index.sample(c, settings.sample_cells);
     const double cells = static_cast<double>(gids.size());
     // The engine's epoch (min delay) when the model has one, else 1 ms; at most 10 ms.
-    const double bound = network.min_delay_bound();
+    const double bound = recipe.min_delay_bound();
     const double epoch_ms = std::isfinite(bound) && bound > 0 ? std::min(bound, 10.0) : 1.0;
     const Step epoch_steps = std::max<Step>(1, static_cast<Step>(std::floor(epoch_ms / dt + 1e-9)));
     const int repeats = std::max(1, settings.repeats);
@@ -214,7 +168,7 @@ ConfigurationCost measure_configuration(const Network& network, const CellConfig
     // Without input.
     std::vector<double> idle_rates;  // seconds per cell per ms
     {
-        auto group = make_cell_group(network, gids);
+        auto group = make_cell_group(recipe, gids);
         Step step = 0;
         time_group(*group, step, epoch_steps, dt, 0.0, nullptr);  // warm-up: one epoch
         for (int r = 0; r < repeats; ++r) {
@@ -228,11 +182,11 @@ ConfigurationCost measure_configuration(const Network& network, const CellConfig
     cost.source = "measured";
     if (configuration.synapses == 0) return cost;
 
-    // With the model's input (so that the cells do what they do in the model: fire, go
+    // With the network's input (so that the cells do what they do in the network: fire, go
     // refractory), the extra time per event. When that input is too sparse for its time to stand
     // out of the timing noise (heavy cells), it is multiplied and its weights divided alike, which
     // keeps the drive the same: about half the idle cost at 100 ns per event.
-    std::vector<InputChannel> channels = model_input(network, configuration, rates);
+    std::vector<InputChannel> channels = network_input(recipe, gids, rates);
     if (channels.empty()) {
         for (std::uint32_t s = 0; s < configuration.synapses; ++s)
             channels.push_back({s, gentle_weight(configuration.kind), settings.events_per_cell_ms / configuration.synapses});
@@ -247,7 +201,7 @@ ConfigurationCost measure_configuration(const Network& network, const CellConfig
     }
     std::vector<double> event_costs;
     {
-        auto group = make_cell_group(network, gids);
+        auto group = make_cell_group(recipe, gids);
         SyntheticInput input(gids.size(), channels);
         Step step = 0;
         time_group(*group, step, epoch_steps, dt, 0.0, &input);

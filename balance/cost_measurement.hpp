@@ -1,11 +1,11 @@
 #pragma once
 // Calibration by measurement: a sample of cells of one configuration is integrated on this machine
-// for a short simulated interval, once with no input and once with the input the model gives
+// for a short simulated interval, once with no input and once with the input the network gives
 // them, giving seconds per cell per simulated ms and seconds per delivered event (the event's
 // own cost and what it makes the cell do; docs/planning.md).
 #include "balance/calibration.hpp"
 #include "balance/cell_configuration.hpp"
-#include "engine/network.hpp"
+#include "engine/recipe.hpp"
 
 #include <cstdint>
 #include <span>
@@ -19,10 +19,10 @@ struct MeasurementSettings {
     double events_per_cell_ms = 10.0;    // input of the event timing when the model gives the cells none
 };
 
-// Times the configuration's cells of `network` (they must exist in its model). The event timing
-// gives the cells the input the model gives them (every projection onto them, at its in-degree
-// times its sources' `rates`, in Hz per gid, with its mean weight), as Poisson trains.
-ConfigurationCost measure_configuration(const Network& network, const CellConfiguration& configuration,
+// Times a sample of configuration c's cells, as the recipe describes them. The event timing gives
+// them the input the recipe gives them (their incoming connections, at the sources' `rates`, in
+// Hz per gid), as Poisson trains.
+ConfigurationCost measure_configuration(const Recipe& recipe, const ConfigurationIndex& index, std::uint32_t c,
                                         const MeasurementSettings& settings, std::span<const float> rates);
 
 // Seconds the event queue spends per event (push, then sorted hand-out at its epoch); part of

@@ -16,6 +16,8 @@
 #include "engine/errors.hpp"
 #include "engine/network.hpp"
 #include "io/model_check.hpp"
+#include "io/network_input.hpp"
+#include "io/sonata_config.hpp"
 #include "io/plan_file.hpp"
 #include "tools/number_format.hpp"
 
@@ -29,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <string>
@@ -67,7 +70,7 @@ std::string utc_now() {
     return text;
 }
 
-std::map<std::string, double> parse_population_rates(const PlannerOptions& opt, const Model& model) {
+std::map<std::string, double> parse_population_rates(const PlannerOptions& opt, const Recipe& recipe) {
     std::map<std::string, double> rates;
     if (!opt.rates_from.empty()) rates = rates_from_report(opt.rates_from);
     for (const std::string& entry : opt.population_rates) {
@@ -80,8 +83,8 @@ std::map<std::string, double> parse_population_rates(const PlannerOptions& opt, 
         if (eq == std::string::npos || !(hz >= 0))
             throw input_error("--rate " + entry + ": expected POPULATION=HZ with a rate >= 0");
         const std::string name = entry.substr(0, eq);
-        const bool known = std::any_of(model.populations.begin(), model.populations.end(),
-                                       [&](const Population& p) { return p.name == name; });
+        const auto& pops = recipe.populations();
+        const bool known = std::any_of(pops.begin(), pops.end(), [&](const PopulationRange& p) { return p.name == name; });
         if (!known) throw input_error("--rate " + entry + ": the model has no population named \"" + name + "\"");
         rates[name] = hz;
     }
@@ -108,7 +111,7 @@ struct MethodResult {
 
 }  // namespace
 
-void make_plan(const PlannerOptions& opt) {
+void make_plan(const Recipe& network, std::uint64_t fingerprint, const std::string& name, const PlannerOptions& opt) {
     const auto started = Clock::now();
     const bool talk = !opt.quiet;
     ProgressLine progress(talk ? opt.progress : 0.0);
@@ -118,27 +121,23 @@ void make_plan(const PlannerOptions& opt) {
     if (opt.static_costs && !opt.save_calibration.empty())
         throw input_error("--save-calibration: nothing is measured with --static-costs");
 
-    // The planner holds the whole connection graph in one process: refuse a model too large for
-    // this node up front, naming the field (docs/model-format.md, "Limits and refusals").
-    const Model model =
-        io::check_model(opt.model, {}, 100.0, 1, 1, 0.0, "The planner holds the whole graph in one process: plan a smaller model")
-            .model;
-    const Network network(model);
-    const Gid cells = network.size();
+    if (opt.ranks < 1) throw input_error("--ranks: expected a positive number of ranks");
+    if (opt.threads < 1) throw input_error("--threads: expected a positive number of threads");
+    const Gid cells = network.cell_count();
     if (talk)
-        std::printf("parnet plan: %s -> %s (%s, %u ranks x %u threads)\n", opt.model.c_str(), opt.output.c_str(),
+        std::printf("parnet plan: %s -> %s (%s, %u ranks x %u threads)\n", name.c_str(), opt.output.c_str(),
                     method_name(*method), opt.ranks, opt.threads);
     std::fflush(stdout);
 
     RateAssumptions assumptions;  // checked before anything long runs
     assumptions.assumed_rate_hz = opt.assumed_rate;
-    assumptions.population_rates = parse_population_rates(opt, model);
+    assumptions.population_rates = parse_population_rates(opt, network);
 
     const std::vector<float> rates = expected_rates(network, assumptions);
 
     // Costs of every configuration: from the calibration file, measured now, or static.
     const auto t_costs = Clock::now();
-    const ConfigurationIndex configurations = classify_cells(model);
+    const ConfigurationIndex configurations = classify_cells(network);
     Calibration calibration;
     if (!opt.calibration.empty()) calibration = read_calibration(opt.calibration);
     MeasurementSettings measure;
@@ -149,9 +148,8 @@ void make_plan(const PlannerOptions& opt) {
     std::size_t measured_now = 0;
     for (std::size_t c = 0; c < cost_of.size(); ++c) {
         const CellConfiguration& config = configurations.configurations[c];
-        const Population& example = model.populations[config.populations.front()];
         if (opt.static_costs) {
-            cost_of[c] = static_cost(example, model.run.dt, config.variants.front());
+            cost_of[c] = static_cost(network, config.example);
             cost_origin[c] = "static";
         } else if (const ConfigurationCost* known = calibration.find(config.key)) {
             cost_of[c] = *known;
@@ -163,7 +161,7 @@ void make_plan(const PlannerOptions& opt) {
                              thousands(config.cells).c_str());
             }
             const auto t_measure = Clock::now();
-            cost_of[c] = measure_configuration(network, config, measure, rates);
+            cost_of[c] = measure_configuration(network, configurations, static_cast<std::uint32_t>(c), measure, rates);
             if (talk) std::fprintf(stderr, "    done in %.1f s\n", seconds_since(t_measure));
             if (config.synapses > 0) cost_of[c].seconds_per_event += calibration.seconds_per_queued_event;
             calibration.costs[config.key] = cost_of[c];
@@ -182,7 +180,7 @@ void make_plan(const PlannerOptions& opt) {
     const auto t_list = Clock::now();
     const IncomingGraph incoming = build_incoming_graph(network, progress);
     const double list_seconds = seconds_since(t_list);
-    const std::vector<double> cost = predict_cell_costs(model, configurations, cost_of, incoming, rates);
+    const std::vector<double> cost = predict_cell_costs(configurations, cost_of, incoming, rates);
     const double total_cost = std::accumulate(cost.begin(), cost.end(), 0.0);
 
     std::vector<PlanMethod> methods{*method};
@@ -204,7 +202,7 @@ void make_plan(const PlannerOptions& opt) {
     if (need_graph) {
         const auto t_graph = Clock::now();
         // Blocks stay below a tenth of a rank's share, so METIS can balance them.
-        blocks = population_blocks(model, opt.coarsen > 0 ? opt.coarsen : automatic_block_size(cells, opt.ranks), cost,
+        blocks = population_blocks(network.populations(), cells, opt.coarsen > 0 ? opt.coarsen : automatic_block_size(cells, opt.ranks), cost,
                                    0.1 * total_cost / opt.ranks);
         if (opt.ranks > 1 && !splitting) {
             graph = build_traffic_graph(incoming, rates, blocks, limits);
@@ -248,7 +246,7 @@ void make_plan(const PlannerOptions& opt) {
 
     const MethodResult& chosen = results.front();
     io::Plan plan;
-    plan.model_fingerprint = model.fingerprint;
+    plan.model_fingerprint = fingerprint;
     plan.ranks = opt.ranks;
     plan.threads = opt.threads;
     plan.method = method_name(*method);
@@ -269,7 +267,7 @@ void make_plan(const PlannerOptions& opt) {
     const SplitPrediction split_lpt = predict_split_lpt(split, opt.ranks);
     if (talk) {
         std::printf("  model      %s cells in %zu populations, %s connections\n", thousands(cells).c_str(),
-                    model.populations.size(), thousands(incoming.connection_count()).c_str());
+                    network.populations().size(), thousands(incoming.connection_count()).c_str());
         std::printf("  costs      %s; %zu configuration%s measured now (%.1f s)\n",
                     opt.static_costs ? "static complexity model (--static-costs)"
                                      : (opt.calibration.empty() ? "measured on this machine"
@@ -280,11 +278,8 @@ void make_plan(const PlannerOptions& opt) {
         for (std::size_t c = 0; c < cost_of.size(); ++c) {
             const CellConfiguration& config = configurations.configurations[c];
             double share = 0.0;
-            for (std::size_t e = 0; e < config.populations.size(); ++e) {
-                const Population& pop = model.populations[config.populations[e]];
-                for (Gid g = pop.first; g < pop.first + pop.count; ++g)
-                    if (pop.variant_of(g) == config.variants[e]) share += cost[g];
-            }
+            for (Gid g = config.example; g < cells; ++g)
+                if (configurations.of_cell(g) == c) share += cost[g];
             std::printf("    %-58s %10s %12.4f %10.1f %6.1f%%  %s\n", config.key.c_str(), thousands(config.cells).c_str(),
                         1e6 * cost_of[c].seconds_per_cell_ms, 1e9 * cost_of[c].seconds_per_event,
                         total_cost > 0 ? 100.0 * share / total_cost : 0.0, cost_origin[c].c_str());
@@ -292,7 +287,7 @@ void make_plan(const PlannerOptions& opt) {
         std::printf("  rates      spike sources from the model; other cells %g Hz%s\n", opt.assumed_rate,
                     assumptions.population_rates.empty() ? " (--assumed-rate)" : ", some populations given (--rate/--rates-from)");
         std::printf("  predicted  %.4g s of compute per simulated second in all; the run (%g ms) needs about %.3g s on one core\n",
-                    total_cost, model.run.tstop, total_cost * model.run.tstop / 1000.0);
+                    total_cost, network.settings().tstop, total_cost * network.settings().tstop / 1000.0);
         std::printf("    %-12s %10s %10s %9s %10s %14s %20s\n", "method", "max load", "mean load", "imbalance",
                     "cut conns", "cut spikes/s", "remote sources/rank");
         for (const MethodResult& r : results) {
@@ -341,11 +336,11 @@ void make_plan(const PlannerOptions& opt) {
         const double fair = total_cost / opt.ranks;
         const auto useful_ranks = static_cast<std::uint64_t>(total_cost / heavy.front().cost);
         for (std::size_t i = 0; i < std::min<std::size_t>(heavy.size(), 5); ++i) {
-            const Population& pop = network.population_of(heavy[i].gid);
+            const PopulationRange& pop = network.population_range(heavy[i].gid);
             std::fprintf(stderr,
                          "plan: warning: gid %u (population %s, %s) is predicted at %.4g s/s, more than one rank's fair "
                          "share (%.4g s/s at %u ranks)\n",
-                         heavy[i].gid, pop.name.c_str(), configuration_key(pop, model.run.dt, pop.variant_of(heavy[i].gid)).c_str(), heavy[i].cost, fair,
+                         heavy[i].gid, pop.name.c_str(), configurations.configurations[configurations.of_cell(heavy[i].gid)].key.c_str(), heavy[i].cost, fair,
                          opt.ranks);
         }
         if (heavy.size() > 5) std::fprintf(stderr, "plan: warning: ... and %zu more such cells\n", heavy.size() - 5);
@@ -372,7 +367,7 @@ void make_plan(const PlannerOptions& opt) {
                                     {"predicted_load", r.quality.load.size() <= 64 ? nlohmann::json(r.quality.load)
                                                                                    : nlohmann::json(nullptr)}});
         }
-        nlohmann::json doc{{"model", opt.model},
+        nlohmann::json doc{{"model", name},
                                  {"cells", cells},
                                  {"connections", incoming.connection_count()},
                                  {"ranks", opt.ranks},
@@ -399,6 +394,26 @@ void make_plan(const PlannerOptions& opt) {
         std::ofstream out(opt.report_json);
         if (!(out << doc.dump(2) << '\n')) throw input_error(opt.report_json + ": cannot write the planning report");
     }
+}
+
+void make_plan(const PlannerOptions& opt) {
+    // A SONATA circuit as the engine reads it (io/network_input: the same messages for bad
+    // input), with every cell's edges read: the planner holds the whole graph.
+    if (io::is_sonata_config(io::read_json_file(opt.model, "model file"))) {
+        io::NetworkInput input(opt.model, {}, 100.0, 1, 1, std::numeric_limits<double>::infinity());
+        std::vector<Gid> all(input.recipe().cell_count());
+        std::iota(all.begin(), all.end(), Gid{0});
+        input.prepare(all);
+        make_plan(input.recipe(), input.model().fingerprint, opt.model, opt);
+        return;
+    }
+    // The planner holds the whole connection graph in one process: refuse a model too large for
+    // this node up front, naming the field (docs/model-format.md, "Limits and refusals").
+    const Model model =
+        io::check_model(opt.model, {}, 100.0, 1, 1, 0.0, "The planner holds the whole graph in one process: plan a smaller model")
+            .model;
+    const Network network(model);
+    make_plan(network, model.fingerprint, opt.model, opt);
 }
 
 }  // namespace parnet::balance

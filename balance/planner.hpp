@@ -1,8 +1,11 @@
 #pragma once
-// The planner as a library: reads and checks a model, predicts every cell's cost (measured on this
+// The planner as a library: takes a network as a recipe (engine/recipe.hpp: a JSON model's
+// Network, a SONATA circuit, a Python recipe), predicts every cell's cost (measured on this
 // machine, from a calibration, or the static cost model), builds the connection and traffic graph,
 // assigns ranks (METIS, LPT or round-robin, compared) and threads, writes the plan file and says
 // what it predicts (docs/planning.md). tools/plan.cpp is its command line.
+#include "engine/recipe.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,7 +13,7 @@
 namespace parnet::balance {
 
 struct PlannerOptions {
-    std::string model;
+    std::string model;  // the file make_plan(options) reads; unused by make_plan(recipe, ...)
     std::string output;
     std::uint32_t ranks = 0;
     std::uint32_t threads = 1;
@@ -35,7 +38,16 @@ struct PlannerOptions {
     bool quiet = false;
 };
 
-// Throws input_error (bad model, option or file) or metis_error; writes opt.output.
+// Plans `recipe`, whose answers for every gid it asks (incoming() included: the recipe must answer
+// for all cells), for a network with this fingerprint (what `engine --plan` checks); `name` is
+// what the summary and the report call it. Cells are grouped into cost configurations by what the
+// recipe says of them (balance/cell_configuration.hpp), measured on sample cells the recipe
+// describes, given the rates its spike sources have. Throws input_error (bad option or file) or
+// metis_error; writes opt.output.
+void make_plan(const Recipe& recipe, std::uint64_t fingerprint, const std::string& name, const PlannerOptions& opt);
+
+// Plans the file opt.model as the engine reads it: a JSON model (checked and sized against this
+// node's memory, io::check_model) or a SONATA circuit (io::NetworkInput, every cell's edges read).
 void make_plan(const PlannerOptions& opt);
 
 }  // namespace parnet::balance

@@ -44,7 +44,7 @@ std::vector<std::uint32_t> pieces_above(const cable::CableLayout& layout, const 
 
 }  // namespace
 
-SplitPlacement place_with_splits(PlanMethod method, const SplitDecision& decision, const Network& network,
+SplitPlacement place_with_splits(PlanMethod method, const SplitDecision& decision, const Recipe& recipe,
                                  const IncomingGraph& incoming, std::span<const float> rates,
                                  const VertexBlocks& cell_blocks, std::span<const double> cost, std::uint32_t ranks,
                                  std::uint32_t threads, const MetisSettings& settings,
@@ -107,13 +107,13 @@ SplitPlacement place_with_splits(PlanMethod method, const SplitDecision& decisio
                     static_cast<std::int32_t>(vertex_of_block[static_cast<std::size_t>(graph.adjncy[e])]), graph.adjwgt[e]);
         // Pieces joined at a cut: 1/dt messages per second on the spike traffic's scale, capped
         // so that METIS's 32-bit sums cannot overflow.
-        const double messages = 1000.0 / network.model().run.dt;
+        const double messages = 1000.0 / recipe.dt();
         const std::int64_t strong = std::clamp<std::int64_t>(std::llround(messages * graph.weight_scale), 1,
                                                              (std::int64_t{1} << 30) / std::max<std::size_t>(1, 4 * next));
-        std::map<const CableCellDescription*, std::unique_ptr<cable::CableLayout>> layouts;
+        std::map<std::shared_ptr<const CableCellDescription>, std::unique_ptr<cable::CableLayout>> layouts;
         for (std::size_t i = 0; i < decision.cells.size(); ++i) {
             const SplitCell& c = decision.cells[i];
-            const CableCellDescription* description = network.population_of(c.gid).cable_of(c.gid).get();
+            const auto description = recipe.cable_cell(c.gid);
             auto& layout = layouts[description];
             if (!layout) layout = std::make_unique<cable::CableLayout>(*description);
             const auto above = pieces_above(*layout, c.split);

@@ -29,7 +29,7 @@ struct SplitPlacement {
 
 // blocks: METIS vertex blocks over all gids (a block holding a split cell is divided so that the
 // cell is a block of its own). The traffic graph is built here for metis.
-SplitPlacement place_with_splits(PlanMethod method, const SplitDecision& decision, const Network& network,
+SplitPlacement place_with_splits(PlanMethod method, const SplitDecision& decision, const Recipe& recipe,
                                  const IncomingGraph& incoming, std::span<const float> rates,
                                  const VertexBlocks& blocks, std::span<const double> cost, std::uint32_t ranks,
                                  std::uint32_t threads, const MetisSettings& settings,

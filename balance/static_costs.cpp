@@ -4,11 +4,10 @@
 
 namespace parnet::balance {
 
-ConfigurationCost static_cost(const Population& population, double dt, std::size_t variant) {
-    const StaticCost c = static_cell_cost(population.kind, population.kind == CellKind::cable
-                                                                ? population.cable_variant(variant).get()
-                                                                : nullptr,
-                                          dt);
+ConfigurationCost static_cost(const Recipe& recipe, Gid example) {
+    const CellKind kind = recipe.kind(example);
+    const auto cable = kind == CellKind::cable ? recipe.cable_cell(example) : nullptr;
+    const StaticCost c = static_cell_cost(kind, cable.get(), recipe.dt());
     ConfigurationCost cost;
     cost.source = "static";
     cost.seconds_per_cell_ms = c.seconds_per_cell_ms;

@@ -3,6 +3,8 @@
 #include "cable/builtin_mechanisms.hpp"
 #include "cable/cable_cell.hpp"
 
+#include <map>
+#include <sstream>
 #include <stdexcept>
 
 namespace parnet {
@@ -62,6 +64,58 @@ StaticCost static_cell_cost(CellKind kind, const CableCellDescription* cable, do
     }
     }
     return cost;
+}
+
+namespace {
+const char* source_model_name(SourceModel m) {
+    switch (m) {
+    case SourceModel::poisson: return "poisson";
+    case SourceModel::regular: return "regular";
+    case SourceModel::replay: return "replay";
+    }
+    return "?";
+}
+}  // namespace
+
+std::string cost_configuration_key(CellKind kind, SourceModel source, const CableCellDescription* cable, double dt) {
+    std::ostringstream key;
+    key << to_string(kind);
+    if (kind == CellKind::spike_source) key << ' ' << source_model_name(source);
+    if (kind == CellKind::cable) {
+        if (!cable) throw std::logic_error("cost_configuration_key: a cable cell needs its description");
+        const auto cell = cable::with_builtin_mechanisms(
+            std::shared_ptr<const CableCellDescription>(std::shared_ptr<const CableCellDescription>{}, cable));
+        key << " c=" << cell->compartment_count();
+        // Reaction-diffusion cells: species (calcium and buffers); their cahva and sk are
+        // catalogue mechanisms, counted below.
+        if (cell->species_count() > 0) key << " species=" << cell->species_count();
+        // Catalogue mechanisms (docs/mechanisms.md): instances per mechanism, in name order,
+        // then the GLOBALs set to other values than the defaults (hh's usetable).
+        std::map<std::string, std::uint64_t> instances;
+        std::map<std::string, double> globals;
+        auto count = [&](const MechanismPlacement& p, std::uint64_t n) {
+            const std::string name(p.mechanism->name());
+            instances[name] += n;
+            for (const auto& [global, value] : p.globals) globals.emplace(name + "." + global, value);
+        };
+        for (const auto& s : cell->sections)
+            for (const auto& p : s.mechanisms) count(p, s.ncomp);
+        for (const auto& s : cell->synapses) count(*s.point_process, 1);
+        for (const auto& [name, n] : instances) key << ' ' << name << '=' << n;
+        for (const auto& [name, value] : globals) key << ' ' << name << '=' << value;
+    }
+    key << " dt=" << dt;
+    return key.str();
+}
+
+std::uint32_t synapse_count(CellKind kind, const CableCellDescription* cable) {
+    switch (kind) {
+    case CellKind::spike_source: return 0;
+    case CellKind::intfire: return 1;
+    case CellKind::lif: return 2;  // exc, inh
+    case CellKind::cable: return cable ? static_cast<std::uint32_t>(cable->synapses.size()) : 0;
+    }
+    return 0;
 }
 
 }  // namespace parnet

@@ -8,6 +8,9 @@
 // absolute seconds are only a guide.
 #include "model.hpp"
 
+#include <cstdint>
+#include <string>
+
 namespace parnet {
 
 struct StaticCost {
@@ -17,5 +20,15 @@ struct StaticCost {
 
 // `cable` is the cell's description for CellKind::cable (required there), ignored otherwise.
 StaticCost static_cell_cost(CellKind kind, const CableCellDescription* cable, double dt);
+
+// What makes two cells cost the same, as a key: the kind (spike sources: their model) and, for
+// cable cells, what static_cell_cost counts (compartments, species and calcium channels,
+// instances per catalogue mechanism by name, GLOBALs set), and dt; e.g. "lif dt=0.025",
+// "cable c=200 ExpSyn=1 hh=200 dt=0.025". The planner's configurations and calibration files
+// are keyed by it, so its strings must not change for cells that did not.
+std::string cost_configuration_key(CellKind kind, SourceModel source, const CableCellDescription* cable, double dt);
+
+// Synapse indices an event may target (0: the cell takes no input).
+std::uint32_t synapse_count(CellKind kind, const CableCellDescription* cable);
 
 }  // namespace parnet

@@ -153,6 +153,15 @@ std::shared_ptr<const CableCellDescription> read_biophysical_type(const SonataTy
             if (key == "biophysics") {
                 if (!value.is_array()) throw input_error(file + ": biophysics: expected a list of entries (docs/morphology.md)");
                 for (const auto& entry : value) cell["biophysics"].push_back(entry);
+            } else if (key == "detectors") {
+                // Several detectors (docs/cable-cells.md, "Several detectors"): they replace the one
+                // spike_threshold makes, which stays the threshold of those that give none.
+                json list = value;
+                if (config.spike_threshold && list.is_array())
+                    for (auto& d : list)
+                        if (d.is_object() && !d.contains("threshold")) d["threshold"] = *config.spike_threshold;
+                cell.erase("detector");
+                cell[key] = std::move(list);
             } else {
                 cell[key] = value;
             }

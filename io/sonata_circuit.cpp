@@ -431,7 +431,9 @@ SonataCircuit::Incoming SonataCircuit::read_incoming(std::span<const Gid> gids) 
                         throw input_error(at + ": edge " + std::to_string(edge) + ": afferent_section_pos: expected x in [0, 1], got " +
                                           fmt(pos));
                     CableSynapse syn = *d.synapse;
-                    syn.name = "edge" + std::to_string(ep.index) + "_" + std::to_string(edge);
+                    // Named by its place among the cell's synapses, not by the edge id, so that
+                    // cells with the same synapses can share one description (cell_with).
+                    syn.name = "afferent" + std::to_string(in.synapses[slot[t]].size());
                     syn.section = static_cast<std::uint32_t>(id);
                     syn.x = pos;
                     c.synapse = static_cast<std::uint32_t>(in.synapses[slot[t]].size());
@@ -445,11 +447,60 @@ SonataCircuit::Incoming SonataCircuit::read_incoming(std::span<const Gid> gids) 
     return in;
 }
 
-std::shared_ptr<const CableCellDescription> SonataCircuit::cell_with(Gid g, std::vector<CableSynapse> synapses) const {
-    auto cell = std::make_shared<CableCellDescription>(*node_model(g).cell);
-    cell->synapses = std::move(synapses);
-    cell->validate();
-    return cell;
+namespace {
+
+// The bytes of everything a synapse list says, so that equal lists give equal keys.
+std::string synapses_key(const std::vector<CableSynapse>& synapses) {
+    std::string key;
+    auto put = [&](const auto& value) { key.append(reinterpret_cast<const char*>(&value), sizeof value); };
+    auto put_text = [&](const std::string& text) {
+        put(text.size());
+        key += text;
+    };
+    for (const CableSynapse& s : synapses) {
+        put_text(s.name);
+        put(s.kind);
+        put(s.tau);
+        put(s.tau1);
+        put(s.tau2);
+        put(s.e);
+        put(s.section);
+        put(s.x);
+        put(s.point_process.has_value());
+        if (!s.point_process) continue;
+        const MechanismPlacement& p = *s.point_process;
+        put(p.mechanism.get());
+        for (const auto* list : {&p.parameters, &p.globals}) {
+            put(list->size());
+            for (const auto& [name, value] : *list) {
+                put_text(name);
+                put(value);
+            }
+        }
+        put(p.segment_parameters.size());
+        for (const auto& [name, values] : p.segment_parameters) {
+            put_text(name);
+            put(values.size());
+            for (double v : values) put(v);
+        }
+    }
+    return key;
+}
+
+}  // namespace
+
+std::shared_ptr<const CableCellDescription> SonataCircuit::cell_with(Gid g, std::vector<CableSynapse> synapses) {
+    // Cells of one node type with the same synapses share one description, so that the cable
+    // group integrates them together in SIMD blocks, as it does a JSON population's cells.
+    const SonataNodeModel& model = node_model(g);
+    auto& shared = shared_cells_[{&model, synapses_key(synapses)}];
+    if (!shared) {
+        auto cell = std::make_shared<CableCellDescription>(*model.cell);
+        cell->synapses = std::move(synapses);
+        cell->validate();
+        shared = std::move(cell);
+    }
+    return shared;
 }
 
 std::shared_ptr<const CableCellDescription> SonataCircuit::cable_cell(Gid g) const {

@@ -17,7 +17,10 @@
 #include "io/sonata_type_table.hpp"
 
 #include <memory>
+#include <map>
 #include <mutex>
+#include <string>
+#include <utility>
 #include <span>
 #include <unordered_map>
 
@@ -77,7 +80,7 @@ private:
         std::vector<std::vector<CableSynapse>> synapses;
     };
     Incoming read_incoming(std::span<const Gid> gids) const;
-    std::shared_ptr<const CableCellDescription> cell_with(Gid g, std::vector<CableSynapse> synapses) const;
+    std::shared_ptr<const CableCellDescription> cell_with(Gid g, std::vector<CableSynapse> synapses);
     const SonataNodeModel& node_model(Gid g) const;
 
     SonataConfig config_;
@@ -102,6 +105,8 @@ private:
     std::unordered_map<Gid, std::vector<LoadedEdge>> loaded_;
     // Biophysical cells of the loaded gids (kept: the cell groups hold them anyway).
     std::unordered_map<Gid, std::shared_ptr<const CableCellDescription>> cells_;
+    // One description per node model and synapse list (the bytes of the list): shared by cells.
+    std::map<std::pair<const SonataNodeModel*, std::string>, std::shared_ptr<const CableCellDescription>> shared_cells_;
     MechanismCatalogues catalogues_;
     mutable std::mutex file_access_;  // HDF5 is not thread-safe: reads of unloaded gids take turns
 };

@@ -24,8 +24,9 @@ std::string fmt(double x) {
 class Manifest {
 public:
     Manifest(const JsonObject* manifest, const fs::path& file) : file_(file.string()) {
-        const std::string dir = file.parent_path().empty() ? "." : file.parent_path().string();
-        vars_["${configdir}"] = dir;
+        // Absolute: paths made of it are not relative, so they are not put under the folder again
+        // (a config named as "circuit/circuit_config.json" read its files from circuit/circuit/).
+        vars_["${configdir}"] = fs::absolute(file).parent_path().lexically_normal().string();
         if (!manifest) return;
         for (const auto& [key, value] : manifest->value().items()) {
             if (key.empty() || key[0] != '$' || !value.is_string())

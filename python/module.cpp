@@ -7,7 +7,6 @@
 #include "engine/collective_errors.hpp"
 #include "python_recipe.hpp"
 #include "python_run.hpp"
-#include "recipe_plan.hpp"
 
 #include "balance/planner.hpp"
 #include "engine/random_stream.hpp"
@@ -74,14 +73,15 @@ void plan_model(const balance::PlannerOptions& options, py::object comm) {
     });
 }
 
-void plan_recipe(const python::PythonRecipe& recipe, const std::string& file, std::uint32_t ranks,
-                 std::uint32_t threads, const std::string& method, py::object comm) {
+// A Python recipe through the same planner, on rank 0, which has asked the recipe about every gid
+// (parnet/recipe.py, prepare_all_cells_on_rank0); every rank raises its failure.
+void plan_recipe(const python::PythonRecipe& recipe, const balance::PlannerOptions& options, py::object comm) {
     const MPI_Comm c = communicator(comm);
     int rank = 0;
     MPI_Comm_rank(c, &rank);
     py::gil_scoped_release free;
     agreed_everywhere(c, [&] {
-        if (rank == 0) python::write_recipe_plan(recipe, recipe.fingerprint(), file, ranks, threads, method);
+        if (rank == 0) balance::make_plan(recipe, recipe.fingerprint(), recipe.origin(), options);
     });
 }
 
@@ -422,22 +422,13 @@ PYBIND11_MODULE(_parnet, m) {
         .def_readwrite("compare", &balance::PlannerOptions::compare)
         .def_readwrite("report_json", &balance::PlannerOptions::report_json)
         .def_readwrite("quiet", &balance::PlannerOptions::quiet)
+        .def_readwrite("split_above", &balance::PlannerOptions::split_above)
+        .def_readwrite("split_pieces", &balance::PlannerOptions::split_pieces)
         .def_readwrite("progress", &balance::PlannerOptions::progress);
     m.def("plan_model", &plan_model, py::arg("options"), py::arg("comm"),
           "Plans a model file on rank 0 of comm (balance::make_plan); failures raise on every rank");
-    m.def("plan_input", [](const std::shared_ptr<io::NetworkInput>& input, const std::string& file, std::uint32_t ranks,
-                           std::uint32_t threads, const std::string& method, py::object comm) {
-        const MPI_Comm c = communicator(comm);
-        int rank = 0;
-        MPI_Comm_rank(c, &rank);
-        py::gil_scoped_release free;
-        agreed_everywhere(c, [&] {
-            if (rank == 0) python::write_recipe_plan(input->recipe(), input->model().fingerprint, file, ranks, threads, method);
-        });
-    }, py::arg("input"), py::arg("file"), py::arg("ranks"), py::arg("threads"), py::arg("method"), py::arg("comm"),
-          "Plans a SONATA circuit on rank 0 of comm from the static cost model (python/recipe_plan.hpp)");
-    m.def("plan_recipe", &plan_recipe, py::arg("recipe"), py::arg("file"), py::arg("ranks"), py::arg("threads"),
-          py::arg("method"), py::arg("comm"), "Plans a Python recipe on rank 0 of comm (python/recipe_plan.hpp)");
+    m.def("plan_recipe", &plan_recipe, py::arg("recipe"), py::arg("options"), py::arg("comm"),
+          "Plans a prepared Python recipe on rank 0 of comm (balance::make_plan); failures raise on every rank");
 
     // Random123 streams keyed as the engine's (engine/random_stream.hpp), for recipes that draw
     // what the JSON model draws.

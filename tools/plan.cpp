@@ -1,5 +1,6 @@
 // plan: decides which rank and thread own each gid of a model, so that ranks finish each epoch
-// together, and writes it as a plan file for `engine --plan`. See docs/planning.md.
+// together, and writes it as a plan file for `engine --plan`: a JSON model or a SONATA circuit,
+// read as the engine reads it. See docs/planning.md.
 //   plan model.json --ranks N [--threads T] [--method metis|lpt|round-robin] -o plan.h5
 // A command line over the planner library (balance/planner.hpp).
 #include "balance/metis_partition.hpp"
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
                  "epoch together, and writes a plan file for `mpirun -n N engine --plan plan.h5 model.json`.\n"
                  "Cell costs are measured on this machine (or read from --calibration, or estimated with\n"
                  "--static-costs); see docs/planning.md."};
-    app.add_option("model", opt.model, "Model file (JSON, docs/model-format.md)")->required();
+    app.add_option("model", opt.model, "Model file (JSON, docs/model-format.md) or SONATA circuit_config.json")->required();
     app.add_option("-n,--ranks", opt.ranks, "MPI ranks the plan is for")->required()->check(CLI::Range(1u, 1u << 24));
     app.add_option("-t,--threads", opt.threads, "OpenMP threads per rank (cells are grouped for them by cost)")
         ->check(CLI::Range(1u, 65535u))

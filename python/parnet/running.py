@@ -158,41 +158,24 @@ def run(model, tstop=None, threads=1, plan=None, comm=None, output=None, exchang
     return result
 
 
-def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=False, calibration=None,
+def plan(model, output, ranks, threads=1, method="metis", comm=None, static_costs=False, calibration=None,
          save_calibration=None, assumed_rate=5.0, rates=None, rates_from=None, compare=True, report_json=None,
-         quiet=False):
+         quiet=False, split_above=0.0, split_pieces=0):
     """Writes a plan file (docs/planning.md) for `ranks` MPI ranks x `threads` threads, for
     parnet.run(plan=...) and `engine --plan`. Collective over comm; rank 0 plans.
 
-    A model (file, Model, Builder) goes through the planner as the `plan` program does it
-    (method 'metis' by default, or 'lpt', 'round-robin'; costs measured on this machine unless
-    static_costs or a calibration file; rates: {population: Hz}). A parnet.Recipe or a SONATA
-    circuit is planned from the static cost model: 'lpt' (default), 'metis' (a recipe only: the
-    planner's graph partition of its connections, asked of the recipe on rank 0) or 'round-robin'."""
+    Every network (a model file, a SONATA circuit, a Model, a Builder, a parnet.Recipe) goes
+    through the one planner as the `plan` program does it (balance/planner.hpp): method 'metis'
+    (default), 'lpt' or 'round-robin'; costs measured on this machine unless static_costs or a
+    calibration file; rates: {population: Hz}; split_above / split_pieces cut heavy cable cells.
+    A recipe is asked about every gid on rank 0 (its connections make the graph and the costs)."""
     comm = _communicator(comm)
     network = _network(model, comm)
-    output = os.fspath(output)
-    ranks = int(_checked("ranks", ranks, (int, np.integer), "a number of ranks"))
-    threads = int(_checked("threads", threads, (int, np.integer), "a number of threads"))
-    if isinstance(network, Recipe):
-        prepared = native_recipe(network, comm)
-        if (method or "lpt") == "metis":
-            # METIS partitions the connection graph: rank 0 asks the recipe for every gid's inputs.
-            prepare_all_cells_on_rank0(prepared, comm)
-        _parnet.plan_recipe(prepared.native, output, ranks, threads, method or "lpt", comm)
-        return output
-    if network.sonata:
-        # The planner reads parnet models; a SONATA circuit is planned from the static cost model.
-        if method == "metis":
-            raise InputError("method: a SONATA circuit is planned with lpt or round-robin (its edges are read "
-                             "per rank, not as one graph), got \"metis\"")
-        _parnet.plan_input(network._input, output, ranks, threads, method or "lpt", comm)
-        return output
     options = _parnet.PlannerOptions()
-    options.output = output
-    options.ranks = ranks
-    options.threads = threads
-    options.method = method or "metis"
+    options.output = os.fspath(output)
+    options.ranks = int(_checked("ranks", ranks, (int, np.integer), "a number of ranks"))
+    options.threads = int(_checked("threads", threads, (int, np.integer), "a number of threads"))
+    options.method = "metis" if method is None else str(method)
     options.static_costs = bool(static_costs)
     options.calibration = "" if calibration is None else os.fspath(calibration)
     options.save_calibration = "" if save_calibration is None else os.fspath(save_calibration)
@@ -202,10 +185,17 @@ def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=F
     options.compare = bool(compare)
     options.report_json = "" if report_json is None else os.fspath(report_json)
     options.quiet = bool(quiet)
-    if network._path is not None:
+    options.split_above = float(split_above)
+    options.split_pieces = int(split_pieces)
+    if isinstance(network, Recipe):
+        prepared = native_recipe(network, comm)
+        prepare_all_cells_on_rank0(prepared, comm)
+        _parnet.plan_recipe(prepared.native, options, comm)
+        return options.output
+    if network._path is not None:   # a JSON model or a SONATA circuit, read as `plan` reads it
         options.model = network._path
         _parnet.plan_model(options, comm)
-        return output
+        return options.output
     # A model made in memory: the planner reads it from a file of the same document (the same
     # fingerprint), in the working folder so that relative paths in it mean what they meant.
     path = None
@@ -219,4 +209,4 @@ def plan(model, output, ranks, threads=1, method=None, comm=None, static_costs=F
     finally:
         if path:
             os.remove(path)
-    return output
+    return options.output

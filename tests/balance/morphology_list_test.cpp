@@ -55,10 +55,10 @@ TEST(MorphologyList, CellsTakeMorphologiesInTurnAndShareTheirDescriptions) {
     ASSERT_NE(cable, nullptr);
     EXPECT_EQ(cable->compartment_count(), 3 * short_cell->compartment_count() + 2 * long_cell->compartment_count());
 
-    const balance::ConfigurationIndex index = balance::classify_cells(model);
+    const balance::ConfigurationIndex index = balance::classify_cells(network);
     ASSERT_EQ(index.configurations.size(), 3u);   // sources, and one per morphology
-    const auto& a = index.configurations[index.of_variant[1][0]];
-    const auto& b = index.configurations[index.of_variant[1][1]];
+    const auto& a = index.configurations[index.of_cell(pyr.first)];
+    const auto& b = index.configurations[index.of_cell(pyr.first + 1)];
     EXPECT_NE(a.key, b.key);
     EXPECT_EQ(a.cells, 3u);
     EXPECT_EQ(b.cells, 2u);
@@ -68,10 +68,10 @@ TEST(MorphologyList, CellsTakeMorphologiesInTurnAndShareTheirDescriptions) {
 
     std::vector<balance::ConfigurationCost> costs;
     for (const auto& c : index.configurations)
-        costs.push_back(balance::static_cost(model.populations[c.populations.front()], model.run.dt, c.variants.front()));
+        costs.push_back(balance::static_cost(network, c.example));
     const auto incoming = balance::incoming_graph_from_edges(10, std::vector<std::pair<Gid, Gid>>{});
     const std::vector<float> rates(10, 0.0f);
-    const auto cost = balance::predict_cell_costs(model, index, costs, incoming, rates);
+    const auto cost = balance::predict_cell_costs(index, costs, incoming, rates);
     EXPECT_EQ(cost[pyr.first], cost[pyr.first + 2]);
     EXPECT_LT(cost[pyr.first], cost[pyr.first + 1]);   // the longer morphology costs more
 }

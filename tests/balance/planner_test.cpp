@@ -42,14 +42,15 @@ Planned prepare(const Network& network, const std::vector<ConfigurationCost>& co
     ProgressLine quiet(0.0);
     p.incoming = build_incoming_graph(network, quiet);
     p.rates = expected_rates(network, RateAssumptions{});
-    p.cost = predict_cell_costs(network.model(), classify_cells(network.model()), costs, p.incoming, p.rates);
+    p.cost = predict_cell_costs(classify_cells(network), costs, p.incoming, p.rates);
     return p;
 }
 
 std::vector<ConfigurationCost> static_costs_of(const Model& model) {
-    const auto index = classify_cells(model);
+    const Network network(model);
+    const auto index = classify_cells(network);
     std::vector<ConfigurationCost> costs;
-    for (const auto& c : index.configurations) costs.push_back(static_cost(model.populations[c.populations.front()], model.run.dt));
+    for (const auto& c : index.configurations) costs.push_back(static_cost(network, c.example));
     return costs;
 }
 
@@ -142,9 +143,10 @@ TEST(Planner, PlanCoversEveryGidExactlyOnce) {
 // Static costs order cells by what they integrate.
 TEST(Planner, StaticCostsOrderCellKinds) {
     const Model model = hybrid_model();
+    const Network network(model);
     auto cost_of = [&](const char* population) {
         for (const auto& pop : model.populations)
-            if (pop.name == population) return 1000.0 * static_cost(pop, model.run.dt).seconds_per_cell_ms;
+            if (pop.name == population) return 1000.0 * static_cost(network, pop.first).seconds_per_cell_ms;
         return -1.0;
     };
     EXPECT_GT(cost_of("big"), 3.0 * cost_of("small"));  // 200 vs 20 compartments
@@ -160,7 +162,7 @@ TEST(Planner, ConfigurationsAreKeyedByWhatCosts) {
     text.replace(text.find("BIG"), 3, cable_cell_json(199));
     text.replace(text.find("SMALL"), 5, cable_cell_json(199));  // same cell under another name
     const Model model = model_from(text);
-    const ConfigurationIndex index = classify_cells(model);
+    const ConfigurationIndex index = classify_cells(Network(model));
     ASSERT_EQ(index.configurations.size(), 4u);  // ext, gate, exc, one cable
     const CellConfiguration& cable = index.configurations.back();
     EXPECT_EQ(cable.cells, 18u);
@@ -230,8 +232,8 @@ TEST(Planner, CostGrowsWithExpectedEvents) {
     const Planned p = prepare(network, costs);
     const Population& exc = model.populations[2];
     // Every exc cell has 10 inputs from 20 Hz sources: 200 events/s at the lif event cost.
-    const auto index = classify_cells(model);
-    const ConfigurationCost& lif = costs[index.of_population[2]];
+    const auto index = classify_cells(network);
+    const ConfigurationCost& lif = costs[index.of_cell(exc.first)];
     EXPECT_NEAR(p.cost[exc.first], 1000.0 * lif.seconds_per_cell_ms + 200.0 * lif.seconds_per_event, 1e-12);
     // The heavy-cell warning names cells above the fair share.
     const auto heavy = cells_above_fair_share(p.cost, 40);

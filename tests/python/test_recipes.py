@@ -2,6 +2,7 @@
 mpirun (tests/python/run_pytest.py; every rank runs every test in the same order). The network of
 tests/python/recipe_network.json is also described by builder calls and by two recipes
 (tests/python/recipe_network.py): all give the engine's spikes and traces bit for bit."""
+import json
 import os
 import shutil
 import sys
@@ -114,6 +115,25 @@ def test_recipe_equals_json(recipe, from_json):
     assert_same_results(parnet.run(recipe(), quiet=True, threads=2, exchange="targeted"), from_json)
 
 
+def test_several_detectors_on_recipe_cells():
+    """A recipe's cell dict with a "detectors" list (docs/cable-cells.md, "Several detectors"):
+    the first detector's spikes are the cell's, the second's are written as
+    /spikes/pyr.dend_end, and the soma spikes equal those of the cell with its one detector."""
+    class TwoDetectors(cable_recipe.SmallNetwork):
+        def cell_description(self, gid):
+            cell = {k: v for k, v in cable_recipe.BALL_AND_STICK.items() if k != "detector"}
+            return {**cell, "detectors": [{"name": "soma", "section": "soma", "x": 0.5, "threshold": 10},
+                                          {"name": "dend_end", "section": "dend", "x": 1, "threshold": -55}]}
+    name = "cable_recipe_detectors"
+    parnet.run(TwoDetectors(), quiet=True, threads=2, output=out_dir(name))
+    world.Barrier()
+    got = datasets(os.path.join(out_dir(name), "spikes.h5"))
+    one = datasets(os.path.join(engine_dir("small_network"), "spikes.h5"))
+    assert len(got["spikes/pyr.dend_end/node_ids"]) > 0
+    for key in ("spikes/pyr/node_ids", "spikes/pyr/timestamps"):
+        assert np.array_equal(got[key], one[key]), key
+
+
 def test_cable_recipe_equals_json_and_engine_files():
     """Cable cells from a recipe (a description dict per gid, synapses by name, a clamp at a
     section, a dendrite trace): tests/python/small_network.json's spikes and traces, and the
@@ -166,13 +186,14 @@ def test_plan_of_a_model_and_of_a_recipe(from_json):
     parnet.plan(recipe_network.build(), built_plan, ranks=RANKS, method="lpt", static_costs=True, quiet=True)
     assert_same_results(parnet.run(JSON_FILE, tstop=TSTOP, plan=built_plan, quiet=True), from_json)
     recipe_plan = os.path.join(WORK, "python", "recipe_plan.h5")
-    parnet.plan(recipe_network.BulkRecipe(), recipe_plan, ranks=RANKS, threads=2)
+    parnet.plan(recipe_network.BulkRecipe(), recipe_plan, ranks=RANKS, threads=2, method="lpt", static_costs=True,
+                quiet=True)
     result = parnet.run(recipe_network.BulkRecipe(), plan=recipe_plan, threads=2, quiet=True)
     assert_same_results(result, from_json)
     # A recipe's plan is checked against the recipe: the JSON model's fingerprint differs.
     with pytest.raises(parnet.InputError, match="recipe_plan.h5"):
         parnet.run(JSON_FILE, tstop=TSTOP, plan=recipe_plan, quiet=True)
-    with pytest.raises(parnet.InputError, match="metis, lpt or round-robin"):
+    with pytest.raises(parnet.InputError, match="--method bogus: expected metis, lpt or round-robin"):
         parnet.plan(recipe_network.BulkRecipe(), recipe_plan, ranks=RANKS, method="bogus")
     with pytest.raises(parnet.InputError, match="--method bogus"):
         parnet.plan(JSON_FILE, model_plan, ranks=RANKS, method="bogus", quiet=True)
@@ -191,9 +212,9 @@ def test_sonata_circuit_equals_engine():
         a, b = datasets(os.path.join(out_dir("sonata"), f)), datasets(os.path.join(engine_dir("sonata"), f))
         for key in a:
             assert np.array_equal(a[key], b[key]), (f, key)
-    # Planned from the static costs (the planner reads parnet models): the same spikes.
+    # Planned by the planner, as the `plan` program plans the circuit (METIS): the same spikes.
     plan = os.path.join(WORK, "python", "sonata_plan.h5")
-    parnet.plan(model, plan, ranks=RANKS, threads=2)
+    parnet.plan(model, plan, ranks=RANKS, threads=2, static_costs=True, quiet=True)
     planned = parnet.run(model, tstop=SONATA_TSTOP, plan=plan, threads=2, quiet=True)
     assert np.array_equal(planned.spikes[0], result.spikes[0]) and np.array_equal(planned.spikes[1], result.spikes[1])
 
@@ -504,15 +525,28 @@ def plan_imbalance(path):
 
 
 def test_metis_plan_of_a_recipe(from_json):
-    """A recipe planned with METIS is as balanced as the `plan` program's METIS plan of the JSON
-    model (static costs), and runs with the same spikes."""
-    recipe_plan = os.path.join(WORK, "python", "recipe_metis_plan.h5")
-    model_plan = os.path.join(WORK, "python", "model_metis_plan.h5")
-    parnet.plan(recipe_network.BulkRecipe(), recipe_plan, ranks=RANKS, threads=2, method="metis")
-    parnet.plan(JSON_FILE, model_plan, ranks=RANKS, threads=2, method="metis", static_costs=True, quiet=True)
-    assert_same_results(parnet.run(recipe_network.BulkRecipe(), plan=recipe_plan, threads=2, quiet=True), from_json)
-    recipe_imbalance, ranks_of = plan_imbalance(recipe_plan)
-    model_imbalance, _ = plan_imbalance(model_plan)
-    assert sorted(set(ranks_of.tolist())) == list(range(RANKS))
-    # Each by its own cost model; METIS's tolerance is 2 %: within 5 % of the planner's.
-    assert recipe_imbalance <= max(model_imbalance, 1.0) * 1.05, (recipe_imbalance, model_imbalance)
+    """A recipe goes through the same planner as the JSON model of the same network: with static
+    costs, METIS and LPT give the same assignment and predicted loads, and the recipe's plan runs
+    with the same spikes; measured costs and splits are asked for as for the program."""
+    import h5py
+    for method in ("metis", "lpt"):
+        recipe_plan = os.path.join(WORK, "python", f"recipe_{method}_plan.h5")
+        model_plan = os.path.join(WORK, "python", f"model_{method}_plan.h5")
+        parnet.plan(recipe_network.BulkRecipe(), recipe_plan, ranks=RANKS, threads=2, method=method, static_costs=True,
+                    quiet=True)
+        parnet.plan(JSON_FILE, model_plan, ranks=RANKS, threads=2, method=method, static_costs=True, quiet=True)
+        with h5py.File(recipe_plan) as a, h5py.File(model_plan) as b:
+            for key in ("rank_of_gid", "thread_of_gid", "predicted_load"):
+                assert np.array_equal(a[key][()], b[key][()]), (method, key)
+        if method == "metis":
+            assert_same_results(parnet.run(recipe_network.BulkRecipe(), plan=recipe_plan, threads=2, quiet=True),
+                                from_json)
+            assert sorted(set(plan_imbalance(recipe_plan)[1].tolist())) == list(range(RANKS))
+    measured = os.path.join(WORK, "python", "recipe_measured_plan.h5")
+    report = os.path.join(WORK, "python", "recipe_measured_plan.json")
+    parnet.plan(recipe_network.BulkRecipe(), measured, ranks=RANKS, method="round-robin", quiet=True,
+                report_json=report)
+    if world.Get_rank() == 0:
+        with open(report) as f:
+            methods = {m["method"] for m in json.load(f)["methods"]}
+        assert methods == {"metis", "lpt", "round-robin"}

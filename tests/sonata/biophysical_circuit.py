@@ -65,6 +65,18 @@ def section_names(morphology_tool):
     return names
 
 
+def config_document(tstop, **fields):
+    """circuit_config.json of a circuit laid out as build() lays it out, with more fields."""
+    return {
+        "manifest": {"$BASE_DIR": "${configdir}", "$COMPONENTS": "$BASE_DIR/components"},
+        "components": {"morphologies_dir": "$COMPONENTS/morphologies",
+                       "biophysical_neuron_models_dir": "$COMPONENTS/biophysical_neuron_models",
+                       "synaptic_models_dir": "$COMPONENTS/synaptic_models"},
+        "networks": {"nodes": [{"nodes_file": "$BASE_DIR/nodes.h5", "node_types_file": "$BASE_DIR/node_types.csv"}],
+                     "edges": [{"edges_file": "$BASE_DIR/edges.h5", "edge_types_file": "$BASE_DIR/edge_types.csv"}]},
+        "run": {"tstop": tstop, "dt": DT, "spike_threshold": THRESHOLD, "dL": DL}, **fields}
+
+
 def build(folder, names):
     rng = np.random.default_rng(11)
     circuit = os.path.join(folder, "circuit")
@@ -114,20 +126,13 @@ def build(folder, names):
         {"edge_type_id": 21, "model_template": "exp2syn", "dynamics_params": "ampa.json", "delay": 2.0,
          "afferent_section_id": TYPE_LOCATION[0], "afferent_section_pos": TYPE_LOCATION[1]}])
     config = os.path.join(circuit, "circuit_config.json")
-    write_json(config, {
-        "manifest": {"$BASE_DIR": "${configdir}", "$COMPONENTS": "$BASE_DIR/components"},
-        "components": {"morphologies_dir": "$COMPONENTS/morphologies",
-                       "biophysical_neuron_models_dir": "$COMPONENTS/biophysical_neuron_models",
-                       "synaptic_models_dir": "$COMPONENTS/synaptic_models"},
-        "networks": {"nodes": [{"nodes_file": "$BASE_DIR/nodes.h5", "node_types_file": "$BASE_DIR/node_types.csv"}],
-                     "edges": [{"edges_file": "$BASE_DIR/edges.h5", "edge_types_file": "$BASE_DIR/edge_types.csv"}]},
-        "run": {"tstop": TSTOP, "dt": DT, "spike_threshold": THRESHOLD, "dL": DL},
+    write_json(config, config_document(TSTOP, **{
         "inputs": {"drive": {"input_type": "spikes", "module": "sonata", "input_file": "$BASE_DIR/input_spikes.h5",
                              "node_set": "input"},
                    "step": {"input_type": "current_clamp", "module": "IClamp", "node_set": "clamped",
                             "amp": 0.6, "delay": 10.0, "duration": 40.0}},
         "node_sets": {"clamped": {"population": "bio", "node_id": [0, 1]}},
-        "reports": {"soma_v": {"cells": "bio", "variable_name": "v", "sections": "soma", "dt": 0.1}}})
+        "reports": {"soma_v": {"cells": "bio", "variable_name": "v", "sections": "soma", "dt": 0.1}}}))
 
     # The same cells as a parnet model: one population per node (each cell its own synapses).
     times = [[] for _ in range(INPUTS)]
@@ -250,6 +255,28 @@ def malformed(engine, work, config):
     return failures
 
 
+def several_detectors(engine, work, config, names, ref_spikes):
+    """A "detectors" list in the node type's dynamics_params (docs/sonata-input.md): the first
+    (soma, at run.spike_threshold) gives the cells' spikes unchanged, the second's (the end of the
+    first axon section) are written as /spikes/bio.axon_end with the SONATA node ids."""
+    folder = os.path.join(work, "detectors")
+    shutil.copytree(os.path.dirname(config), folder)
+    dynamics = os.path.join(folder, "components", "biophysical_neuron_models", "pyramid.json")
+    doc = json.load(open(dynamics))
+    axon = next(n for n in names if n.startswith("axon"))
+    doc["detectors"] = [{"name": "soma", "section": names[0]}, {"name": "axon_end", "section": axon, "x": 1.0}]
+    write_json(dynamics, doc)
+    out = os.path.join(work, "detectors_out")
+    run(engine, os.path.join(folder, "circuit_config.json"), 2, out)
+    spikes, _ = sonata_results(out)
+    with h5py.File(os.path.join(out, "spikes.h5"), "r") as f:
+        ids = f["spikes/bio.axon_end/node_ids"][()] if "spikes/bio.axon_end" in f else np.array([])
+    ok = spikes == ref_spikes and sorted(set(ids.tolist())) == list(range(CELLS))
+    print(f"two detectors from dynamics_params: soma spikes {'unchanged' if spikes == ref_spikes else 'CHANGED'}, "
+          f"{len(ids)} spikes of bio.axon_end from nodes {sorted(set(ids.tolist()))}")
+    return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", required=True)
@@ -280,6 +307,7 @@ def main():
             print("  SONATA", spikes, "\n  JSON  ", ref_spikes)
             for c in range(CELLS):
                 print(f"  cell {c}: largest trace difference {np.max(np.abs(traces[c] - ref_traces[c]))} mV")
+    failures += several_detectors(args.engine, args.work, config, names, ref_spikes)
     failures += malformed(args.engine, args.work, config)
     print("PASS" if failures == 0 else "FAIL")
     return 1 if failures else 0

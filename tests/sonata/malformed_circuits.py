@@ -4,7 +4,10 @@ under mpirun with 2 ranks: exit status 1, the message printed once, naming the f
 attribute or file:line, and what was expected. The circuit is tests/sonata/small_circuit.py's,
 damaged one way per case with h5py or by editing its text files.
 
-Usage: malformed_circuits.py --engine BIN --work DIR [--ranks 2]
+With --plan BIN, the `plan` program is given every damaged circuit too (it reads a circuit as
+the engine does, every cell's edges at once): exit status 1 and the same pieces of the message.
+
+Usage: malformed_circuits.py --engine BIN --work DIR [--ranks 2] [--plan BIN]
 """
 import argparse
 import json
@@ -194,11 +197,24 @@ def fill_placeholders(template):
     return out
 
 
+def missing_pieces(message, expected):
+    """The expected pieces not found in the message in their order."""
+    problems, at = [], 0
+    for piece in expected:
+        found = message.find(piece, at)
+        if found < 0:
+            problems.append(f"no \"{piece}\"")
+        else:
+            at = found + len(piece)
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--ranks", type=int, default=2)
+    ap.add_argument("--plan")
     args = ap.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
@@ -226,17 +242,19 @@ def main():
             # (mpirun's own notice may interleave with the message on stderr: count the message.)
             if message.count(": error: ") != 1:
                 problems.append(f"{message.count(': error: ')} error messages (expected the message once)")
-            at = 0
-            for piece in expected:
-                found = message.find(piece, at)
-                if found < 0:
-                    problems.append(f"no \"{piece}\"")
-                else:
-                    at = found + len(piece)
+            problems += missing_pieces(message, expected)
             if problems:
                 failures.append(f"{name} ({mode[0]}): {'; '.join(problems)}\n    got: {message}")
             elif mode[0] == "--check":
                 print(f"ok  {name}: {message[message.find('engine'):].splitlines()[0]}")
+        if args.plan:
+            done = subprocess.run([args.plan, config, "--ranks", "2", "--static-costs", "-q", "-o",
+                                   os.path.join(folder, "plan.h5")], capture_output=True, text=True, timeout=120)
+            message = done.stderr.strip()
+            problems = [] if done.returncode == 1 else [f"exit {done.returncode} (expected 1)"]
+            problems += missing_pieces(message, expected)
+            if problems:
+                failures.append(f"{name} (plan): {'; '.join(problems)}\n    got: {message}")
     if failures:
         sys.exit("FAIL:\n" + "\n".join(failures))
     print(f"all {len(cases)} malformed circuits refused with the file and what was expected, exit 1, at {args.ranks} ranks")
