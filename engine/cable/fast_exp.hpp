@@ -16,7 +16,8 @@ alignas(64) inline constexpr double exp2_eighths[8] = {
 
 inline double exp_inline(double x) {
     // x = (8m + j) ln2/8 + r: e^x = 2^m 2^(j/8) e^r with |r| <= ln2/16, where a degree-8 series
-    // is exact to 1e-18 relative (and the dependency chain short: a cell's kernels are latency-bound).
+    // is exact to 2e-18 relative: 13 operations fewer than degree 12 on |r| <= ln2/2, and a
+    // shorter dependency chain; the lookup is one gather from one cache line in SIMD loops.
     constexpr double eight_log2e = 8.0 * 1.4426950408889634074;
     // ln 2 / 8 split so that k * ln2_hi is exact (ln2_hi has 33 significant bits, |k| < 2^13).
     constexpr double ln2_hi = 6.93147180369123816490e-01 / 8.0;
