@@ -7,7 +7,6 @@ cut by a checkpoint at 60 ms and restored on another layout must go on as the wh
 (the connections' vectors are part of the checkpoint).
 
     python3 weight_vectors_run.py --engine ENGINE --catalogue weightvectors.so --work DIR"""
-import argparse
 import json
 import os
 import sys
@@ -17,6 +16,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'runs'))
 from engine_runs import datasets, run  # noqa: E402
+from engine_catalogue_run import engine_arguments  # noqa: E402
 
 REFERENCE = os.path.join(HERE, '..', 'data', 'neuron', 'weight_vectors.json')
 LAYOUTS = [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 2)]
@@ -35,12 +35,7 @@ def engine_run(args, model, name, ranks, threads, extra=()):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--engine', required=True)
-    parser.add_argument('--catalogue', required=True)
-    parser.add_argument('--work', required=True)
-    args = parser.parse_args()
-    os.makedirs(args.work, exist_ok=True)
+    args = engine_arguments()
     with open(REFERENCE) as f:
         reference = json.load(f)
     model = reference['model']
@@ -80,6 +75,25 @@ def main():
     if not worst <= TOLERANCE:
         sys.exit(f'FAIL: traces differ from NEURON by {worst} mV (allowed {TOLERANCE})')
     print(f'ok: {len(got)} spikes in NEURON\'s steps; traces within {worst:.2e} mV of NEURON\'s')
+
+    # The check sees the per-connection state: connections onto one synapse end with different
+    # weights in NEURON, and without learning (dw = 0) the engine's traces leave NEURON's.
+    connections = reference['model']['projections'][0]['rule']['connections']
+    for target in range(len(network['spikes'])):
+        finals = {round(w, 12) for c, w in zip(connections, network['final_weights']) if c[1] == target}
+        if len(finals) < 2:
+            sys.exit(f'FAIL: the reference does not exercise per-connection weights on cell {target}')
+    frozen = json.loads(json.dumps(model))
+    frozen['cell_templates']['hh_soma']['synapses'][0]['params']['dw'] = 0.0
+    with open(os.path.join(args.work, 'model.json'), 'w') as f:
+        json.dump(frozen, f)
+    _, still = engine_run(args, frozen, 'frozen', 1, 1)
+    off = float(np.max(np.abs(still['report/pyr/data'][:n] - data[:n])))
+    if not off > 1.0:
+        sys.exit(f'FAIL: without learning the traces move by only {off} mV')
+    print(f'ok: without learning (dw = 0) the traces move by {off:.1f} mV')
+    with open(os.path.join(args.work, 'model.json'), 'w') as f:
+        json.dump(model, f)
 
     # Checkpoint at 60 ms on 1 x 1, restored on 2 x 2 (and 3 x 1): the rest of the run as before.
     cut = 60.0
