@@ -319,9 +319,15 @@ void CatalogueBlock::net_receive(const CatalogueKind& kind, std::uint32_t synaps
     const auto [m, instance] = *kind.synapse[synapse];
     const parnet_mechanism_block* b = view(m, v, nullptr, nullptr, t, dt);
     const parnet_mechanism& abi = kind.mechanisms[m].mechanism->abi();
-    if (abi.net_receive_vector)   // the cable group hands such events to net_receive_connection
-        throw input_error(std::string("synapse of ") + abi.name + ": its NET_RECEIVE keeps a weight vector per "
-                          "connection, which cells split over threads or ranks do not support yet");
+    if (abi.net_receive_vector) {
+        // An event that names no connection (the planner's synthetic input; the engine refuses
+        // such events at set-up): a fresh vector of its weight, after NET_RECEIVE's INITIAL.
+        scratch_vector_.assign(abi.argument_count, 0.0);
+        scratch_vector_[0] = weight;
+        abi.net_receive_initial(b, instance, lane, scratch_vector_.data());
+        abi.net_receive_vector(b, instance, lane, scratch_vector_.data(), 0.0);
+        return;
+    }
     if (auto receive = abi.net_receive) receive(b, instance, lane, weight, 0.0);
 }
 

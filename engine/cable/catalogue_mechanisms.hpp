@@ -151,7 +151,7 @@ private:
     std::uint64_t sent_ = 0;
     std::array<WeightVectors, W> weight_vectors_;                // [lane]
     std::uint32_t receiving_slot_ = no_slot;                    // net_send's slot (SelfEvent::slot)
-    std::vector<double> scratch_vector_;                        // self events sent from INITIAL
+    std::vector<double> scratch_vector_;   // events of no connection: from INITIAL, the planner
 };
 
 }  // namespace parnet::cable

@@ -107,6 +107,47 @@ def main():
             sys.exit(f'FAIL: restored on {ranks} x {threads}: spikes after {cut} ms {restored}, whole run {later}')
     print(f'ok: restored from {cut} ms on 2 x 2 and 3 x 1: the whole run\'s {len(later)} later spikes')
 
+    plans(args, model, first[0])
+
+
+def plans(args, model, spikes):
+    """A METIS plan (its cost measurement feeds the synapse events of no connection) gives the same
+    spikes; a plan that splits the cells is refused with a message, as split cells do not keep
+    weight vectors yet."""
+    planner = os.path.join(os.path.dirname(args.engine), 'plan')
+    plan = os.path.join(args.work, 'plan.h5')
+    run([planner, os.path.join(args.work, 'model.json'), '--ranks', '2', '-o', plan])
+    planned, _ = engine_run(args, model, 'planned', 2, 1, ['--plan', plan])
+    if planned != spikes:
+        sys.exit('FAIL: the planned run gives other spikes')
+    split = json.loads(json.dumps(model))
+    split['cell_templates']['hh_soma']['sections'].append(
+        {'name': 'dend', 'parent': 'soma', 'parent_x': 1, 'length': 400, 'diam': 1, 'ncomp': 40,
+         'mechanisms': {'pas': {'g': 0.001, 'e': -65}}})
+    path = os.path.join(args.work, 'split.json')
+    with open(path, 'w') as f:
+        json.dump(split, f)
+    run([planner, path, '--ranks', '2', '--split-pieces', '2', '-o', plan])
+    done = run(['mpirun', '--oversubscribe', '-n', '2', args.engine, '--quiet', '--plan', plan,
+                '--output', os.path.join(args.work, 'split'), path], expect_ok=False)
+    message = 'synapse stdp keeps a weight vector per connection'
+    if done.returncode != 1 or message not in done.stdout + done.stderr:
+        sys.exit(f'FAIL: split cells with weight vectors: exit {done.returncode}, {done.stderr.strip()[:300]!r}')
+    print('ok: a planned run gives the same spikes; split cells with weight vectors are refused by name')
+
+    direct = json.loads(json.dumps(model))
+    direct['stimuli'] = [{'type': 'events', 'population': 'pyr', 'cells': [1], 'times': [5.0], 'weight': 0.01,
+                          'synapse': 'stdp'}]
+    path = os.path.join(args.work, 'direct.json')
+    with open(path, 'w') as f:
+        json.dump(direct, f)
+    done = run(['mpirun', '--oversubscribe', '-n', '1', args.engine, '--quiet', '--output',
+                os.path.join(args.work, 'direct'), path], expect_ok=False)
+    message = 'gid 5: events stimuli onto synapse stdp'
+    if done.returncode != 1 or message not in done.stdout + done.stderr:
+        sys.exit(f'FAIL: events stimuli onto weight vectors: exit {done.returncode}, {done.stderr.strip()[:300]!r}')
+    print('ok: events stimuli onto a weight-vector synapse are refused by name')
+
 
 if __name__ == '__main__':
     main()
