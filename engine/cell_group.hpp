@@ -2,6 +2,7 @@
 // A cell group integrates a set of cells of one kind on one thread, in structure-of-arrays form.
 // The simulation hands it each epoch's events, sorted per cell, and collects its spikes.
 #include "cell_state.hpp"
+#include "connection.hpp"
 #include "event.hpp"
 #include "types.hpp"
 
@@ -25,6 +26,9 @@ public:
     // Integrate every cell through the epoch, consuming its events; append spikes to `spikes`.
     // The simulation may also pass consecutive parts of an epoch (to sample traces between them).
     virtual void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) = 0;
+    // What the events of connection c onto cell `cell` carry as Event::synapse: c.synapse, unless
+    // the group must know which connection sent them (cable cells' weight vectors).
+    virtual std::uint32_t event_synapse(std::size_t /*cell*/, const Connection& c) const { return c.synapse; }
     // Kinds whose cells only sum weights per step (or take no events) may say so and be handed
     // the epoch's events step by step instead, which is cheaper to make (docs/scaling.md); the
     // results must be the same bit for bit. advance_steps then replaces advance.

@@ -58,21 +58,24 @@ ThreadDomain::ThreadDomain(const Recipe& recipe, std::span<const Gid> gids, Spli
     for (std::size_t i = 0; i < ranges.size(); ++i) cursor[i] = ranges[i].begin;
     for (const auto& list : kinds) {
         group_first_.push_back(static_cast<std::uint32_t>(cells_));
+        // The group first: it says what its events carry (CellGroup::event_synapse).
+        if (split_group && &list == &kinds.back()) groups_.push_back(std::move(split_group));
+        else groups_.push_back(make_cell_group(recipe, list));
+        const CellGroup& group = *groups_.back();
         for (Gid g : list) {
             const auto cell = static_cast<std::uint32_t>(cells_++);
+            const std::size_t in_group = cell - group_first_.back();
             // Connections come in index order, so each source's range ends up in (cell, index) order.
             for (const Connection& c : recipe.incoming(g)) {
                 const auto k = static_cast<std::size_t>(
                     std::lower_bound(sources_.begin(), sources_.end(), SourceIndex::key(c.source, c.source_detector)) -
                     sources_.begin());
-                targets_[cursor[k]++] = Target{c.delay, c.weight, cell, c.synapse};
+                targets_[cursor[k]++] = Target{c.delay, c.weight, cell, group.event_synapse(in_group, c)};
             }
             for (const DirectEvent& e : recipe.direct_events(g))
                 direct_.push_back(PendingEvent{e.time, e.weight, static_cast<std::uint32_t>(connections + direct_.size()), cell,
                                                e.synapse});
         }
-        if (split_group && &list == &kinds.back()) groups_.push_back(std::move(split_group));
-        else groups_.push_back(make_cell_group(recipe, list));
     }
     group_first_.push_back(static_cast<std::uint32_t>(cells_));
     by_source_ = SourceIndex(sources_, ranges);

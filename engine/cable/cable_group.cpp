@@ -452,6 +452,11 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
         }
     }
     auto deliver = [&](std::size_t l, const Event& e) {
+        if (e.synapse & weight_vector_event) {
+            block.mechanisms->net_receive_connection(kind.catalogue, static_cast<std::uint32_t>(l),
+                                                     e.synapse & ~weight_vector_event, v, e.time, dt);
+            return;
+        }
         if (e.synapse >= desc.synapses.size())
             throw std::out_of_range("cable cell gid " +
                                     std::to_string(gids_[static_cast<std::size_t>(block.cell[l])]) +
@@ -693,7 +698,32 @@ std::unique_ptr<CellGroup> make_cable_group(const Recipe& recipe, std::span<cons
                                    " is not a cable cell with a description");
         cells.push_back({g, std::move(description), recipe.clamps_on(g)});
     }
-    return std::make_unique<CableGroup>(std::move(cells), recipe.dt());
+    auto group = std::make_unique<CableGroup>(std::move(cells), recipe.dt());
+    for (std::size_t i = 0; i < gids.size(); ++i) group->connect(i, recipe.incoming(gids[i]), recipe.direct_events(gids[i]));
+    return group;
+}
+
+std::uint32_t CableGroup::event_synapse(std::size_t cell, const Connection& c) const {
+    const Block& block = blocks_[cell_block_[cell]];
+    if (block.kind->catalogue.weight_vector_size(c.synapse) == 0) return c.synapse;
+    if (c.index >= weight_vector_event)
+        throw input_error("gid " + std::to_string(c.target) + ": more than 2^31 incoming connections");
+    return weight_vector_event | c.index;
+}
+
+void CableGroup::connect(std::size_t cell, std::span<const Connection> incoming, std::span<const DirectEvent> direct) {
+    Block& block = blocks_[cell_block_[cell]];
+    const cable::CatalogueKind& catalogue = block.kind->catalogue;
+    for (const DirectEvent& e : direct)
+        if (catalogue.weight_vector_size(e.synapse) > 0)
+            throw input_error("gid " + std::to_string(gids_[cell]) + ": events stimuli onto synapse " +
+                              block.kind->description->synapses[e.synapse].name +
+                              ", whose NET_RECEIVE keeps a weight vector per connection, are not supported "
+                              "(connect a spike source instead)");
+    for (const Connection& c : incoming)
+        if (catalogue.weight_vector_size(c.synapse) > 0)
+            block.mechanisms->add_connection(catalogue, cell_lane_[cell], c.index, c.synapse, c.weight,
+                                             v_.data() + block.node_base, dt_);
 }
 
 }  // namespace parnet

@@ -37,6 +37,14 @@ public:
     ~CableGroup() override;
 
     std::span<const Gid> gids() const override { return gids_; }
+    // Events onto a synapse whose NET_RECEIVE has a weight vector carry the connection's index in
+    // the cell's incoming list instead (with weight_vector_event set): the connection's vector is
+    // kept here, set up by connect().
+    static constexpr std::uint32_t weight_vector_event = 0x80000000u;
+    std::uint32_t event_synapse(std::size_t cell, const Connection& c) const override;
+    // The cell's incoming connections (canonical order) and direct events, at the start: one
+    // weight vector per connection onto such a synapse, NET_RECEIVE's INITIAL run on each.
+    void connect(std::size_t cell, std::span<const Connection> incoming, std::span<const DirectEvent> direct);
     void advance(const Epoch& epoch, const EventLanes& events, std::vector<Spike>& spikes) override;
 
     // Variable "v" (mV) or a catalogue variable ("m_hh", "ina", "cai": CatalogueKind::variable;

@@ -201,6 +201,11 @@ std::optional<std::uint32_t> CatalogueKind::instance_at(std::uint32_t m, std::ui
     return static_cast<std::uint32_t>(it - nodes.begin());
 }
 
+std::uint32_t CatalogueKind::weight_vector_size(std::uint32_t s) const {
+    if (s >= synapse.size() || !synapse[s]) return 0;
+    return mechanisms[synapse[s]->first].mechanism->abi().argument_count;
+}
+
 CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, const double* v, double dt) {
     ions_.resize(kind.ions.size());
     for (std::size_t i = 0; i < kind.ions.size(); ++i) {
@@ -259,6 +264,8 @@ void CatalogueBlock::save_lane(std::uint32_t lane, CellStateWriter& out) const {
         for (const auto& field : mechanism) out.put_strided(field.data() + lane, field.size() / W, W);
     for (const auto& ion : ions_)
         for (const auto& q : ion) out.put_strided(q.data() + lane, q.size() / W, W);
+    const auto& vectors = weight_vectors_[lane].values;   // as many on restore: the same connections
+    out.put_strided(vectors.data(), vectors.size(), 1);
 }
 
 void CatalogueBlock::restore_lane(std::uint32_t lane, CellStateReader& in) {
@@ -266,6 +273,8 @@ void CatalogueBlock::restore_lane(std::uint32_t lane, CellStateReader& in) {
         for (auto& field : mechanism) in.get_strided(field.data() + lane, field.size() / W, W);
     for (auto& ion : ions_)
         for (auto& q : ion) in.get_strided(q.data() + lane, q.size() / W, W);
+    auto& vectors = weight_vectors_[lane].values;
+    in.get_strided(vectors.data(), vectors.size(), 1);
 }
 
 parnet_mechanism_block CatalogueBlock::make_view(const CatalogueKind& kind, std::size_t m) const {
@@ -333,13 +342,67 @@ void CatalogueBlock::net_receive(const CatalogueKind& kind, std::uint32_t synaps
                                  double weight, const double* v, double t, double dt) {
     const auto [m, instance] = *kind.synapse[synapse];
     const parnet_mechanism_block* b = view(m, v, nullptr, nullptr, t, dt);
-    if (auto receive = kind.mechanisms[m].mechanism->abi().net_receive) receive(b, instance, lane, weight, 0.0);
+    const parnet_mechanism& abi = kind.mechanisms[m].mechanism->abi();
+    if (abi.net_receive_vector) {
+        // An event that names no connection (the planner's synthetic input; the engine refuses
+        // such events at set-up): a fresh vector of its weight, after NET_RECEIVE's INITIAL.
+        scratch_vector_.assign(abi.argument_count, 0.0);
+        scratch_vector_[0] = weight;
+        abi.net_receive_initial(b, instance, lane, scratch_vector_.data());
+        abi.net_receive_vector(b, instance, lane, scratch_vector_.data(), 0.0);
+        return;
+    }
+    if (auto receive = abi.net_receive) receive(b, instance, lane, weight, 0.0);
+}
+
+void CatalogueBlock::add_connection(const CatalogueKind& kind, std::uint32_t lane, std::uint32_t connection,
+                                    std::uint32_t synapse, double weight, const double* v, double dt) {
+    const std::uint32_t size = kind.weight_vector_size(synapse);
+    if (size == 0) throw std::logic_error("add_connection: synapse carries no weight vectors");
+    WeightVectors& w = weight_vectors_[lane];
+    if (connection >= w.slot_of.size()) w.slot_of.resize(connection + 1, no_slot);
+    w.slot_of[connection] = static_cast<std::uint32_t>(w.synapse.size());
+    w.synapse.push_back(synapse);
+    w.offset.push_back(static_cast<std::uint32_t>(w.values.size()));
+    w.values.push_back(weight);
+    w.values.resize(w.values.size() + size - 1, 0.0);
+    const auto [m, instance] = *kind.synapse[synapse];
+    const parnet_mechanism_block* b = view(m, v, nullptr, nullptr, 0.0, dt);
+    receiving_slot_ = w.slot_of[connection];
+    kind.mechanisms[m].mechanism->abi().net_receive_initial(b, instance, lane, w.values.data() + w.offset.back());
+    receiving_slot_ = no_slot;
+}
+
+void CatalogueBlock::net_receive_connection(const CatalogueKind& kind, std::uint32_t lane, std::uint32_t connection,
+                                            const double* v, double t, double dt) {
+    WeightVectors& w = weight_vectors_[lane];
+    const std::uint32_t slot = connection < w.slot_of.size() ? w.slot_of[connection] : no_slot;
+    if (slot == no_slot) throw std::logic_error("net_receive_connection: connection " + std::to_string(connection) +
+                                                " carries no weight vector");
+    const auto [m, instance] = *kind.synapse[w.synapse[slot]];
+    const parnet_mechanism_block* b = view(m, v, nullptr, nullptr, t, dt);
+    receiving_slot_ = slot;
+    kind.mechanisms[m].mechanism->abi().net_receive_vector(b, instance, lane, w.values.data() + w.offset[slot], 0.0);
+    receiving_slot_ = no_slot;
+}
+
+double* CatalogueBlock::weight_vector(const CatalogueKind& kind, const SelfEvent& e) {
+    if (e.slot != no_slot) {
+        WeightVectors& w = weight_vectors_[e.lane];
+        return w.values.data() + w.offset[e.slot];
+    }
+    // Sent from the mechanism's INITIAL: no connection (NEURON's weight pointer is unset there); a
+    // vector of the event's weight and zeros, thrown away after.
+    scratch_vector_.assign(kind.mechanisms[e.mechanism].mechanism->abi().argument_count, 0.0);
+    scratch_vector_[0] = e.weight;
+    return scratch_vector_.data();
 }
 
 void CatalogueBlock::net_send(void* context, std::uint32_t instance, std::uint32_t lane, double time, double flag,
                               double weight) {
     auto* c = static_cast<SendContext*>(context);
-    c->block->self_events_.push_back({time, flag, weight, c->mechanism, instance, lane, c->block->sent_++});
+    c->block->self_events_.push_back(
+        {time, flag, weight, c->mechanism, instance, lane, c->block->sent_++, c->block->receiving_slot_});
 }
 
 std::optional<std::int64_t> CatalogueBlock::next_self_event_step(double dt) const {
@@ -365,7 +428,14 @@ void CatalogueBlock::deliver_self_events(const CatalogueKind& kind, std::uint32_
         const SelfEvent e = *first;
         self_events_.erase(first);
         const parnet_mechanism_block* b = view(e.mechanism, v, nullptr, nullptr, e.time, dt);
-        kind.mechanisms[e.mechanism].mechanism->abi().net_receive(b, e.instance, e.lane, e.weight, e.flag);
+        const parnet_mechanism& abi = kind.mechanisms[e.mechanism].mechanism->abi();
+        if (abi.net_receive_vector) {
+            receiving_slot_ = e.slot;   // what it sends goes on with the same connection's vector
+            abi.net_receive_vector(b, e.instance, e.lane, weight_vector(kind, e), e.flag);
+            receiving_slot_ = no_slot;
+        } else {
+            abi.net_receive(b, e.instance, e.lane, e.weight, e.flag);
+        }
     }
 }
 

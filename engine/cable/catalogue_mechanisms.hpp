@@ -67,6 +67,9 @@ public:
     std::optional<Variable> variable(const std::string& name) const;
     // Instance of density mechanism m at a node, if any.
     std::optional<std::uint32_t> instance_at(std::uint32_t m, std::uint32_t node) const;
+    // Doubles of the weight vector each connection onto synapse `synapse` carries (NET_RECEIVE's
+    // arguments, docs/mechanisms.md "Weight vectors"); 0 where events carry only their weight.
+    std::uint32_t weight_vector_size(std::uint32_t synapse) const;
 };
 
 class CatalogueBlock {
@@ -94,6 +97,15 @@ public:
                              const double* v, double dt);
     std::optional<std::int64_t> next_self_event_step(double dt) const;
 
+    // Weight vectors: a lane's connections onto synapses with weight_vector_size > 0, each added
+    // once at the start in the order of the cell's incoming list (`connection` is its index there),
+    // with its weight; the other slots are 0, then NET_RECEIVE's INITIAL runs on them.
+    void add_connection(const CatalogueKind& kind, std::uint32_t lane, std::uint32_t connection, std::uint32_t synapse,
+                        double weight, const double* v, double dt);
+    // An event from connection `connection` of the lane (added before): NET_RECEIVE on its vector.
+    void net_receive_connection(const CatalogueKind& kind, std::uint32_t lane, std::uint32_t connection,
+                                const double* v, double t, double dt);
+
     const double* field(std::uint32_t m, std::uint32_t f, std::uint32_t instance, std::uint32_t lane) const {
         return fields_[m][f].data() + instance * W + lane;
     }
@@ -108,11 +120,20 @@ public:
     void restore_lane(std::uint32_t lane, CellStateReader& in);
 
 private:
+    static constexpr std::uint32_t no_slot = 0xffffffffu;
     struct SelfEvent {
         double time, flag, weight;
         std::uint32_t mechanism, instance, lane;
         std::uint64_t sequence;
+        std::uint32_t slot;   // the weight vector of the connection whose event sent it, or no_slot
     };
+    // One lane's weight vectors: slot s (the s-th connection added) is connection[s] onto
+    // synapse[s], its values at values[offset[s] ...]; slot_of maps a connection index to its slot.
+    struct WeightVectors {
+        std::vector<std::uint32_t> slot_of, synapse, offset;
+        std::vector<double> values;
+    };
+    double* weight_vector(const CatalogueKind& kind, const SelfEvent& e);
     struct SendContext {
         CatalogueBlock* block;
         std::uint32_t mechanism;
@@ -132,6 +153,9 @@ private:
     std::vector<parnet_mechanism_block> views_;                 // [mechanism]
     std::vector<SelfEvent> self_events_;                        // pending, unordered
     std::uint64_t sent_ = 0;
+    std::array<WeightVectors, W> weight_vectors_;                // [lane]
+    std::uint32_t receiving_slot_ = no_slot;                    // net_send's slot (SelfEvent::slot)
+    std::vector<double> scratch_vector_;   // events of no connection: from INITIAL, the planner
 };
 
 }  // namespace parnet::cable

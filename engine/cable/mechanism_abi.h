@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define PARNET_MECHANISM_ABI_VERSION 2
+#define PARNET_MECHANISM_ABI_VERSION 3
 #define PARNET_LANES 8
 
 typedef enum { parnet_density = 0, parnet_point_process = 1 } parnet_mechanism_kind;
@@ -91,6 +91,15 @@ typedef struct {
      * time, flag 0 for events from connections, net_send's flag for self events. */
     void (*net_receive)(const parnet_mechanism_block*, uint32_t instance, uint32_t lane, double weight,
                         double flag);
+    /* NEURON's weight vector (NET_RECEIVE(w, a1, ...) or an INITIAL inside NET_RECEIVE): instead of
+     * net_receive, each connection carries `argument_count` doubles (the weight first) that the
+     * cable group keeps per connection; net_receive_vector reads and writes them in place (self
+     * events get those of the connection whose event sent them), net_receive_initial runs
+     * NET_RECEIVE's INITIAL on them once per connection at the start. 0 and null otherwise. */
+    uint32_t argument_count;
+    void (*net_receive_vector)(const parnet_mechanism_block*, uint32_t instance, uint32_t lane, double* arguments,
+                               double flag);
+    void (*net_receive_initial)(const parnet_mechanism_block*, uint32_t instance, uint32_t lane, double* arguments);
 } parnet_mechanism;
 
 typedef struct {

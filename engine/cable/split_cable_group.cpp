@@ -183,6 +183,11 @@ SplitCableGroup::SplitCableGroup(SplitExchange& exchange, int thread, double dt)
             cell.mechanisms = std::make_unique<cable::CatalogueBlock>(*cell.catalogue, N, cell.lane_v.data(), dt);
         cell.own_synapse.assign(desc.synapses.size(), 0);
         for (std::uint32_t s = 0; s < desc.synapses.size(); ++s) cell.own_synapse[s] = cell.own[layout.synapse_node[s]];
+        for (std::uint32_t s = 0; s < desc.synapses.size(); ++s)
+            if (cell.own_synapse[s] && cell.catalogue->weight_vector_size(s) > 0)
+                throw input_error("gid " + std::to_string(shared.gid) + ": synapse " + desc.synapses[s].name +
+                                  " keeps a weight vector per connection (NET_RECEIVE with several arguments), "
+                                  "which cells split over threads or ranks do not support yet");
         for (const CurrentClamp& clamp : shared.clamps) {
             if (!(clamp.x >= 0.0 && clamp.x <= 1.0))
                 throw input_error("current clamp on gid " + std::to_string(shared.gid) + ": x must be in [0, 1]");

@@ -31,13 +31,19 @@ def spikes(engine, model, work, name, ranks=1):
         return sorted(zip(g['node_ids'][()].tolist(), g['timestamps'][()].tolist()))
 
 
-def main():
+def engine_arguments():
+    """--engine, --catalogue, --work (made if missing): the arguments of the catalogue runs."""
     parser = argparse.ArgumentParser()
     parser.add_argument('--engine', required=True)
     parser.add_argument('--catalogue', required=True)
     parser.add_argument('--work', required=True)
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
+    return args
+
+
+def main():
+    args = engine_arguments()
     with open(os.path.join(HERE, '..', 'runs', 'cable_ring.json')) as f:
         ring = json.load(f)
     cell = ring['cell_templates']['ball_and_stick']

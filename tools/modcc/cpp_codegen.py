@@ -234,6 +234,10 @@ class Generator(ImplicitSolvers):
                 return [pad + line for line in self.cnexp(e.expression, scope)]
             if ek == "SolveBlock":
                 return self.initial_solve(e, scope, indent)
+            if ek == "ForNetcon":   # would loop over the connections' weight vectors: not yet
+                self.refuse("FOR_NETCONS", "FOR_NETCONS")
+            if ek == "InitialBlock" and self.sending is not None:
+                return []   # NET_RECEIVE's INITIAL: a kernel of its own (weight_vector_kernels)
             if ek == "FunctionCall":
                 n = name_of(e.name)
                 if n in self.m.functions or n in MATH:
@@ -701,23 +705,49 @@ class Generator(ImplicitSolvers):
     def net_receive_kernel(self):
         if not self.m.net_receive:
             return [], False
+        if self.m.per_connection():
+            return self.weight_vector_kernels()
         weight, sb = self.m.net_receive
         out = self.kernel_head("net_receive", ", std::uint32_t _instance, std::uint32_t _lane, double _weight, "
                                               "double _flag")
-        out += ["    const std::uint32_t _i = _instance;",
-                "    const std::size_t _l = _lane;",
-                "    const std::size_t _k = _i * L + _l;",
-                "    const std::size_t _n = static_cast<std::size_t>(_node[_i]) * L + _l;",
-                f"    const double {weight} = _weight;",
-                "    const double flag = _flag;"]
+        out += self.net_receive_head([f"    const double {weight} = _weight;"])
         scope = Scope([weight, "flag"], self.base_scope())
+        return out + self.net_receive_body(sb, scope, "_weight") + ["}"], True
+
+    def net_receive_head(self, arguments):
+        return (["    const std::uint32_t _i = _instance;",
+                 "    const std::size_t _l = _lane;",
+                 "    const std::size_t _k = _i * L + _l;",
+                 "    const std::size_t _n = static_cast<std::size_t>(_node[_i]) * L + _l;"] + arguments +
+                ["    const double flag = _flag;"])
+
+    def net_receive_body(self, sb, scope, sending):
         self.within("NET_RECEIVE")
-        out += self.prologue(4)
+        out = self.prologue(4)
         out += self.lambdas([sb], scope, False, 4)
-        self.sending = "_weight"
+        self.sending = sending
         out += self.block(sb, scope, False, 4)
         self.sending = None
-        out += self.epilogue(4)
+        return out + self.epilogue(4)
+
+    def weight_vector_kernels(self):
+        """NET_RECEIVE(w, a1, ...): the arguments are the connection's weight vector, read and
+        written in place (_args[0] the weight); its INITIAL runs once per connection."""
+        names = self.m.net_receive_arguments
+        arguments = [f"    double& {n} = _args[{q}];" for q, n in enumerate(names)]
+        scope = Scope(names + ["flag"], self.base_scope())
+        out = self.kernel_head("net_receive_vector", ", std::uint32_t _instance, std::uint32_t _lane, double* _args, "
+                                                     "double _flag")
+        out += self.net_receive_head(arguments)
+        out += self.net_receive_body(self.m.net_receive[1], scope, "_args[0]") + ["}"]
+        out += self.kernel_head("net_receive_initial", ", std::uint32_t _instance, std::uint32_t _lane, double* _args")
+        out += self.net_receive_head(arguments).copy()
+        out[-1] = "    [[maybe_unused]] const double flag = 0.0;"
+        initial = self.m.net_receive_initial
+        if initial is not None:
+            self.in_initial = True
+            out += self.net_receive_body(initial, scope, None)
+            self.in_initial = False
         return out + ["}"], True
 
     def prepared_slot(self, code):
@@ -803,11 +833,14 @@ class Generator(ImplicitSolvers):
         out.append("const parnet_ion_use ions[] = {" + ", ".join(ions) + (", " if ions else "") +
                    "{nullptr, 0, 0, 0, 0, 0, 0, 0}};")
         kind = "parnet_point_process" if m.point else "parnet_density"
+        vector = bool(m.net_receive) and m.per_connection()
         out.append(f'const parnet_mechanism mechanism = {{"{m.name}", {kind}, fields, '
                    f"{len(self.fields_p)}, {len(self.fields_a)}, {len(self.fields_s)}, globals, "
                    f"{len(self.globals)}, ions, {len(m.ions)}, {self.prepared_size}, "
                    f"{'prepare' if has_prepare else 'nullptr'}, init, current, state, "
-                   f"{'net_receive' if has_nr else 'nullptr'}}};")
+                   f"{'net_receive' if has_nr and not vector else 'nullptr'}, "
+                   f"{len(m.net_receive_arguments) if vector else 0}, "
+                   f"{'net_receive_vector, net_receive_initial' if vector else 'nullptr, nullptr'}}};")
         out.append(f"}}  // namespace {ns}")
         return out
 

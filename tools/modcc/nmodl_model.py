@@ -14,7 +14,7 @@ SUPPORTED = ("NEURON (SUFFIX, POINT_PROCESS, NONSPECIFIC_CURRENT, USEION READ/WR
              "GLOBAL, THREADSAFE), UNITS, PARAMETER, ASSIGNED, STATE, CONSTANT, LOCAL, INITIAL, "
              "BREAKPOINT with SOLVE ... METHOD cnexp | derivimplicit (DERIVATIVE) or sparse (KINETIC), "
              "KINETIC with ~ <->, ~ <<, CONSERVE, COMPARTMENT, INITIAL with SOLVE ... STEADYSTATE sparse, "
-             "PROCEDURE, FUNCTION, TABLE in PROCEDURE and FUNCTION, if/else, NET_RECEIVE(weight) with flag, "
+             "PROCEDURE, FUNCTION, TABLE in PROCEDURE and FUNCTION, if/else, NET_RECEIVE(weight, ...) with flag and INITIAL (per-connection weight vectors), "
              "net_send in INITIAL and NET_RECEIVE of a POINT_PROCESS")
 
 SPECIAL = {"v", "t", "dt", "celsius", "area", "diam"}
@@ -46,6 +46,14 @@ BLOCK_KEYWORDS = {"KineticBlock": "KINETIC", "LinearBlock": "LINEAR", "NonLinear
                   "LagStatement": "LAG", "MutexLock": "MUTEXLOCK", "ProtectStatement": "PROTECT",
                   "ElectrodeCurrent": "ELECTRODE_CURRENT", "Pointer": "POINTER",
                   "BbcorePointer": "BBCOREPOINTER", "External": "EXTERNAL", "Define": "DEFINE"}
+
+
+def net_receive_initial(statement):
+    """The statement block of an INITIAL written inside NET_RECEIVE, or None."""
+    if type(statement).__name__ != "ExpressionStatement":
+        return None
+    e = statement.expression
+    return e.statement_block if type(e).__name__ == "InitialBlock" else None
 
 
 class Refusal(Exception):
@@ -128,6 +136,8 @@ class Mechanism:
         self.solve = None         # the block BREAKPOINT solves
         self.solve_method = None  # cnexp | derivimplicit (DERIVATIVE), sparse (KINETIC)
         self.net_receive = None   # (weight argument name, body)
+        self.net_receive_arguments = []   # all of NET_RECEIVE's arguments, the weight first
+        self.net_receive_initial = None   # the statement block of its INITIAL, if any
         self.top_locals = []      # top-level LOCALs: kept per instance (NEURON: one per thread)
         try:   # a file: INCLUDEs are read relative to its folder, as NEURON does
             driver = nm.NmodlDriver()
@@ -315,9 +325,21 @@ class Mechanism:
         self.read_callable(block, False)
 
     def read_NetReceiveBlock(self, block):
-        if len(block.parameters) != 1:
-            self.refuse("NET_RECEIVE with other than one argument (a weight)", "NET_RECEIVE")
-        self.net_receive = (name_of(block.parameters[0].name), block.statement_block)
+        if not block.parameters:
+            self.refuse("NET_RECEIVE without arguments (the weight first)", "NET_RECEIVE")
+        names = [name_of(p.name) for p in block.parameters]
+        self.net_receive = (names[0], block.statement_block)
+        # NEURON's weight vector: the arguments after the weight are per-connection state, set by
+        # an INITIAL block inside NET_RECEIVE (or 0) and kept between the connection's events.
+        self.net_receive_arguments = names
+        initials = [s for s in block.statement_block.statements if net_receive_initial(s) is not None]
+        if len(initials) > 1:
+            self.refuse("NET_RECEIVE with more than one INITIAL block", "INITIAL")
+        self.net_receive_initial = net_receive_initial(initials[0]) if initials else None
+
+    def per_connection(self):
+        """Whether connections carry a weight vector (docs/mechanisms.md, "Weight vectors")."""
+        return len(self.net_receive_arguments) > 1 or self.net_receive_initial is not None
 
     # --- names ---
     def ion_variables(self):

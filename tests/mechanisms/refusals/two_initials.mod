@@ -1,6 +1,6 @@
-: expect: 13 NET_RECEIVE with other than one argument (a weight) is not supported
+: expect: 14 NET_RECEIVE with more than one INITIAL block is not supported
 NEURON {
-    POINT_PROCESS Tw
+    POINT_PROCESS Ti
     NONSPECIFIC_CURRENT i
 }
 ASSIGNED { v i }
@@ -11,5 +11,7 @@ BREAKPOINT {
 }
 DERIVATIVE st { g' = -g }
 NET_RECEIVE (w, tlast (ms)) {
+    INITIAL { tlast = -1 }
+    INITIAL { tlast = -2 }
     g = g + w
 }
