@@ -94,8 +94,11 @@ int main(int argc, char** argv) {
         // Every rank failed together and has removed its unfinished files while unwinding. End
         // without MPI_Finalize: after a failed write (a full disk) HDF5 may still hold a file it
         // could not close, and its clean-up at MPI_Finalize would crash on it.
+        // The others wait until rank 0 has printed: mpirun ends the job at the first rank's exit,
+        // and a rank 0 killed before its line reached its stderr said nothing.
         if (comm.rank() == 0) std::cerr << "engine: error: " << e.what() << std::endl;
         std::fflush(nullptr);
+        comm.barrier();
         std::_Exit(1);
     } catch (const std::exception& e) {
         // Inside the run other ranks may be waiting in a collective: end the whole job now.
