@@ -30,6 +30,14 @@ Tree tree_of(const CableCellDescription& cell) {
     return tree;
 }
 
+// False, noting why in the decision, for a cell the split groups cannot run as the whole cell.
+bool can_split(const Recipe& recipe, Gid g, const CableCellDescription& cell, SplitDecision& decision) {
+    auto why = cable::why_not_splittable(cell, recipe.clamps_on(g));
+    if (!why) return true;
+    decision.kept_whole.emplace_back(g, std::move(*why));
+    return false;
+}
+
 }  // namespace
 
 SplitDecision split_heavy_cells(const Recipe& recipe, std::span<const double> cost, std::uint32_t ranks,
@@ -42,12 +50,12 @@ SplitDecision split_heavy_cells(const Recipe& recipe, std::span<const double> co
     std::vector<Gid> pieces_gid;
     for (Gid g = 0; g < cost.size(); ++g) {
         const bool heavy = fraction > 0 && cost[g] > decision.threshold && recipe.kind(g) == CellKind::cable;
-        if (!heavy) {
+        const auto description = heavy ? recipe.cable_cell(g) : nullptr;
+        if (!heavy || !can_split(recipe, g, *description, decision)) {
             decision.unit_cost.push_back(cost[g]);
             decision.unit_gid.push_back(g);
             continue;
         }
-        const auto description = recipe.cable_cell(g);
         auto found = trees.find(description);
         if (found == trees.end()) found = trees.emplace(description, tree_of(*description)).first;
         const Tree& tree = found->second;
@@ -85,13 +93,13 @@ SplitDecision split_into_pieces(const Recipe& recipe, std::span<const double> co
     std::vector<double> pieces_cost;
     std::vector<Gid> pieces_gid;
     for (Gid g = 0; g < cost.size(); ++g) {
-        const bool can = recipe.kind(g) == CellKind::cable;
-        if (pieces < 2 || !can || !(cost[g] >= decision.threshold) || heaviest <= 0) {
+        const bool heavy = pieces >= 2 && recipe.kind(g) == CellKind::cable && cost[g] >= decision.threshold && heaviest > 0;
+        const auto description = heavy ? recipe.cable_cell(g) : nullptr;
+        if (!heavy || !can_split(recipe, g, *description, decision)) {
             decision.unit_cost.push_back(cost[g]);
             decision.unit_gid.push_back(g);
             continue;
         }
-        const auto description = recipe.cable_cell(g);
         auto found = trees.find(description);
         if (found == trees.end()) found = trees.emplace(description, tree_of(*description)).first;
         const Tree& tree = found->second;

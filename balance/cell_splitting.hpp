@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace parnet::balance {
@@ -23,12 +25,16 @@ struct SplitDecision {
     double threshold = 0.0;              // s/s: cells above it are split
     std::vector<SplitCell> cells;        // ascending gid
     std::uint64_t boundary_nodes = 0;    // cuts over all split cells
+    // Cable cells heavy enough to split that stay whole, and why (cable::why_not_splittable:
+    // several detectors, a clamp on a zero-area end node), ascending gid.
+    std::vector<std::pair<Gid, std::string>> kept_whole;
     // The units to place: every whole cell, then the pieces of the split cells in order.
     std::vector<double> unit_cost;
     std::vector<Gid> unit_gid;
 };
 
-// fraction of a rank's share (total / ranks); cells that are not cable cells stay whole. Pieces
+// fraction of a rank's share (total / ranks); cells that are not cable cells, or that the split
+// groups cannot run as the whole cell runs (SplitDecision::kept_whole), stay whole. Pieces
 // per cell: ceil(cost / threshold), or more (up to twice that, at most one per compartment) until
 // the heaviest piece is below the threshold. Compartments share a cell's cost
 // equally (zero-area nodes nothing): per-compartment costs are not measured yet.

@@ -309,6 +309,14 @@ void make_plan(const Recipe& network, std::uint64_t fingerprint, const std::stri
                         opt.split_pieces > 1 ? "half the heaviest cable cell, --split-pieces"
                                              : (std::to_string(opt.split_above) + " of a rank's share").c_str(),
                         thousands(pieces).c_str(), thousands(split.boundary_nodes).c_str(), split_lpt.heaviest_unit);
+            // Cells heavy enough to split that stay whole: the first few, each with its reason.
+            if (!split.kept_whole.empty())
+                std::printf("  whole      %s cells above the threshold stay whole (split cells would differ):\n",
+                            thousands(split.kept_whole.size()).c_str());
+            for (std::size_t i = 0; i < split.kept_whole.size() && i < 5; ++i)
+                std::printf("    gid %llu: %s\n", static_cast<unsigned long long>(split.kept_whole[i].first),
+                            split.kept_whole[i].second.c_str());
+            if (split.kept_whole.size() > 5) std::printf("    ... (all in the --report-json)\n");
         }
         if (graph_vertices > 0)
             std::printf("  graph      %s vertices (blocks of up to %zu cells), %s adjacency entries%s\n",
@@ -390,6 +398,8 @@ void make_plan(const Recipe& network, std::uint64_t fingerprint, const std::stri
                             {"boundary_nodes", split.boundary_nodes}, {"method", method_name(chosen.method)},
                             {"imbalance", chosen.quality.imbalance}, {"lpt_imbalance", split_lpt.imbalance},
                             {"heaviest_unit", split_lpt.heaviest_unit}, {"in_plan_file", splitting}};
+            auto& kept = doc["split"]["kept_whole"] = nlohmann::json::array();
+            for (const auto& [gid, why] : split.kept_whole) kept.push_back({{"gid", gid}, {"reason", why}});
         }
         std::ofstream out(opt.report_json);
         if (!(out << doc.dump(2) << '\n')) throw input_error(opt.report_json + ": cannot write the planning report");

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "engine/cable/cable_layout.hpp"
+#include "engine/cable/split_cell.hpp"
 #include "engine/errors.hpp"
 #include "engine/recipe.hpp"
 #include "io/hdf5_attributes.hpp"
@@ -441,6 +442,10 @@ void check_plan_splits(const SplitLayout& splits, const std::filesystem::path& f
         if (!c.split.cuts.empty() && c.split.cuts.back() >= layout.node_count())
             throw input_error(where + ": cut at node " + std::to_string(c.split.cuts.back()) + " but the cell has nodes 0.." +
                               std::to_string(layout.node_count() - 1));
+        // An older plan, or one made by hand, may split a cell the split groups cannot run as the
+        // whole cell runs: refuse rather than differ.
+        if (auto why = cable::why_not_splittable(*description, recipe.clamps_on(c.gid)))
+            throw input_error(where + ": this cell cannot be split: " + *why + "; plan again (the planner keeps it whole)");
     }
 }
 

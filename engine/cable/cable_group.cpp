@@ -1,6 +1,7 @@
 #include "cable_group.hpp"
 
 #include "calcium_kernels.hpp"
+#include "clamped_ends.hpp"
 #include "builtin_mechanisms.hpp"
 #include "catalogue_mechanisms.hpp"
 #include "fast_exp.hpp"
@@ -217,16 +218,8 @@ void keep_clamped_ends(std::vector<CableGroup::Cell>& cells) {
              std::shared_ptr<const CableCellDescription>> made;
     for (auto& cell : cells) {
         if (!cell.description) continue;
-        std::vector<std::pair<std::uint32_t, double>> ends;
-        for (const CurrentClamp& clamp : cell.clamps) {
-            if (!(clamp.x <= 0.0 || clamp.x >= 1.0)) continue;
-            const auto section = clamp.section.empty() ? std::optional<std::uint32_t>(0)
-                                                       : cell.description->section_index(clamp.section);
-            if (section) ends.emplace_back(*section, clamp.x <= 0.0 ? 0.0 : 1.0);
-        }
+        const auto ends = cable::clamped_section_ends(*cell.description, cell.clamps);
         if (ends.empty()) continue;
-        std::sort(ends.begin(), ends.end());
-        ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
         auto& shared = made[{cell.description.get(), ends}];
         if (!shared) {
             auto copy = std::make_shared<CableCellDescription>(*cell.description);

@@ -1,19 +1,35 @@
 #include "split_cell.hpp"
 
 #include "builtin_mechanisms.hpp"
+#include "clamped_ends.hpp"
 #include "engine/errors.hpp"
 
 #include <algorithm>
 
 namespace parnet::cable {
 
+std::optional<std::string> why_not_splittable(const CableCellDescription& cell, std::span<const CurrentClamp> clamps) {
+    if (cell.detector_count() > 1)
+        return "it has " + std::to_string(cell.detector_count()) + " spike detectors (split cells detect on one)";
+    const auto ends = clamped_section_ends(cell, clamps);
+    if (ends.empty()) return std::nullopt;
+    const std::size_t nodes = CableLayout(cell).node_count();
+    for (const auto& end : ends) {
+        CableCellDescription kept = cell;
+        kept.kept_locations.push_back(end);
+        if (CableLayout(kept).node_count() == nodes) continue;   // a node the layout has anyway
+        return "a current clamp at x = " + std::string(end.second > 0 ? "1" : "0") + " of section '" +
+               cell.sections[end.first].name +
+               "' injects into a zero-area end node, which split cells do not keep (whole cells do, as NEURON)";
+    }
+    return std::nullopt;
+}
+
 namespace {
-// The split groups detect spikes on one detector per cell.
 std::shared_ptr<const CableCellDescription> splittable(std::shared_ptr<const CableCellDescription> cell,
                                                        const std::string& what) {
-    if (!cell->more_detectors.empty())
-        throw input_error(what + ": this cell cannot be split: it has " + std::to_string(cell->detector_count()) +
-                          " spike detectors (split cells detect on one); plan it whole");
+    if (auto why = why_not_splittable(*cell, {}))
+        throw input_error(what + ": this cell cannot be split: " + *why + "; plan it whole");
     return cell;
 }
 }  // namespace

@@ -6,9 +6,12 @@
 #include "cable_cell.hpp"
 #include "cable_layout.hpp"
 #include "split_solve.hpp"
+#include "engine/model.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -54,5 +57,12 @@ struct SplitCellShape {
     std::size_t compartment_message_doubles = 0;
     std::size_t diffusing_species = 0;                   // free calcium and mobile buffers with D > 0
 };
+
+// Why the split groups cannot run this cell with these clamps as the whole cell runs it (none: they
+// can): several spike detectors (split cells detect on one), or a clamp at a section end whose
+// zero-area node the layout leaves out (the whole cell keeps that node, as NEURON does; a split
+// cell would inject into its neighbour). The planner keeps such cells whole; the engine refuses
+// a plan that splits one.
+std::optional<std::string> why_not_splittable(const CableCellDescription& cell, std::span<const CurrentClamp> clamps);
 
 }  // namespace parnet::cable

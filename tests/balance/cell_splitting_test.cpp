@@ -122,5 +122,38 @@ TEST(CellSplitting, PiecesArePlacedAsUnitsByEveryMethod) {
     }
 }
 
+// Cells the split groups cannot run as the whole cell runs stay whole, with their reason: a clamp
+// at the dendrite's zero-area tip (gid 1) and a cell with two detectors (gid 4). A clamp at the
+// soma's x = 1, the node the dendrite hangs from, does not stop a split (gid 2).
+TEST(CellSplitting, CellsThatSplitCellsWouldRunDifferentlyStayWhole) {
+    std::string detectors = cable_cell_json(199);
+    detectors.insert(detectors.rfind('}'), R"(, "detectors": [{"name": "soma", "section": "soma", "x": 0.5, "threshold": 10},
+        {"name": "tip", "section": "dend", "x": 1, "threshold": -20}])");
+    const Model model = model_from(R"({"run": {"tstop": 100, "dt": 0.025},
+      "cell_templates": {"big": )" + cable_cell_json(199) + R"(, "two": )" + detectors + R"(},
+      "populations": [{"name": "big", "count": 4, "kind": "cable", "cell": "big"},
+                      {"name": "two", "count": 1, "kind": "cable", "cell": "two"}],
+      "stimuli": [{"type": "current_clamp", "population": "big", "cells": [1], "delay": 1, "duration": 1,
+                   "amplitude": 0.1, "section": "dend", "x": 1},
+                  {"type": "current_clamp", "population": "big", "cells": [2], "delay": 1, "duration": 1,
+                   "amplitude": 0.1, "section": "soma", "x": 1}]})");
+    const Network network(model);
+    const std::vector<double> cost(5, 10.0);
+    for (const SplitDecision& decision : {split_heavy_cells(network, cost, 8, 0.5), split_into_pieces(network, cost, 4)}) {
+        std::vector<Gid> split;
+        for (const SplitCell& c : decision.cells) split.push_back(c.gid);
+        EXPECT_EQ(split, (std::vector<Gid>{0, 2, 3}));
+        ASSERT_EQ(decision.kept_whole.size(), 2u);
+        EXPECT_EQ(decision.kept_whole[0].first, 1u);
+        EXPECT_EQ(decision.kept_whole[0].second, "a current clamp at x = 1 of section 'dend' injects into a zero-area end "
+                                                 "node, which split cells do not keep (whole cells do, as NEURON)");
+        EXPECT_EQ(decision.kept_whole[1].first, 4u);
+        EXPECT_EQ(decision.kept_whole[1].second, "it has 2 spike detectors (split cells detect on one)");
+        EXPECT_EQ(std::count(decision.unit_gid.begin(), decision.unit_gid.end(), 1u), 1);
+        EXPECT_EQ(std::count(decision.unit_gid.begin(), decision.unit_gid.end(), 4u), 1);
+        EXPECT_NEAR(std::accumulate(decision.unit_cost.begin(), decision.unit_cost.end(), 0.0), 50.0, 1e-9);
+    }
+}
+
 }  // namespace
 }  // namespace parnet::balance
