@@ -126,6 +126,8 @@ public:
     bool all_ranks_discarding() noexcept;
     // Rank 0 empties and removes the temporary file, then every rank closes it. Never throws.
     void close_and_remove() noexcept;
+    // A discarded serial file: its close writes into an unlinked scratch file, not the disk.
+    void redirect_to_scratch() noexcept;
     // Local: removes the temporary file and gives up the handle without the collective close
     // (the process is about to be aborted). Never throws.
     void abandon() noexcept;

@@ -257,7 +257,9 @@ def test_full_disk_raises_one_input_error_on_every_rank():
     """Issue 16: a write error (a disk that fills during the run) is raised on every rank as the
     same InputError naming the file, and no file that passes for complete is left. Needs a small
     tmpfs (root with mount rights). Every saving strategy: a serial file (per-rank, rank0) that
-    HDF5 could not close after a failed write made it crash at MPI_Finalize, after the tests."""
+    HDF5 could not close after a failed write made it crash at MPI_Finalize, after the tests; so did,
+    about one run in ten, a discarded per-rank file whose close found the disk still full of the
+    other rank's file (the close now writes into a scratch file: io/output_file.cpp)."""
     import subprocess
     disk = os.path.join(WORK, "python", "full_disk")
     mounted = 0
