@@ -91,7 +91,9 @@ Half run_part(const Model& model, int ranks, int threads, bool overlap, const st
 
 TEST(Checkpoint, RestoredOnAnyLayoutContinuesBitForBit) {
     const Model model = point_network();
-    const std::filesystem::path folder = std::filesystem::temp_directory_path() / "parnet_checkpoint_test";
+    // One folder per rank count: ctest runs engine_mpi.ranks1..4 side by side.
+    const std::filesystem::path folder = std::filesystem::path(PARNET_BINARY_DIR) / "tests" / "scratch" /
+                                         ("checkpoint_test_ranks" + std::to_string(world_size()));
     const LayoutResult reference = run_layout(model, 1, 1);
     const LayoutResult overlapped = run_layout(model, 1, 1, {}, {ExchangeMethod::allgather, true});
     if (world_rank() == 0) {

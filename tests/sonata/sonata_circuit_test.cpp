@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -18,7 +20,9 @@ namespace {
 
 const fs::path& written_circuit() {
     static const fs::path folder = [] {
-        const fs::path dir = fs::temp_directory_path() / "parnet_sonata_circuit_test";
+        // Its own folder per process: ctest runs this suite's tests side by side.
+        const fs::path dir =
+            fs::path(PARNET_BINARY_DIR) / "tests" / "scratch" / ("sonata_circuit_" + std::to_string(getpid()));
         fs::remove_all(dir);
         fs::create_directories(dir);
         const std::string cmd = "cd " PARNET_SOURCE_DIR "/tests/sonata && /usr/bin/python3 -c \"import small_circuit; "

@@ -5,6 +5,8 @@
 #include "io/model_reader.hpp"
 #include "model_fixture.hpp"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
@@ -17,7 +19,9 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path scratch(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / "parnet_explicit_connections";
+    // Its own folder per process: ctest runs this suite's tests side by side.
+    const fs::path dir = fs::path(PARNET_BINARY_DIR) / "tests" / "scratch" /
+                         ("explicit_connections_" + std::to_string(getpid()));
     fs::create_directories(dir);
     return dir / name;
 }
