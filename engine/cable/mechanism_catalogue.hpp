@@ -80,10 +80,15 @@ public:
         list_.insert(list_.end() - 1, std::move(catalogue));
     }
     std::shared_ptr<const Mechanism> find(std::string_view name) const;
+    // Whether `name` is the built-in catalogue's (no user catalogue defines it): the model
+    // readers' shorthands hh, pas, cahva and sk stand for the built-ins only, so that a user's
+    // own hh.mod is the hh its model places.
+    bool builtin(std::string_view name) const { return list_.back()->find(name) && !user_find(name); }
     // The density mechanisms or the point processes, for messages.
     std::string names(bool point_processes) const;
 
 private:
+    std::shared_ptr<const Mechanism> user_find(std::string_view name) const;
     std::vector<std::shared_ptr<const MechanismCatalogue>> list_;
 };
 
