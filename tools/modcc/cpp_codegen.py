@@ -13,6 +13,7 @@ from implicit_solvers import ImplicitSolvers
 from nmodl_model import MATH, SPECIAL, Refusal, name_of, text
 
 HOISTED = "@@hoisted@@"
+REFRESH = "@@refresh@@"   # where a lane loop's instance recomputes its stale cached values
 BINARY = {"+", "-", "*", "/", "<", ">", "<=", ">=", "==", "!=", "&&", "||"}
 CPP_RESERVED = {"int", "double", "float", "char", "long", "short", "auto", "new", "delete", "this",
                 "class", "struct", "template", "typename", "namespace", "using", "return", "case",
@@ -69,8 +70,9 @@ class Scope:
 
 
 class Generator(ImplicitSolvers):
-    def __init__(self, mech):
+    def __init__(self, mech, cache=True):
         self.m = mech
+        self.cache = cache   # False: every cacheable value computed in every step (tests compare)
         self.implicit_index = None   # derivimplicit: state -> index of its derivative
         self.in_initial = False
         self.linear = True
@@ -80,6 +82,12 @@ class Generator(ImplicitSolvers):
         self.fields = self.fields_p + self.fields_a + self.fields_s
         self.temporaries = mech.temporaries()
         self.hoisted = []   # (name, code): lane-invariant calls computed once per kernel
+        # Hidden fields after the states (parnet_mechanism::hidden_count): values that run-constant
+        # parameters and dt determine, cached per instance and lane, and per kernel using them the
+        # dt they were computed for. (name, units, default, code or None for a kernel's dt.)
+        self.run_constant = mech.run_constant_parameters()
+        self.hidden = []
+        self.kernel_caches = []   # indices into hidden that the kernel being generated reads
         self.field_names = [f[0] for f in self.fields]
         self.global_names = [g[0] for g in self.globals]
         self.ionvars = mech.ion_variables()
@@ -185,6 +193,51 @@ class Generator(ImplicitSolvers):
         if kind == "FunctionCall":
             return name_of(e.name) in MATH and all(self.invariant(a, scope) for a in e.arguments)
         return False
+
+    def instance_invariant(self, e, scope):
+        """True when e keeps its value through the run in every instance and lane: invariant(),
+        or made of RANGE PARAMETERs that only INITIAL assigns (run_constant_parameters) as well."""
+        kind = type(e).__name__
+        if kind in ("VarName", "Name"):
+            n = name_of(e)
+            return self.invariant(e, scope) or (not self.local_in(scope, n) and n in self.run_constant)
+        if kind in ("WrappedExpression", "ParenExpression", "UnaryExpression"):
+            return self.instance_invariant(e.expression, scope)
+        if kind == "BinaryExpression":
+            return self.instance_invariant(e.lhs, scope) and self.instance_invariant(e.rhs, scope)
+        if kind == "FunctionCall":
+            return name_of(e.name) in MATH and all(self.instance_invariant(a, scope) for a in e.arguments)
+        return self.invariant(e, scope)
+
+    def symbols_invariance(self, names, scope):
+        """'lane', 'instance' or None for code made of these names (the symbols of a sympy form;
+        its opaque calls _cN count as variant)."""
+        lane = True
+        for n in names:
+            if self.local_in(scope, n) or n.startswith("_c"):
+                return None
+            if n in self.global_names or n in ("celsius", "dt") or (n in self.m.constants and n not in self.field_names):
+                continue
+            if n not in self.run_constant:
+                return None
+            lane = False
+        return "lane" if lane else "instance"
+
+    def cache_code(self, code):
+        """A value of run-constant parameters and dt, per instance and lane, kept in a hidden field
+        that the kernel recomputes only when dt differs from the dt it was computed for: the same
+        expression, so the same bits as computing it every step."""
+        if not self.cache:
+            return code
+        for j, (_, _, _, c) in enumerate(self.hidden):
+            if c == code:
+                break
+        else:
+            j = len(self.hidden)
+            self.hidden.append((f"_cache{j}", "", 0.0, code))
+        if j not in self.kernel_caches:
+            self.kernel_caches.append(j)
+        return f"_h{j}[_k]"
 
     # A libm call on lane-invariant arguments, computed once before the lane loop (the same
     # value; it keeps the loop free of calls, which compilers do not vectorize).
@@ -350,6 +403,8 @@ class Generator(ImplicitSolvers):
                 factor = f"(1.0 - parnet::cable::exp_inline(dt * (-1.0 / {b})))"
                 if self.invariant(f.rhs, scope):   # a GLOBAL time constant: once per kernel
                     factor = self.hoist_code(factor)
+                elif self.instance_invariant(f.rhs, scope):   # a RANGE PARAMETER: once per dt
+                    factor = self.cache_code(factor)
                 return [f"{x} = {x} + {factor} * ({a} - {x});"]
         # General linear case through sympy: opaque sub-expressions (calls) become symbols.
         temps, lines = {}, []
@@ -366,9 +421,19 @@ class Generator(ImplicitSolvers):
         printer = lambda z: sympy.ccode(z, user_functions={"exp": "parnet::cable::exp_inline"}).replace("pow(", "std::pow(")
         if b == 0:
             lines.append(f"{x} = {x} + dt * ({printer(a)});")
-        else:
-            lines.append(f"{x} = {x} + (1.0 - parnet::cable::exp_inline(dt * ({printer(b)}))) * "
-                         f"(-({printer(a)}) / ({printer(b)}) - {x});")
+            return lines
+        # The factor, and the steady value -a/b, once per kernel or per dt where they can be.
+        factor = f"(1.0 - parnet::cable::exp_inline(dt * ({printer(b)})))"
+        steady = f"-({printer(a)}) / ({printer(b)})"
+        b_kind = self.symbols_invariance({str(z) for z in b.free_symbols}, scope)
+        a_kind = self.symbols_invariance({str(z) for z in a.free_symbols}, scope)
+        if b_kind == "lane":
+            factor = self.hoist_code(factor)
+        elif b_kind == "instance":
+            factor = self.cache_code(factor)
+        if b_kind and a_kind:
+            steady = self.cache_code(f"({steady})")
+        lines.append(f"{x} = {x} + {factor} * ({steady} - {x});")
         return lines
 
     @staticmethod
@@ -530,7 +595,9 @@ class Generator(ImplicitSolvers):
     def place_hoisted(self, lines):
         """The kernel's lines with its lane-invariant values declared where HOISTED stands. Those
         that depend neither on dt nor on t (q10 = 3^((celsius - 6.3)/10), exp of GLOBALs) are
-        computed once by prepare(), which has the GLOBALs and celsius: a kernel reads them."""
+        computed once by prepare(), which has the GLOBALs and celsius: a kernel reads them. Its
+        cached values (cache_code) are recomputed where REFRESH stands, for an instance any of
+        whose lanes has them for another dt."""
         decl = []
         for n, code in self.hoisted:
             if re.search(r"\b(dt|t|_invariant\d+)\b", code):
@@ -538,9 +605,27 @@ class Generator(ImplicitSolvers):
             else:
                 decl.append(f"    const double {n} = _prepared[{self.prepared_slot(code)}];")
         self.hoisted = []
+        refresh = []
+        if self.kernel_caches:
+            kernel = re.match(r"void (\w+)\(", lines[0]).group(1)
+            stamp = len(self.hidden)
+            self.hidden.append((f"_cache_dt_{kernel}", "ms", -1.0, None))
+            for j in self.kernel_caches + [stamp]:
+                decl.append(f"    double* __restrict _h{j} = _b->fields[{len(self.fields) + j}];")
+            refresh = ["        bool _stale = false;",
+                       "        for (std::size_t _l = 0; _l < L; ++_l) _stale |= _h{0}[_field_base + _l] != dt;".format(stamp),
+                       "        if (_stale) {",
+                       "#pragma omp simd",
+                       "            for (std::size_t _l = 0; _l < L; ++_l) {",
+                       "                const std::size_t _k = _field_base + _l;",
+                       "                const std::size_t _n = _node_base + _l;"]
+            refresh += self.prologue(16)
+            refresh += [f"                _h{j}[_k] = {self.hidden[j][3]};" for j in self.kernel_caches]
+            refresh += [f"                _h{stamp}[_k] = dt;", "            }", "        }"]
+        self.kernel_caches = []
         out = []
         for line in lines:
-            out += decl if line == HOISTED else [line]
+            out += decl if line == HOISTED else refresh if line == REFRESH else [line]
         return out
 
     def lane_loop(self, body_lines, roots, simd=True):
@@ -558,6 +643,7 @@ class Generator(ImplicitSolvers):
         out = ["    for (std::uint32_t _i = 0; _i < _count; ++_i) {",
                "        const std::size_t _node_base = static_cast<std::size_t>(_node[_i]) * L;",
                "        const std::size_t _field_base = static_cast<std::size_t>(_i) * L;",
+               REFRESH,
                *(["#pragma omp simd"] if simd else []),
                "        for (std::size_t _l = 0; _l < L; ++_l) {",
                "            const std::size_t _k = _field_base + _l;",
@@ -820,8 +906,9 @@ class Generator(ImplicitSolvers):
         out += prepare + kernels
         def var(n, d, u):
             return f'{{"{n}", "{u}", {d!r}}}'
-        out.append("const parnet_variable fields[] = {" + ", ".join(var(*f) for f in self.fields) +
-                   (", " if self.fields else "") + '{nullptr, nullptr, 0.0}};')
+        hidden = [(n, d, u) for n, u, d, _ in self.hidden]
+        out.append("const parnet_variable fields[] = {" + ", ".join(var(*f) for f in self.fields + hidden) +
+                   (", " if self.fields + hidden else "") + '{nullptr, nullptr, 0.0}};')
         out.append("const parnet_variable globals[] = {" + ", ".join(var(*g) for g in self.globals) +
                    (", " if self.globals else "") + '{nullptr, nullptr, 0.0}};')
         ions = []
@@ -840,7 +927,8 @@ class Generator(ImplicitSolvers):
                    f"{'prepare' if has_prepare else 'nullptr'}, init, current, state, "
                    f"{'net_receive' if has_nr and not vector else 'nullptr'}, "
                    f"{len(m.net_receive_arguments) if vector else 0}, "
-                   f"{'net_receive_vector, net_receive_initial' if vector else 'nullptr, nullptr'}}};")
+                   f"{'net_receive_vector, net_receive_initial' if vector else 'nullptr, nullptr'}, "
+                   f"{len(self.hidden)}}};")
         out.append(f"}}  // namespace {ns}")
         return out
 
@@ -863,8 +951,9 @@ def calls_in(node, out):  # noqa: F811 - extends the walker with _FakeCall
     return _orig_calls_in(node, out)
 
 
-def translate(mechanisms, catalogue, entry):
-    """C++ source of a catalogue: every mechanism and the entry point returning them."""
+def translate(mechanisms, catalogue, entry, cache=True):
+    """C++ source of a catalogue: every mechanism and the entry point returning them (cache=False:
+    without the hidden per-instance caches, every value computed in every step)."""
     out = ["// Generated by parnet-modcc from NMODL; do not edit.",
            '#include "engine/cable/mechanism_abi.h"',
            '#include "engine/cable/fast_exp.hpp"',
@@ -878,7 +967,7 @@ def translate(mechanisms, catalogue, entry):
     for m in mechanisms:
         ns = "mechanism_" + "".join(c if c.isalnum() else "_" for c in m.name)
         namespaces.append(ns)
-        out += Generator(m).generate(ns)
+        out += Generator(m, cache).generate(ns)
     out.append("const parnet_mechanism* const all[] = {" +
                ", ".join(f"&{ns}::mechanism" for ns in namespaces) + (", " if namespaces else "") + "nullptr};")
     out.append(f'const parnet_catalogue catalogue = {{PARNET_MECHANISM_ABI_VERSION, "{catalogue}", '
