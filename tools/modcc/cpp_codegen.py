@@ -6,6 +6,7 @@ what compilers vectorize. FUNCTIONs and PROCEDUREs become lambdas in that loop b
 the instance's fields by reference and are inlined). Arithmetic keeps the mod file's order
 (every binary operation parenthesised as parsed); exp in kernels is parnet's exp_inline (the same
 in SIMD and scalar code), libm's exp where tables are built, as the hand-written kernels did."""
+import math
 import re
 import sympy
 
@@ -64,6 +65,27 @@ def mentions(node, name):
 class Scope:
     def __init__(self, names, parent=None):
         self.names, self.parent = set(names), parent
+        self.invariant_values = {}   # local -> the lane-invariant code last assigned to it here
+
+    def invariant_value(self, n):
+        """The lane-invariant code a local holds at this point (hh-like qt = q10^(...)), or None."""
+        scope = self
+        while scope is not None:
+            if n in scope.invariant_values:
+                return scope.invariant_values[n]
+            if n in scope.names:
+                return None
+            scope = scope.parent
+        return None
+
+    def assigned(self, n, code):
+        """n = code here: what it held before is gone, in this scope and every enclosing one."""
+        scope = self
+        while scope is not None:
+            scope.invariant_values.pop(n, None)
+            scope = scope.parent
+        if code is not None:
+            self.invariant_values[n] = code
 
     def __contains__(self, n):
         return n in self.names or (self.parent is not None and n in self.parent)
@@ -147,6 +169,10 @@ class Generator(ImplicitSolvers):
                 return self.hoist(f"std::pow({lhs}, {rhs})", e, scope, exact)
             if op not in BINARY:
                 self.refuse(f"the operator {op}", op)
+            if op == "/" and not exact and not self.invariant(e.lhs, scope):
+                reciprocal = self.reciprocal(e.rhs, rhs, scope)
+                if reciprocal is not None:
+                    return f"({lhs} * {reciprocal})"
             return f"({lhs} {op} {rhs})"
         if kind == "FunctionCall":
             n = name_of(e.name)
@@ -163,6 +189,26 @@ class Generator(ImplicitSolvers):
                 return self.hoist(f"std::{n}({args})", e, scope, exact)
             self.refuse(f"the function {n}()", n)
         self.refuse(f"the expression {text(e)}", text(e).split("(")[0] or None)
+
+    def reciprocal(self, e, code, scope):
+        """For x / e with e the same in every lane and instance: 1/e computed outside the lane loop
+        (a literal's at compile time), so the loop multiplies (within an ulp of the division).
+        None for powers of two (the compiler multiplies already, exactly) and other divisors."""
+        e = unwrap(e)
+        if type(e).__name__ == "DoubleUnit":
+            e = e.value
+        if type(e).__name__ in ("Double", "Integer", "Float"):
+            value = float(text(e))
+            if value == 0.0 or math.frexp(value)[0] in (0.5, -0.5):
+                return None
+            return f"(1.0 / {code})"
+        if self.invariant(e, scope):
+            return self.hoist_code(f"(1.0 / {code})")
+        if type(e).__name__ in ("VarName", "Name"):
+            value = scope.invariant_value(name_of(e))
+            if value is not None:
+                return self.hoist_code(f"(1.0 / {value})")
+        return None
 
     @staticmethod
     def small_integer(e):
@@ -319,7 +365,10 @@ class Generator(ImplicitSolvers):
                     target = n
                 else:
                     self.refuse(f"assignment to the undeclared name {n}", n)
-                return [pad + f"{target} = {self.expr(e.rhs, scope, exact)};"]
+                value = self.expr(e.rhs, scope, exact)
+                if target == n and self.local_in(scope, n):
+                    scope.assigned(n, value if not exact and self.invariant(e.rhs, scope) else None)
+                return [pad + f"{target} = {value};"]
             self.refuse(f"the statement {text(s)}", text(s).split()[0])
         if kind == "IfStatement":
             out = [pad + f"if ({self.expr(s.condition, scope, exact)}) {{"]
