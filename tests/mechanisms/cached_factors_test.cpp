@@ -140,8 +140,8 @@ TEST(CachedFactors, CheckpointRestoredWithAnotherDtRecomputesThem) {
 TEST(CachedFactors, HiddenFieldsAreNoModelVariables) {
     const auto cahva = MechanismCatalogue::builtin()->find("cahva");
     ASSERT_TRUE(cahva);
-    EXPECT_EQ(cahva->abi().hidden_count, 2u);   // the factor and the dt it is for
-    EXPECT_EQ(cahva->stored_field_count(), cahva->field_count() + 2);
+    EXPECT_EQ(cahva->abi().hidden_count, 3u);   // the factor, 1/k and the dt they are for
+    EXPECT_EQ(cahva->stored_field_count(), cahva->field_count() + 3);
     EXPECT_EQ(cahva->parameter_names(), "gbar, vhalf, k, tau");
     EXPECT_FALSE(cahva->field_index("_cache0"));
     EXPECT_FALSE(cahva->field_index("_cache_dt_state"));

@@ -110,6 +110,7 @@ class Generator(ImplicitSolvers):
         self.run_constant = mech.run_constant_parameters()
         self.hidden = []
         self.kernel_caches = []   # indices into hidden that the kernel being generated reads
+        self.caching = False      # in the current and state kernels (their lane loops refresh caches)
         self.field_names = [f[0] for f in self.fields]
         self.global_names = [g[0] for g in self.globals]
         self.ionvars = mech.ion_variables()
@@ -208,6 +209,8 @@ class Generator(ImplicitSolvers):
             value = scope.invariant_value(name_of(e))
             if value is not None:
                 return self.hoist_code(f"(1.0 / {value})")
+        if self.caching and self.instance_invariant(e, scope):   # cahva's -(v - vhalf)/k
+            return self.cache_code(f"(1.0 / {code})")
         return None
 
     @staticmethod
@@ -272,8 +275,9 @@ class Generator(ImplicitSolvers):
     def cache_code(self, code):
         """A value of run-constant parameters and dt, per instance and lane, kept in a hidden field
         that the kernel recomputes only when dt differs from the dt it was computed for: the same
-        expression, so the same bits as computing it every step."""
-        if not self.cache:
+        expression, so the same bits as computing it every step. Only in kernels whose lane loops
+        refresh them (current, state), which run after INITIAL."""
+        if not self.cache or not self.caching:
             return code
         for j, (_, _, _, c) in enumerate(self.hidden):
             if c == code:
@@ -775,6 +779,20 @@ class Generator(ImplicitSolvers):
         return names
 
     def current_kernel(self):
+        self.caching = True
+        try:
+            return self.current_kernel_code()
+        finally:
+            self.caching = False
+
+    def state_kernel(self):
+        self.caching = True
+        try:
+            return self.state_kernel_code()
+        finally:
+            self.caching = False
+
+    def current_kernel_code(self):
         out = self.kernel_head("current")
         currents = self.current_sum()
         if not currents:
@@ -819,7 +837,7 @@ class Generator(ImplicitSolvers):
         out += self.lane_loop(body, [wrapped])
         return out + ["}"], True
 
-    def state_kernel(self):
+    def state_kernel_code(self):
         out = self.kernel_head("state")
         if not self.m.solve:
             return out + ["    (void)_b;", "}"], False
