@@ -27,20 +27,11 @@ std::shared_ptr<const CableCellDescription> cell_from(std::shared_ptr<const Mech
     auto cell = ball_and_stick_with_calcium();
     cell->sections[0].cahva->tau = 2.5;
     cell->sections[1].cahva->tau = 0.7;
-    CableSynapse fast;
-    fast.name = "fast";
-    fast.kind = SynapseKind::expsyn;
-    fast.tau = 1.7;
-    fast.section = 1;
-    fast.x = 0.7;
-    CableSynapse slow;
-    slow.name = "slow";
-    slow.kind = SynapseKind::exp2syn;
-    slow.tau1 = 0.4;
-    slow.tau2 = 6.0;
-    slow.section = 0;
-    slow.x = 0.5;
-    cell->synapses = {fast, slow};
+    cell->synapses = {
+        CableSynapse{.name = "fast", .kind = SynapseKind::expsyn, .tau = 1.7, .section = 1, .x = 0.7,
+                     .point_process = {}},
+        CableSynapse{.name = "slow", .kind = SynapseKind::exp2syn, .tau1 = 0.4, .tau2 = 6.0, .section = 0,
+                     .point_process = {}}};
     auto placed = std::make_shared<CableCellDescription>(*cable::with_builtin_mechanisms(cell));
     if (catalogue) {
         auto swap = [&](MechanismPlacement& p) {

@@ -221,9 +221,11 @@ class Generator(ImplicitSolvers):
         value = float(text(e))
         return int(value) if value.is_integer() and 2 <= value <= 8 else None
 
-    def invariant(self, e, scope):
+    def invariant(self, e, scope, per_instance=False):
         """True when e has the same value in every lane and instance: numbers, constants,
-        GLOBALs, celsius, dt and math functions of them."""
+        GLOBALs, celsius, dt and math functions of them. per_instance: the same value through the
+        run in each instance and lane, RANGE PARAMETERs that only INITIAL assigns allowed too
+        (run_constant_parameters)."""
         kind = type(e).__name__
         if kind in ("Double", "Integer", "Float"):
             return True
@@ -234,29 +236,17 @@ class Generator(ImplicitSolvers):
             if self.local_in(scope, n):
                 return False
             return n in self.global_names or n in ("celsius", "dt") or (
-                n in self.m.constants and n not in self.field_names)
+                n in self.m.constants and n not in self.field_names) or (per_instance and n in self.run_constant)
         if kind in ("WrappedExpression", "ParenExpression", "UnaryExpression"):
-            return self.invariant(e.expression, scope)
+            return self.invariant(e.expression, scope, per_instance)
         if kind == "BinaryExpression":
-            return self.invariant(e.lhs, scope) and self.invariant(e.rhs, scope)
+            return self.invariant(e.lhs, scope, per_instance) and self.invariant(e.rhs, scope, per_instance)
         if kind == "FunctionCall":
-            return name_of(e.name) in MATH and all(self.invariant(a, scope) for a in e.arguments)
+            return name_of(e.name) in MATH and all(self.invariant(a, scope, per_instance) for a in e.arguments)
         return False
 
     def instance_invariant(self, e, scope):
-        """True when e keeps its value through the run in every instance and lane: invariant(),
-        or made of RANGE PARAMETERs that only INITIAL assigns (run_constant_parameters) as well."""
-        kind = type(e).__name__
-        if kind in ("VarName", "Name"):
-            n = name_of(e)
-            return self.invariant(e, scope) or (not self.local_in(scope, n) and n in self.run_constant)
-        if kind in ("WrappedExpression", "ParenExpression", "UnaryExpression"):
-            return self.instance_invariant(e.expression, scope)
-        if kind == "BinaryExpression":
-            return self.instance_invariant(e.lhs, scope) and self.instance_invariant(e.rhs, scope)
-        if kind == "FunctionCall":
-            return name_of(e.name) in MATH and all(self.instance_invariant(a, scope) for a in e.arguments)
-        return self.invariant(e, scope)
+        return self.invariant(e, scope, per_instance=True)
 
     def symbols_invariance(self, names, scope):
         """'lane', 'instance' or None for code made of these names (the symbols of a sympy form;
@@ -778,21 +768,16 @@ class Generator(ImplicitSolvers):
         names += self.m.nonspecific
         return names
 
+    def with_caches(self, kernel):
+        """kernel() with cache_code allowed: the current and state kernels, whose lane loops
+        refresh the caches and which run after INITIAL."""
+        self.caching = True
+        try:
+            return kernel()
+        finally:
+            self.caching = False
+
     def current_kernel(self):
-        self.caching = True
-        try:
-            return self.current_kernel_code()
-        finally:
-            self.caching = False
-
-    def state_kernel(self):
-        self.caching = True
-        try:
-            return self.state_kernel_code()
-        finally:
-            self.caching = False
-
-    def current_kernel_code(self):
         out = self.kernel_head("current")
         currents = self.current_sum()
         if not currents:
@@ -837,7 +822,7 @@ class Generator(ImplicitSolvers):
         out += self.lane_loop(body, [wrapped])
         return out + ["}"], True
 
-    def state_kernel_code(self):
+    def state_kernel(self):
         out = self.kernel_head("state")
         if not self.m.solve:
             return out + ["    (void)_b;", "}"], False
@@ -963,9 +948,9 @@ class Generator(ImplicitSolvers):
             if n not in self.field_names and n not in self.global_names:
                 out.append(f"[[maybe_unused]] constexpr double {n} = {value!r};")
         kernels = self.place_hoisted(self.init_kernel())
-        cur, has_current = self.current_kernel()
+        cur, has_current = self.with_caches(self.current_kernel)
         kernels += self.place_hoisted(cur)
-        st, has_state = self.state_kernel()
+        st, has_state = self.with_caches(self.state_kernel)
         kernels += self.place_hoisted(st)
         nr, has_nr = self.net_receive_kernel()
         kernels += self.place_hoisted(nr)

@@ -61,8 +61,8 @@ def main(argv=None):
     parser.add_argument("--flags", default=FLAGS, help="compiler flags (the engine's)")
     parser.add_argument("--keep", action="store_true", help="keep the generated C++ next to the output")
     parser.add_argument("--no-cache", action="store_true",
-                        help="compute cnexp factors of RANGE PARAMETERs in every step instead of once per dt "
-                             "(the same bits, slower; for comparisons)")
+                        help="compute what only RANGE PARAMETERs and dt determine (cnexp factors, reciprocals) "
+                             "in every step instead of once per dt (the same bits, slower; for comparisons)")
     args = parser.parse_args(argv)
     if not args.output and not args.cpp:
         parser.error("give -o NAME.so or --cpp OUT.cpp")
