@@ -43,7 +43,7 @@ std::uint32_t parameter_field(const Mechanism& m, const std::string& name) {
 // The values of one instance: defaults, the placement's, then its value for this segment.
 void set_values(MechanismKind& kind, const MechanismPlacement& placement, std::uint32_t segment) {
     const Mechanism& m = *kind.mechanism;
-    for (std::uint32_t f = 0; f < m.field_count(); ++f) kind.values[f].push_back(m.abi().fields[f].default_value);
+    for (std::uint32_t f = 0; f < m.stored_field_count(); ++f) kind.values[f].push_back(m.abi().fields[f].default_value);
     for (const auto& [name, value] : placement.parameters) kind.values[parameter_field(m, name)].back() = value;
     for (const auto& [name, values] : placement.segment_parameters)
         if (segment < values.size() && !std::isnan(values[segment]))
@@ -61,7 +61,7 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
         MechanismKind k;
         k.mechanism = placement.mechanism;
         const parnet_mechanism& abi = placement.mechanism->abi();
-        k.values.resize(placement.mechanism->field_count());
+        k.values.resize(placement.mechanism->stored_field_count());
         for (std::uint32_t g = 0; g < abi.global_count; ++g) k.globals.push_back(abi.globals[g].default_value);
         for (const auto& [name, value] : placement.globals) {
             const auto g = placement.mechanism->global_index(name);
@@ -224,6 +224,7 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
         q[static_cast<std::size_t>(IonQuantity::outside)].assign(nodes * W, outside);
     }
     for (std::uint32_t m = 0; m < kind.mechanisms.size(); ++m) send_contexts_.push_back({this, m});
+    for (const MechanismKind& k : kind.mechanisms) mechanisms_.push_back(k.mechanism);
     fields_.resize(kind.mechanisms.size());
     field_pointers_.resize(kind.mechanisms.size());
     ion_views_.resize(kind.mechanisms.size());
@@ -254,14 +255,17 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
 
 // Assigned fields and ion currents are recomputed every step, but saving every field keeps the
 // rule simple (and a mechanism whose assigned variable carries state over a step stays exact).
+// The compiler's hidden fields (caches of what parameters and dt determine) are not saved: a
+// restored lane's kernels recompute them, to the same bits, whatever dt the run has.
 void CatalogueBlock::save_lane(std::uint32_t lane, CellStateWriter& out) const {
     // Self events are not part of the checkpoint format yet: refuse rather than drop them.
     for (const SelfEvent& e : self_events_)
         if (e.lane == lane)
             throw input_error("a checkpoint cannot hold the pending net_send self events of NMODL point processes "
                               "yet (one is due at t = " + std::to_string(e.time) + " ms)");
-    for (const auto& mechanism : fields_)
-        for (const auto& field : mechanism) out.put_strided(field.data() + lane, field.size() / W, W);
+    for (std::size_t m = 0; m < fields_.size(); ++m)
+        for (std::uint32_t f = 0; f < mechanisms_[m]->field_count(); ++f)
+            out.put_strided(fields_[m][f].data() + lane, fields_[m][f].size() / W, W);
     for (const auto& ion : ions_)
         for (const auto& q : ion) out.put_strided(q.data() + lane, q.size() / W, W);
     const auto& vectors = weight_vectors_[lane].values;   // as many on restore: the same connections
@@ -269,8 +273,14 @@ void CatalogueBlock::save_lane(std::uint32_t lane, CellStateWriter& out) const {
 }
 
 void CatalogueBlock::restore_lane(std::uint32_t lane, CellStateReader& in) {
-    for (auto& mechanism : fields_)
-        for (auto& field : mechanism) in.get_strided(field.data() + lane, field.size() / W, W);
+    for (std::size_t m = 0; m < fields_.size(); ++m) {
+        const Mechanism& mechanism = *mechanisms_[m];
+        for (std::uint32_t f = 0; f < mechanism.field_count(); ++f)
+            in.get_strided(fields_[m][f].data() + lane, fields_[m][f].size() / W, W);
+        // Hidden fields (caches) back to their defaults: the kernels recompute them.
+        for (std::uint32_t f = mechanism.field_count(); f < mechanism.stored_field_count(); ++f)
+            for (std::size_t k = lane; k < fields_[m][f].size(); k += W) fields_[m][f][k] = mechanism.abi().fields[f].default_value;
+    }
     for (auto& ion : ions_)
         for (auto& q : ion) in.get_strided(q.data() + lane, q.size() / W, W);
     auto& vectors = weight_vectors_[lane].values;

@@ -115,7 +115,8 @@ public:
     // Ion i's quantity at every node and lane (a writer outside the catalogue: rxd calcium).
     double* ion_values(std::uint32_t i, IonQuantity q) { return ions_[i][static_cast<std::size_t>(q)].data(); }
 
-    // One lane's fields (every field of every instance) and ion state, for checkpoints.
+    // One lane's fields (every field of every instance but the compiler's hidden ones) and ion
+    // state, for checkpoints.
     void save_lane(std::uint32_t lane, CellStateWriter& out) const;
     void restore_lane(std::uint32_t lane, CellStateReader& in);
 
@@ -145,7 +146,8 @@ private:
     // Mechanism m's block with this call's voltages, matrix and times (the rest is set once).
     const parnet_mechanism_block* view(std::size_t m, const double* v, double* rhs, double* d, double t, double dt);
 
-    std::vector<std::vector<aligned_vector<double>>> fields_;   // [mechanism][field]
+    std::vector<std::shared_ptr<const Mechanism>> mechanisms_;  // [mechanism]
+    std::vector<std::vector<aligned_vector<double>>> fields_;   // [mechanism][field], hidden ones last
     std::vector<std::vector<double*>> field_pointers_;
     std::vector<std::array<aligned_vector<double>, 4>> ions_;   // [ion][IonQuantity], per node and lane
     std::vector<std::vector<parnet_ion_state>> ion_views_;      // [mechanism][ion use]

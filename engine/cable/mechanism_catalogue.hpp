@@ -22,10 +22,13 @@ public:
     const parnet_mechanism& abi() const { return *abi_; }
     std::string_view name() const { return abi_->name; }
     bool point_process() const { return abi_->kind == parnet_point_process; }
+    // The fields of the model (parameters, assigned, states), then the compiler's hidden ones.
     std::uint32_t field_count() const {
         return abi_->parameter_count + abi_->assigned_count + abi_->state_count;
     }
-    // Index of a field (parameter, assigned or state) or a global; none when there is none.
+    std::uint32_t stored_field_count() const { return field_count() + abi_->hidden_count; }
+    // Index of a field (parameter, assigned or state; never a hidden one) or a global; none when
+    // there is none.
     std::optional<std::uint32_t> field_index(std::string_view name) const;
     std::optional<std::uint32_t> parameter_index(std::string_view name) const;
     std::optional<std::uint32_t> global_index(std::string_view name) const;
