@@ -32,7 +32,7 @@ def variants(source):
 
 def default_flags(modcc):
     out = subprocess.run([modcc, '--help'], capture_output=True, text=True, check=True).stdout
-    found = re.search(r'--flags FLAGS.*?\(default:\s*(.*?)\)', out, re.S)
+    found = re.search(r'^\s+--flags FLAGS.*?\(default:\s*(.*?)\)', out, re.S | re.M)
     if not found:
         sys.exit(f'{modcc} --help names no default --flags')
     return ' '.join(found.group(1).split())
