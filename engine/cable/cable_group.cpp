@@ -658,8 +658,8 @@ std::size_t CableGroup::add_probe(std::size_t cell, const std::string& variable,
         }
         const auto lane = cell_lane_[cell];
         if (found->ion) {
-            probe_sources_.push_back(block.mechanisms->ion(found->index, static_cast<cable::IonQuantity>(found->field),
-                                                           node, lane));
+            probe_sources_.push_back(block.mechanisms->probe_ion(
+                block.kind->catalogue, found->index, static_cast<cable::IonQuantity>(found->field), node, lane));
         } else {
             const auto instance = block.kind->catalogue.instance_at(found->index, node);
             if (!instance)

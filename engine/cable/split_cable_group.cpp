@@ -521,8 +521,8 @@ std::size_t SplitCableGroup::add_probe(std::size_t cell, const std::string& vari
             throw input_error("variable \"" + variable + "\": not on " + section + "(" + std::to_string(x) +
                               ") in the cell of gid " + std::to_string(gids_.at(cell)) +
                               " (split cells record \"v\" and catalogue variables, \"cai\" among them)");
-        probe_sources_.push_back(found->ion ? c.mechanisms->ion(found->index, static_cast<cable::IonQuantity>(found->field),
-                                                                node, 0)
+        probe_sources_.push_back(found->ion ? c.mechanisms->probe_ion(*c.catalogue, found->index,
+                                                                      static_cast<cable::IonQuantity>(found->field), node, 0)
                                             : c.mechanisms->field(found->index, found->field, *instance, 0));
     }
     return probe_sources_.size() - 1;
