@@ -156,8 +156,9 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
     for (std::size_t i = 0; i < ions.size(); ++i) {
         ions[i].style.init_concentrations = conc[i] == 3;
         ions[i].style.init_reversal = conc[i] > 0;
-        // Recomputed only where something reads it (an eca probe on a cell whose mechanisms do
-        // not read eca shows its initial value; the cell's results are NEURON's).
+        // NEURON recomputes it wherever the concentrations are written; parnet on every node
+        // only where something reads it (a speed measure: the cell's results are NEURON's), and
+        // else at the probed nodes (CatalogueBlock::probe_ion).
         ions[i].style.advance_reversal = conc[i] == 3 && rev[i] > 0;
     }
     // Reversal potentials set on sections (an ion no mechanism of the cell uses has none).
@@ -208,6 +209,7 @@ std::uint32_t CatalogueKind::weight_vector_size(std::uint32_t s) const {
 
 CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, const double* v, double dt) {
     ions_.resize(kind.ions.size());
+    probed_reversal_.resize(kind.ions.size());
     for (std::size_t i = 0; i < kind.ions.size(); ++i) {
         const IonKind& ion = kind.ions[i];
         auto& q = ions_[i];
@@ -315,25 +317,47 @@ const parnet_mechanism_block* CatalogueBlock::view(std::size_t m, const double* 
     return &b;
 }
 
+namespace {
+
+// nrn_nernst on count values with log_inline: the same guards, a vectorizable log (a few ulp from
+// libm's; this file is compiled with -fno-trapping-math so that the loop vectorizes).
+void nernst_values(double rt_zf, const double* __restrict inside, const double* __restrict outside,
+                   double* __restrict e, std::size_t count) {
+#pragma omp simd
+    for (std::size_t k = 0; k < count; ++k) {
+        const double ln = log_inline(outside[k] / inside[k]);
+        e[k] = inside[k] <= 0.0 ? 1e6 : outside[k] <= 0.0 ? -1e6 : rt_zf * ln;
+    }
+}
+
+}  // namespace
+
+const double* CatalogueBlock::probe_ion(const CatalogueKind& kind, std::uint32_t i, IonQuantity q,
+                                        std::uint32_t node, std::uint32_t lane) {
+    const IonStyle& style = kind.ions[i].style;
+    auto& followed = probed_reversal_[i];
+    if (q == IonQuantity::reversal && style.init_concentrations && !style.advance_reversal &&
+        std::find(followed.begin(), followed.end(), node) == followed.end()) {
+        followed.push_back(node);
+        // Now from the present concentrations (at t = 0 those after INITIAL, as finitialize's
+        // last evaluation of the currents), then before every step.
+        auto& values = ions_[i];
+        nernst_values(nernst_factor(kind.ions[i].valence, kind.celsius), values[2].data() + node * W,
+                      values[3].data() + node * W, values[0].data() + node * W, W);
+    }
+    return ion(i, q, node, lane);
+}
+
 void CatalogueBlock::currents(const CatalogueKind& kind, const double* v, double* rhs, double* d, double t,
                               double dt) {
     for (std::size_t i = 0; i < kind.ions.size(); ++i) {
         auto& q = ions_[i];
         std::fill(q[1].begin(), q[1].end(), 0.0);
-        if (kind.ions[i].style.advance_reversal) {
-            // nernst() with log_inline: the same guards, a vectorizable log (a few ulp from libm's;
-            // this file is compiled with -fno-trapping-math so that the loop vectorizes)
-            const double rt_zf = nernst_factor(kind.ions[i].valence, kind.celsius);
-            double* __restrict e = q[0].data();
-            const double* __restrict inside = q[2].data();
-            const double* __restrict outside = q[3].data();
-            const std::size_t count = q[0].size();
-#pragma omp simd
-            for (std::size_t k = 0; k < count; ++k) {
-                const double ln = log_inline(outside[k] / inside[k]);
-                e[k] = inside[k] <= 0.0 ? 1e6 : outside[k] <= 0.0 ? -1e6 : rt_zf * ln;
-            }
-        }
+        const double rt_zf = nernst_factor(kind.ions[i].valence, kind.celsius);
+        if (kind.ions[i].style.advance_reversal)
+            nernst_values(rt_zf, q[2].data(), q[3].data(), q[0].data(), q[0].size());
+        for (std::uint32_t node : probed_reversal_[i])
+            nernst_values(rt_zf, q[2].data() + node * W, q[3].data() + node * W, q[0].data() + node * W, W);
     }
     for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) {
         const parnet_mechanism_block* b = view(m, v, rhs, d, t, dt);
