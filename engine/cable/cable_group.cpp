@@ -42,40 +42,87 @@ inline void store(double* p, Lanes x) { std::memcpy(p, &x, sizeof x); }
 
 inline void add_lanes(double* to, const double* from) { store(to, load(to) + load(from)); }
 
-// NEURON's axial currents (nrn_rhs), triang, bksub and update for the nodes of one block:
-// a tree solved in Hines order, W cells at a time. (Written with explicit SIMD values: a node
-// and its parent are rows of the same arrays, which keeps compilers from vectorizing loops.)
-[[gnu::noinline]] void axial_solve_update(std::size_t N, const std::int32_t* __restrict parent,
-                                          const std::uint32_t* __restrict order,
-                                          const double* __restrict a, const double* __restrict b,
-                                          double* __restrict d, double* __restrict rhs,
-                                          double* __restrict inv_d, double* __restrict v) {
-    for (std::size_t j = 1; j < N; ++j) {
-        const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
+// A cell kind's tree (Hines order) and one block's matrix, voltages and scratch on it.
+struct AxialTree {
+    std::size_t N;
+    const std::int32_t* parent;
+    const std::uint32_t* order;   // the layout's elimination order
+    const double* a;
+    const double* b;
+};
+struct AxialMatrix {
+    double* d;
+    double* rhs;
+    double* inv_d;
+    double* v;
+};
+
+// NEURON's axial currents (nrn_rhs), triang, bksub and update for the nodes of M blocks of one
+// kind (M = 1 or 2): a tree solved in Hines order, W cells at a time per block. Each block's
+// elimination is a chain of dependent divisions; two blocks' chains interleaved overlap in the
+// processor, and each block gets the same operations in the same order as alone. (Written with
+// explicit SIMD values: a node and its parent are rows of the same arrays, which keeps compilers
+// from vectorizing loops.)
+template <std::size_t M>
+[[gnu::noinline]] void axial_solve_update(const AxialTree& tree, const std::array<AxialMatrix, M>& m) {
+    static_assert(M == 1 || M == 2);
+    const std::size_t N = tree.N;
+    const std::int32_t* __restrict parent = tree.parent;
+    const std::uint32_t* __restrict order = tree.order;
+    const double* __restrict a = tree.a;
+    const double* __restrict b = tree.b;
+    double* __restrict d0 = m[0].d;
+    double* __restrict rhs0 = m[0].rhs;
+    double* __restrict inv_d0 = m[0].inv_d;
+    double* __restrict v0 = m[0].v;
+    double* __restrict d1 = m[M - 1].d;
+    double* __restrict rhs1 = m[M - 1].rhs;
+    double* __restrict inv_d1 = m[M - 1].inv_d;
+    double* __restrict v1 = m[M - 1].v;
+    auto axial = [&](double* __restrict v, double* __restrict rhs, std::size_t j, std::size_t p) {
         const Lanes dv = load(v + p) - load(v + j * W);
         store(rhs + j * W, load(rhs + j * W) - b[j] * dv);
         store(rhs + p, load(rhs + p) + a[j] * dv);
-    }
+    };
     // Elimination in the layout's interleaved order (same terms per row in the same order as
     // descending j); back substitution in its reverse (every node after its parent).
-    for (std::size_t k = 0; k + 1 < N; ++k) {
-        const std::size_t j = order[k];
-        const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
+    auto eliminate = [&](double* __restrict d, double* __restrict rhs, double* __restrict inv_d, std::size_t j,
+                         std::size_t p) {
         const Lanes inv = 1.0 / load(d + j * W);
         store(inv_d + j * W, inv);
         const Lanes f = a[j] * inv;   // elimination factor
         store(d + p, load(d + p) - f * b[j]);
         store(rhs + p, load(rhs + p) - f * load(rhs + j * W));
-    }
-    const Lanes root = load(rhs) / load(d);
-    store(rhs, root);
-    store(v, load(v) + root);
-    for (std::size_t k = N - 1; k-- > 0;) {
-        const std::size_t j = order[k];
-        const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
+    };
+    auto root = [&](double* __restrict d, double* __restrict rhs, double* __restrict v) {
+        const Lanes x = load(rhs) / load(d);
+        store(rhs, x);
+        store(v, load(v) + x);
+    };
+    auto substitute = [&](double* __restrict rhs, double* __restrict inv_d, double* __restrict v, std::size_t j,
+                          std::size_t p) {
         const Lanes dv = (load(rhs + j * W) - b[j] * load(rhs + p)) * load(inv_d + j * W);
         store(rhs + j * W, dv);
         store(v + j * W, load(v + j * W) + dv);
+    };
+    for (std::size_t j = 1; j < N; ++j) {
+        const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
+        axial(v0, rhs0, j, p);
+        if constexpr (M == 2) axial(v1, rhs1, j, p);
+    }
+    for (std::size_t k = 0; k + 1 < N; ++k) {
+        const std::size_t j = order[k];
+        const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
+        eliminate(d0, rhs0, inv_d0, j, p);
+        if constexpr (M == 2) eliminate(d1, rhs1, inv_d1, j, p);
+    }
+    root(d0, rhs0, v0);
+    if constexpr (M == 2) root(d1, rhs1, v1);
+    for (std::size_t k = N - 1; k-- > 0;) {
+        const std::size_t j = order[k];
+        const std::size_t p = static_cast<std::size_t>(parent[j]) * W;
+        substitute(rhs0, inv_d0, v0, j, p);
+        if constexpr (M == 2) substitute(rhs1, inv_d1, v1, j, p);
     }
 }
 
@@ -326,12 +373,13 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
             block.mechanisms = std::make_unique<cable::CatalogueBlock>(
                 block.kind->catalogue, block.kind->layout.node_count(), v_.data() + block.node_base, dt);
     crhs_.assign(2 * max_comps * W, 0.0);
-    d_.assign(max_nodes * W, 0.0);
-    rhs_.assign(max_nodes * W, 0.0);
-    inv_d_.assign(max_nodes * W, 0.0);
+    scratch_nodes_ = max_nodes;
+    d_.assign(max_lockstep_blocks * max_nodes * W, 0.0);
+    rhs_.assign(max_lockstep_blocks * max_nodes * W, 0.0);
+    inv_d_.assign(max_lockstep_blocks * max_nodes * W, 0.0);
     std::size_t detectors = 1;
     for (const auto& kind : kinds_) detectors = std::max<std::size_t>(detectors, kind->description->detector_count());
-    v_before_.assign(detectors * W, 0.0);
+    v_before_.assign(max_lockstep_blocks * detectors * W, 0.0);
     set_dt(dt);
 }
 
@@ -402,84 +450,113 @@ void CableGroup::advance(const Epoch& epoch, const EventLanes& events, std::vect
                                " but the cells are at step " + std::to_string(step_));
     if (epoch.dt != dt_) set_dt(epoch.dt);
     const std::size_t first_new = spikes.size();
-    for (Block& block : blocks_) run_block(block, epoch, events, spikes);
+    // Blocks two at a time in lockstep where neighbours share a kind of small cells (their solves
+    // interleave: the ball-and-stick of cable_bench 1.4x faster). Cells of many nodes have
+    // branches to interleave already, and two blocks' matrices then crowd the cache (the
+    // 1,000-compartment pyramid was 5% slower in lockstep).
+    constexpr std::size_t lockstep_max_nodes = 256;
+    for (std::size_t i = 0; i < blocks_.size();) {
+        std::array<Block*, max_lockstep_blocks> together{&blocks_[i], nullptr};
+        std::size_t count = 1;
+        if (i + 1 < blocks_.size() && blocks_[i + 1].kind == blocks_[i].kind &&
+            blocks_[i].kind->layout.node_count() <= lockstep_max_nodes)
+            together[count++] = &blocks_[i + 1];
+        run_blocks(std::span<Block* const>(together.data(), count), epoch, events, spikes);
+        i += count;
+    }
     // Output order independent of how cells were grouped: time, then gid.
     std::sort(spikes.begin() + static_cast<std::ptrdiff_t>(first_new), spikes.end(), spike_time_order);
     step_ = epoch.end;
 }
 
-void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& events,
-                           std::vector<Spike>& spikes) {
-    Kind& kind = *block.kind;
-    const cable::CableLayout& layout = kind.layout;
-    const auto& desc = *kind.description;
-    const std::size_t N = layout.node_count();
-    const double dt = dt_;
-
-    double* __restrict v = v_.data() + block.node_base;
-    double* __restrict d = d_.data();
-    double* __restrict rhs = rhs_.data();
-    double* __restrict inv_d = inv_d_.data();
-    const double* __restrict diagonal = kind.diagonal.data();
-    const double* __restrict a = layout.a.data();
-    const double* __restrict b = layout.b.data();
-    const std::int32_t* __restrict parent = layout.parent.data();
-
-    // Events of each lane, consumed in order.
+// One block's walk through an epoch: its events, consumed in order, and its scratch matrix.
+struct CableGroup::BlockRun {
+    Block* block = nullptr;
+    double* v = nullptr;
+    AxialMatrix matrix;
+    double* v_before = nullptr;   // the detectors' voltages before the step (interpolation)
     std::array<std::span<const Event>, W> lane_events{};
     std::array<std::size_t, W> next{};
     std::array<Step, W> next_step{};
     Step next_any = no_event;
+};
+
+void CableGroup::run_blocks(std::span<Block* const> blocks, const Epoch& epoch, const EventLanes& events,
+                            std::vector<Spike>& spikes) {
+    Kind& kind = *blocks.front()->kind;
+    const cable::CableLayout& layout = kind.layout;
+    const auto& desc = *kind.description;
+    const std::size_t N = layout.node_count();
+    const double dt = dt_;
+    const double* __restrict diagonal = kind.diagonal.data();
+
     auto step_of = [&](const Event& e) { return std::max(delivery_step(e.time, dt), epoch.begin); };
-    for (std::size_t l = 0; l < W; ++l) {
-        next_step[l] = no_event;
-        if (block.cell[l] < 0 || events.offsets.empty()) continue;
-        lane_events[l] = events.lane(static_cast<std::size_t>(block.cell[l]));
-        if (!lane_events[l].empty() && delivery_step(lane_events[l].back().time, dt) >= epoch.end)
-            throw std::logic_error("cable group: gid " +
-                                   std::to_string(gids_[static_cast<std::size_t>(block.cell[l])]) +
-                                   " was handed an event due after the epoch");
-        if (!lane_events[l].empty()) {
-            next_step[l] = step_of(lane_events[l].front());
-            next_any = std::min(next_any, next_step[l]);
+    std::array<BlockRun, max_lockstep_blocks> runs;
+    for (std::size_t r = 0; r < blocks.size(); ++r) {
+        BlockRun& run = runs[r];
+        Block& block = *blocks[r];
+        run.block = &block;
+        run.v = v_.data() + block.node_base;
+        const std::size_t scratch = r * scratch_nodes_ * W;
+        run.matrix = {d_.data() + scratch, rhs_.data() + scratch, inv_d_.data() + scratch, run.v};
+        run.v_before = v_before_.data() + r * (v_before_.size() / max_lockstep_blocks);
+        for (std::size_t l = 0; l < W; ++l) {
+            run.next_step[l] = no_event;
+            if (block.cell[l] < 0 || events.offsets.empty()) continue;
+            run.lane_events[l] = events.lane(static_cast<std::size_t>(block.cell[l]));
+            if (!run.lane_events[l].empty() && delivery_step(run.lane_events[l].back().time, dt) >= epoch.end)
+                throw std::logic_error("cable group: gid " +
+                                       std::to_string(gids_[static_cast<std::size_t>(block.cell[l])]) +
+                                       " was handed an event due after the epoch");
+            if (!run.lane_events[l].empty()) {
+                run.next_step[l] = step_of(run.lane_events[l].front());
+                run.next_any = std::min(run.next_any, run.next_step[l]);
+            }
         }
     }
-    auto deliver = [&](std::size_t l, const Event& e) {
+    auto deliver = [&](BlockRun& run, std::size_t l, const Event& e) {
+        Block& block = *run.block;
         if (e.synapse & weight_vector_event) {
             block.mechanisms->net_receive_connection(kind.catalogue, static_cast<std::uint32_t>(l),
-                                                     e.synapse & ~weight_vector_event, v, e.time, dt);
+                                                     e.synapse & ~weight_vector_event, run.v, e.time, dt);
             return;
         }
         if (e.synapse >= desc.synapses.size())
             throw std::out_of_range("cable cell gid " +
                                     std::to_string(gids_[static_cast<std::size_t>(block.cell[l])]) +
                                     " has no synapse with index " + std::to_string(e.synapse));
-        block.mechanisms->net_receive(kind.catalogue, e.synapse, static_cast<std::uint32_t>(l), e.weight, v, e.time,
-                                      dt);   // NEURON: t is the event's time
+        block.mechanisms->net_receive(kind.catalogue, e.synapse, static_cast<std::uint32_t>(l), e.weight, run.v,
+                                      e.time, dt);   // NEURON: t is the event's time
     };
 
     const std::size_t detector = layout.detector_node * W;
     const double threshold = desc.detector.threshold;
 
-    for (Step n = epoch.begin; n < epoch.end; ++n) {
+    // Step n of one block up to its matrix: events, the matrix, the membrane currents.
+    auto before_solve = [&](BlockRun& run, Step n) {
+        Block& block = *run.block;
+        double* __restrict v = run.v;
+        double* __restrict d = run.matrix.d;
+        double* __restrict rhs = run.matrix.rhs;
         // Self events (net_send of catalogue point processes) merge with the lane's events.
         const auto self_next = block.mechanisms ? block.mechanisms->next_self_event_step(dt) : std::nullopt;
-        if (next_any <= n || (self_next && *self_next <= n)) {
-            next_any = no_event;
+        if (run.next_any <= n || (self_next && *self_next <= n)) {
+            run.next_any = no_event;
             for (std::size_t l = 0; l < W; ++l) {
-                auto& lane = lane_events[l];
+                auto& lane = run.lane_events[l];
                 const auto lane_index = static_cast<std::uint32_t>(l);
-                while (next[l] < lane.size() && next_step[l] <= n) {
+                while (run.next[l] < lane.size() && run.next_step[l] <= n) {
                     if (block.mechanisms)
-                        block.mechanisms->deliver_self_events(kind.catalogue, lane_index, n, lane[next[l]].time, v, dt);
-                    deliver(l, lane[next[l]]);
-                    ++next[l];
-                    next_step[l] = next[l] < lane.size() ? step_of(lane[next[l]]) : no_event;
+                        block.mechanisms->deliver_self_events(kind.catalogue, lane_index, n, lane[run.next[l]].time,
+                                                              v, dt);
+                    deliver(run, l, lane[run.next[l]]);
+                    ++run.next[l];
+                    run.next_step[l] = run.next[l] < lane.size() ? step_of(lane[run.next[l]]) : no_event;
                 }
                 if (block.mechanisms)
                     block.mechanisms->deliver_self_events(kind.catalogue, lane_index, n,
                                                           std::numeric_limits<double>::infinity(), v, dt);
-                next_any = std::min(next_any, next_step[l]);
+                run.next_any = std::min(run.next_any, run.next_step[l]);
             }
         }
 
@@ -504,13 +581,17 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
                 add_lanes(rhs + block.clamp_nodes[slot] * W, injected + slot * W);
         }
         if (desc.detector.interpolate)
-            for (std::size_t l = 0; l < W; ++l) v_before_[l] = v[detector + l];
+            for (std::size_t l = 0; l < W; ++l) run.v_before[l] = v[detector + l];
         for (std::size_t k = 0; k < desc.more_detectors.size(); ++k)
             if (desc.more_detectors[k].interpolate)
                 for (std::size_t l = 0; l < W; ++l)
-                    v_before_[(k + 1) * W + l] = v[layout.more_detector_nodes[k] * W + l];
-        axial_solve_update(N, parent, layout.elimination_order.data(), a, b, d, rhs, inv_d, v);
+                    run.v_before[(k + 1) * W + l] = v[layout.more_detector_nodes[k] * W + l];
+    };
 
+    // Step n of one block after its solve: states, calcium, threshold detection.
+    auto after_solve = [&](BlockRun& run, Step n) {
+        Block& block = *run.block;
+        const double* __restrict v = run.v;
         // States at the new voltage (nrn_state), then, as NEURON's rxd after nrn_state, the
         // calcium from the step's ica, which writes cai for the next step.
         if (block.mechanisms) block.mechanisms->states(kind.catalogue, v, static_cast<double>(n + 1) * dt, dt);
@@ -527,18 +608,29 @@ void CableGroup::run_block(Block& block, const Epoch& epoch, const EventLanes& e
             crossed &= crossed - 1;
             double t = static_cast<double>(n + 1) * dt;
             if (desc.detector.interpolate) {
-                const double v0 = v_before_[l], v1 = v[detector + l];
+                const double v0 = run.v_before[l], v1 = v[detector + l];
                 t = static_cast<double>(n) * dt + dt * (threshold - v0) / (v1 - v0);
             }
             spikes.push_back({gids_[static_cast<std::size_t>(block.cell[l])], t});
         }
         // A cell's further detectors (rare): the same test on their own node and threshold.
         for (std::size_t k = 0; k < desc.more_detectors.size(); ++k)
-            detect_more(block, k, v, n, spikes);
+            detect_more(block, k, v, run.v_before, n, spikes);
+    };
+
+    const AxialTree tree{N, layout.parent.data(), layout.elimination_order.data(), layout.a.data(), layout.b.data()};
+    for (Step n = epoch.begin; n < epoch.end; ++n) {
+        for (std::size_t r = 0; r < blocks.size(); ++r) before_solve(runs[r], n);
+        // The blocks' solves together: each is a chain of dependent divisions, which the
+        // processor overlaps when they are interleaved (the same operations per block).
+        if (blocks.size() == 2) axial_solve_update<2>(tree, {runs[0].matrix, runs[1].matrix});
+        else axial_solve_update<1>(tree, {runs[0].matrix});
+        for (std::size_t r = 0; r < blocks.size(); ++r) after_solve(runs[r], n);
     }
 }
 
-void CableGroup::detect_more(Block& block, std::size_t k, const double* v, Step n, std::vector<Spike>& spikes) const {
+void CableGroup::detect_more(Block& block, std::size_t k, const double* v, const double* v_before, Step n,
+                             std::vector<Spike>& spikes) const {
     const SpikeDetector& det = block.kind->description->more_detectors[k];
     const std::size_t node = block.kind->layout.more_detector_nodes[k] * W;
     const double dt = dt_;
@@ -551,7 +643,7 @@ void CableGroup::detect_more(Block& block, std::size_t k, const double* v, Step 
         crossed &= crossed - 1;
         double t = static_cast<double>(n + 1) * dt;
         if (det.interpolate) {
-            const double v0 = v_before_[(k + 1) * W + l], v1 = v[node + l];
+            const double v0 = v_before[(k + 1) * W + l], v1 = v[node + l];
             t = static_cast<double>(n) * dt + dt * (det.threshold - v0) / (v1 - v0);
         }
         spikes.push_back({gids_[static_cast<std::size_t>(block.cell[l])], static_cast<std::uint32_t>(k + 1), t});

@@ -95,8 +95,11 @@ private:
     // first[j * lanes] (the arrays are lane-minor). Self is CableGroup or const CableGroup.
     template <class Self, class Visit>
     static void for_each_state(Self& self, std::size_t cell, Visit&& visit);
-    void run_block(Block& block, const Epoch& epoch, const EventLanes& events,
-                   std::vector<Spike>& spikes);
+    // Blocks of one kind (at most max_lockstep_blocks) through the epoch step by step together.
+    struct BlockRun;
+    static constexpr std::size_t max_lockstep_blocks = 2;
+    void run_blocks(std::span<Block* const> blocks, const Epoch& epoch, const EventLanes& events,
+                    std::vector<Spike>& spikes);
 
     std::vector<Gid> gids_;
     std::vector<std::unique_ptr<Kind>> kinds_;
@@ -108,8 +111,10 @@ private:
 
     // State, lane-minor: v per node (the mechanisms' states are in each block's CatalogueBlock).
     cable::aligned_vector<double> v_;
-    // Scratch for one block's step (matrix diagonal, right-hand side, 1/diagonal).
+    // Scratch for the step of max_lockstep_blocks blocks (matrix diagonal, right-hand side,
+    // 1/diagonal, each scratch_nodes_ rows per block; the detectors' voltages before the step).
     cable::aligned_vector<double> d_, rhs_, inv_d_, v_before_;
+    std::size_t scratch_nodes_ = 0;
     // Reaction-diffusion state, lane-minor per compartment: free calcium, bound calcium per
     // buffer (buffer-major); scratch: the diffusion solver's rhs.
     cable::aligned_vector<double> ca_, cab_, crhs_;
@@ -117,7 +122,8 @@ private:
 
     std::size_t species_index(std::size_t cell, std::size_t species, std::uint32_t compartment) const;
     // Threshold test of the kind's more_detectors[k] at the end of step n (spikes with detector k + 1).
-    void detect_more(Block& block, std::size_t k, const double* v, Step n, std::vector<Spike>& spikes) const;
+    void detect_more(Block& block, std::size_t k, const double* v, const double* v_before, Step n,
+                     std::vector<Spike>& spikes) const;
     // The calcium step after the mechanisms' states: influx of the ca ion's current (summed over
     // every mechanism writing ica), pump, buffering, diffusion; then cai into the ion state.
     void calcium_step(Block& block);
