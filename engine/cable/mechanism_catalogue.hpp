@@ -22,6 +22,9 @@ public:
     const parnet_mechanism& abi() const { return *abi_; }
     std::string_view name() const { return abi_->name; }
     bool point_process() const { return abi_->kind == parnet_point_process; }
+    bool density() const { return abi_->kind == parnet_density; }
+    // An ARTIFICIAL_CELL: a cell of its own (engine/cells/artificial_group.hpp), never placed on a cable cell.
+    bool artificial_cell() const { return abi_->kind == parnet_artificial_cell; }
     std::uint32_t field_count() const {
         return abi_->parameter_count + abi_->assigned_count + abi_->state_count;
     }
@@ -82,6 +85,7 @@ public:
     std::shared_ptr<const Mechanism> find(std::string_view name) const;
     // The density mechanisms or the point processes, for messages.
     std::string names(bool point_processes) const;
+    std::string artificial_cell_names() const;
 
 private:
     std::vector<std::shared_ptr<const MechanismCatalogue>> list_;
