@@ -8,7 +8,7 @@ compartment through an ExpSyn; the compartment drives two of the artificial cell
 BurstFire inhibits an IntervalFire. Delays are no multiples of dt. Each artificial cell is a
 population of its own (its own parameters). NEURON reports the hh cell's spikes 1e-10 ms late
 (see simulate); its outgoing delays are shortened by as much. The model is stored as parnet's model file too (the
-test runs it with the engine). Spike times of every cell, raw doubles.
+test runs it with the engine). Spike times of every cell and m of two, raw doubles.
 
     /usr/bin/python3 tools/neuron_reference/artificial_cells.py
 writes tests/data/neuron/artificial_cells.json."""
@@ -26,6 +26,8 @@ MOD_FILES = ['/usr/share/nrn/demo/release/invlfire.mod',
 # would inherit).
 DT, TSTOP, CELSIUS, V_INIT = 0.03125, 200.0, 6.3, -65.0
 TEPS = 1e-10   # ms
+EVERY = 8      # steps between samples of the traced cells' m
+TRACED = ['invl_a', 'burst_b']
 # source spike times (ms), no multiples of dt
 SOURCES = [[2.013, 9.31, 17.777, 24.4, 40.05, 61.3, 62.9, 64.41, 110.2, 150.001],
            [5.5, 6.6, 7.7, 33.3, 70.07, 71.17, 72.27, 130.13],
@@ -76,7 +78,9 @@ def model(catalogue):
                         for name, (mechanism, params) in ARTIFICIAL.items()] +
                        [{'name': 'pyr', 'count': 1, 'kind': 'cable', 'cell': 'hh_soma'}],
         'projections': projections,
-        'recordings': {'spikes': 'all'}}
+        'recordings': {'spikes': 'all', 'traces': [
+            {'name': f'{name}_m', 'population': name, 'variable': 'm', 'interval': DT * EVERY, 'dtype': 'float64'}
+            for name in TRACED]}}
 
 
 def simulate():
@@ -124,6 +128,11 @@ def simulate():
         netcons.append(nc)
         recorded[name] = v
 
+    traces = {}
+    for name in TRACED:
+        traces[name] = h.Vector()
+        traces[name].record(cells[name][0]._ref_m, DT * EVERY)
+
     def queue():
         for nc, arrivals in direct:
             for t in arrivals:
@@ -131,6 +140,7 @@ def simulate():
     handler = h.FInitializeHandler(queue)  # noqa: F841 - kept alive through the run
     common.run(TSTOP, V_INIT)
     return {'spikes': {name: list(v) for name, v in recorded.items()},
+            'm': {name: list(v) for name, v in traces.items()},
             'burst_spike_counts': {name: cells[name][0].spikes for name in ARTIFICIAL if name.startswith('burst')}}
 
 
