@@ -7,7 +7,7 @@ step-quantized), the hh cell's fall in NEURON's steps; m of two artificial cells
 Vector.record at every sample whose step window (t - dt/2, t + dt/2] holds no event of the cell
 (at such a step NEURON records after the step's events, parnet before them). A run cut by a
 checkpoint at 60 ms and restored on other layouts goes on as the whole run (fields and pending
-self events are saved), and a METIS plan gives the same spikes.
+self events are saved), a METIS plan gives the same spikes, and bad model fields are refused.
 
     python3 artificial_cells_run.py --engine ENGINE --catalogue artificial.so --work DIR"""
 import json
@@ -140,6 +140,53 @@ def main():
     if 'artificial' not in done.stdout + done.stderr:
         sys.exit(f'FAIL: the plan\'s summary names no artificial configuration:\n{done.stdout}')
     print('ok: a METIS plan (artificial cells measured as a configuration of their own) gives the same spikes')
+
+    refusals(args, model)
+
+
+def refusals(args, model):
+    """Bad model fields for artificial cells: exit 1 on 2 ranks, the file, the field and what was
+    expected said once."""
+    def mutated(change):
+        doc = json.loads(json.dumps(model))
+        change(doc)
+        return doc
+
+    def population(doc, name):
+        return next(p for p in doc['populations'] if p['name'] == name)
+
+    def projection(doc, target):
+        return next(p for p in doc['projections'] if p['target'] == target)
+
+    invl = next(i for i, p in enumerate(model['populations']) if p['name'] == 'invl_a')
+    cases = [
+        (lambda d: population(d, 'invl_a').update(mechanism='Nope'),
+         f'populations[{invl}].mechanism: expected the name of an ARTIFICIAL_CELL of the model\'s catalogues '
+         '(IntervalFire, BurstFire)'),
+        (lambda d: population(d, 'invl_a').update(mechanism='ExpSyn'),
+         f'populations[{invl}].mechanism: expected the name of an ARTIFICIAL_CELL'),
+        (lambda d: population(d, 'invl_a').pop('mechanism'), f'populations[{invl}].mechanism'),
+        (lambda d: population(d, 'invl_a')['params'].update(gap=1.0),
+         f'populations[{invl}].params.gap: expected a PARAMETER of IntervalFire: tau, invl'),
+        (lambda d: population(d, 'src').update(mechanism='IntervalFire'),
+         'populations[0].mechanism: expected no "mechanism" field: it belongs to artificial populations'),
+        (lambda d: projection(d, 'invl_a').update(synapse='syn'),
+         'synapse: expected no synapse name: artificial cells have one input'),
+        (lambda d: d['recordings']['traces'][0].update(variable='v'),
+         'recordings.traces[0].variable: expected a PARAMETER, ASSIGNED or STATE of IntervalFire'),
+        (lambda d: d['cell_templates']['hh_soma']['sections'][0]['mechanisms'].update(BurstFire={}),
+         'mechanisms.BurstFire: expected hh, pas, cahva, sk or a density mechanism of the catalogues'),
+    ]
+    for k, (change, expected) in enumerate(cases):
+        name = f'bad_{k}.json'
+        with open(os.path.join(args.work, name), 'w') as f:
+            json.dump(mutated(change), f)
+        done = run(['mpirun', '--oversubscribe', '-n', '2', args.engine, '--quiet', '--output',
+                    os.path.join(args.work, f'bad_{k}'), os.path.join(args.work, name)], expect_ok=False)
+        said = done.stdout + done.stderr
+        if done.returncode != 1 or said.count(expected) != 1 or said.count(name + ': ') != 1:
+            sys.exit(f'FAIL: {name}: exit {done.returncode}, expected {expected!r} once, got {said.strip()[:400]!r}')
+    print(f'ok: {len(cases)} bad artificial-cell fields refused on 2 ranks with file, field and expectation')
 
 
 if __name__ == '__main__':
