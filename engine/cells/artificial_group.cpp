@@ -125,22 +125,26 @@ void ArtificialCellGroup::advance(const Epoch& epoch, const EventLanes& events, 
     spikes_ = nullptr;
 }
 
-void ArtificialCellGroup::net_send(void* context, std::uint32_t, std::uint32_t lane, double time, double flag,
-                                   double weight) {
+ArtificialCellGroup::Cell* ArtificialCellGroup::cell_of(void* context, std::uint32_t lane) {
     auto* c = static_cast<Callbacks*>(context);
     const std::uint32_t i = c->block->cell[lane];
-    if (i == no_cell) return;
-    Cell& cell = c->group->cells_[i];
+    return i == no_cell ? nullptr : &c->group->cells_[i];
+}
+
+void ArtificialCellGroup::net_send(void* context, std::uint32_t, std::uint32_t lane, double time, double flag,
+                                   double weight) {
+    Cell* found = cell_of(context, lane);
+    if (!found) return;
+    Cell& cell = *found;
     const std::uint64_t sequence = cell.sent++;
     cell.pending.push_back({time, flag, weight, sequence});
     if (flag == 1.0) cell.movable = sequence;   // NEURON: net_move moves the latest flag-1 event
 }
 
 void ArtificialCellGroup::net_move(void* context, std::uint32_t, std::uint32_t lane, double time) {
-    auto* c = static_cast<Callbacks*>(context);
-    const std::uint32_t i = c->block->cell[lane];
-    if (i == no_cell) return;
-    Cell& cell = c->group->cells_[i];
+    Cell* found = cell_of(context, lane);
+    if (!found) return;
+    Cell& cell = *found;
     for (SelfEvent& e : cell.pending) {
         if (e.sequence != cell.movable) continue;
         // moved as NEURON's queue moves it: taken out and put in again (the newest at its time)
@@ -154,10 +158,10 @@ void ArtificialCellGroup::net_move(void* context, std::uint32_t, std::uint32_t l
 }
 
 void ArtificialCellGroup::net_event(void* context, std::uint32_t lane, double time) {
-    auto* c = static_cast<Callbacks*>(context);
-    const std::uint32_t i = c->block->cell[lane];
-    if (i == no_cell || !c->group->spikes_) return;
-    c->group->spikes_->push_back(Spike{c->group->gids_[i], time});
+    auto* group = static_cast<Callbacks*>(context)->group;
+    const Cell* cell = cell_of(context, lane);
+    if (!cell || !group->spikes_) return;
+    group->spikes_->push_back(Spike{group->gids_[static_cast<std::size_t>(cell - group->cells_.data())], time});
 }
 
 std::size_t ArtificialCellGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section,

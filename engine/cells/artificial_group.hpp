@@ -73,6 +73,8 @@ private:
     void receive(Cell& cell, double t, double weight, double flag);
     // Cell's self events with time <= until due before step `end`, including those sent meanwhile.
     void deliver_self_events(Cell& cell, double until, Step end);
+    // The cell in `lane` of the block whose callbacks `context` is; null for an empty lane.
+    static Cell* cell_of(void* context, std::uint32_t lane);
     static void net_send(void* context, std::uint32_t instance, std::uint32_t lane, double time, double flag,
                          double weight);
     static void net_event(void* context, std::uint32_t lane, double time);
