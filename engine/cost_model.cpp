@@ -27,10 +27,11 @@ constexpr double species_per_compartment_step = 4.0e-9;  // calcium or a buffer:
 constexpr double point_event = 7.0e-8;             // queue and delivery of one event
 constexpr double cable_event = 8.0e-8;
 // Artificial cells (NMODL ARTIFICIAL_CELL): event-driven like intfire; an event is a NET_RECEIVE
-// kernel call through the mechanism ABI and its self events. Not fitted yet: intfire's figures,
-// the event twice. `plan` measures the cells of a model (without --static-costs).
-constexpr double artificial_per_ms = intfire_per_ms;
-constexpr double artificial_event = 2.0 * point_event;
+// kernel call through the mechanism ABI. `plan` measured 6.2-6.7 ns per cell-ms (IntervalFire pacing
+// itself every ~10 ms by self events) and 37-40 ns per event on 2,500 IntervalFire and BurstFire
+// cells (docs/mechanisms.md, "Artificial cells"); an event is given point cells' fitted cost.
+constexpr double artificial_per_ms = 7.0e-9;
+constexpr double artificial_event = point_event;
 }  // namespace
 
 StaticCost static_cell_cost(CellKind kind, const CableCellDescription* cable, double dt) {
