@@ -4,7 +4,9 @@
 #include "engine/recipe.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 namespace parnet {
@@ -14,6 +16,14 @@ namespace {
 constexpr std::uint32_t instance_node[1] = {0};
 constexpr double no_geometry[1] = {0.0};
 constexpr double neuron_celsius = 6.3;   // NEURON's default; an artificial cell has no template
+
+// A time a kernel gives (net_send's t + delay, net_event's, net_move's) as parnet takes it: never
+// before the time of the event being received (NEURON stops with an error there; a negative delay
+// counts as 0), and none when it is not finite (such an event or spike would never be due).
+std::optional<double> due_time(double time, double now) {
+    if (!std::isfinite(time)) return std::nullopt;
+    return std::max(time, now);
+}
 }  // namespace
 
 ArtificialCellGroup::ArtificialCellGroup(const Recipe& recipe, std::span<const Gid> gids)
@@ -134,10 +144,11 @@ ArtificialCellGroup::Cell* ArtificialCellGroup::cell_of(void* context, std::uint
 void ArtificialCellGroup::net_send(void* context, std::uint32_t, std::uint32_t lane, double time, double flag,
                                    double weight) {
     Cell* found = cell_of(context, lane);
-    if (!found) return;
+    const auto due = due_time(time, static_cast<Callbacks*>(context)->block->view.t);
+    if (!found || !due) return;
     Cell& cell = *found;
     const std::uint64_t sequence = cell.sent++;
-    cell.pending.push_back({time, flag, weight, sequence});
+    cell.pending.push_back({*due, flag, weight, sequence});
     if (flag == 1.0) cell.movable = sequence;   // NEURON: net_move moves the latest flag-1 event
 }
 
@@ -145,12 +156,17 @@ void ArtificialCellGroup::net_move(void* context, std::uint32_t, std::uint32_t l
     Cell* found = cell_of(context, lane);
     if (!found) return;
     Cell& cell = *found;
-    for (SelfEvent& e : cell.pending) {
-        if (e.sequence != cell.movable) continue;
+    const auto due = due_time(time, static_cast<Callbacks*>(context)->block->view.t);
+    for (auto it = cell.pending.begin(); it != cell.pending.end(); ++it) {
+        if (it->sequence != cell.movable) continue;
+        if (!due) {   // moved to no time: never due
+            cell.pending.erase(it);
+            return;
+        }
         // moved as NEURON's queue moves it: taken out and put in again (the newest at its time)
-        e.time = time;
-        e.sequence = cell.sent++;
-        cell.movable = e.sequence;
+        it->time = *due;
+        it->sequence = cell.sent++;
+        cell.movable = it->sequence;
         return;
     }
     // No such event pending (NEURON stops with an error here): a flag-1 event at that time.
@@ -160,8 +176,9 @@ void ArtificialCellGroup::net_move(void* context, std::uint32_t, std::uint32_t l
 void ArtificialCellGroup::net_event(void* context, std::uint32_t lane, double time) {
     auto* group = static_cast<Callbacks*>(context)->group;
     const Cell* cell = cell_of(context, lane);
-    if (!cell || !group->spikes_) return;
-    group->spikes_->push_back(Spike{group->gids_[static_cast<std::size_t>(cell - group->cells_.data())], time});
+    const auto due = due_time(time, static_cast<Callbacks*>(context)->block->view.t);
+    if (!cell || !due || !group->spikes_) return;
+    group->spikes_->push_back(Spike{group->gids_[static_cast<std::size_t>(cell - group->cells_.data())], *due});
 }
 
 std::size_t ArtificialCellGroup::add_probe(std::size_t cell, const std::string& variable, const std::string& section,

@@ -162,7 +162,7 @@ def refusals(args, model):
     cases = [
         (lambda d: population(d, 'invl_a').update(mechanism='Nope'),
          f'populations[{invl}].mechanism: expected the name of an ARTIFICIAL_CELL of the model\'s catalogues '
-         '(IntervalFire, BurstFire)'),
+         '(IntervalFire, BurstFire, ClampedTimes)'),
         (lambda d: population(d, 'invl_a').update(mechanism='ExpSyn'),
          f'populations[{invl}].mechanism: expected the name of an ARTIFICIAL_CELL'),
         (lambda d: population(d, 'invl_a').pop('mechanism'), f'populations[{invl}].mechanism'),

@@ -122,6 +122,18 @@ TEST(ArtificialCells, ACellsSpikesDoNotDependOnItsNeighbours) {
     EXPECT_EQ(crowded.at(12), single.at(0));   // bit for bit
 }
 
+TEST(ArtificialCells, TimesInThePastCountFromTheEventAndTimesThatAreNoNumberNever) {
+    // clampedtimes.mod: at an input, net_event(t - 5), net_send(-1, 1) and net_send(log(-1), 2);
+    // the flag-1 event emits net_event(t + 0.5). So a spike at the input's time, the self event
+    // at that time too, its spike 0.5 ms later, and no flag-2 event.
+    ArtificialRecipe recipe;
+    recipe.add("ClampedTimes", {});
+    ArtificialCellGroup group(recipe, all_gids(recipe));
+    const auto spikes = advance(group, {{{3.0, 1.0}}}, 0.0, 10.0, 20);
+    EXPECT_EQ(spikes.at(0), (std::vector<double>{3.0, 3.5}));
+    EXPECT_EQ(group.probe_value(group.add_probe(0, "received", "", 0.5)), 2.0);   // the input and flag 1
+}
+
 TEST(ArtificialCells, RestoredStateContinuesAsTheWholeRun) {
     ArtificialRecipe recipe;
     recipe.add("BurstFire", {{"refrac", 6.0}});
