@@ -89,19 +89,60 @@ ArtificialCellGroup::ArtificialCellGroup(const Recipe& recipe, std::span<const G
             if (!f) throw input_error(recipe.where(g) + ": " + std::string(cell.mechanism->name()) + " has no PARAMETER " + name);
             block->fields[*f][lane] = value;
         }
+        if (abi.argument_count > 0) {
+            if (!recipe.direct_events(g).empty())
+                throw input_error(recipe.where(g) + ", gid " + std::to_string(g) + ": events stimuli onto " +
+                                  std::string(cell.mechanism->name()) +
+                                  ", which keeps a weight vector per connection, are not supported yet");
+            // Each connection's vector: its weight, then zeros (NET_RECEIVE's INITIAL runs below).
+            const std::vector<Connection> incoming = recipe.incoming(g);
+            cells_[i].vectors.assign(incoming.size() * abi.argument_count, 0.0);
+            for (const Connection& c : incoming) cells_[i].vectors[c.index * abi.argument_count] = c.weight;
+        }
     }
     // INITIAL of every block at t = 0 (NEURON's finitialize); lanes without a cell send nothing.
+    // Then NET_RECEIVE's INITIAL on every connection's vector (NEURON: after the INITIALs).
     for (auto& b : blocks_) {
         b->view.t = 0.0;
         b->mechanism->abi().init(&b->view);
     }
+    for (Cell& cell : cells_) {
+        const parnet_mechanism& abi = cell.block->mechanism->abi();
+        for (std::size_t at = 0; at < cell.vectors.size(); at += abi.argument_count)
+            abi.net_receive_initial(&cell.block->view, 0, cell.lane, cell.vectors.data() + at);
+    }
 }
 
-void ArtificialCellGroup::receive(Cell& cell, double t, double weight, double flag) {
+std::uint32_t ArtificialCellGroup::event_synapse(std::size_t cell, const Connection& c) const {
+    if (cells_[cell].block->mechanism->abi().argument_count == 0) return c.synapse;
+    if (c.index >= weight_vector_event)
+        throw input_error("gid " + std::to_string(c.target) + ": more than 2^31 incoming connections");
+    return weight_vector_event | c.index;
+}
+
+void ArtificialCellGroup::receive(Cell& cell, double t, double weight, double flag, std::uint32_t slot) {
     Block& b = *cell.block;
     const parnet_mechanism& abi = b.mechanism->abi();
-    if (!abi.net_receive) return;   // a cell without NET_RECEIVE ignores its input, as NEURON's
     b.view.t = t;
+    if (abi.net_receive_vector) {
+        double* arguments = nullptr;
+        if (slot == no_slot) {
+            // Of no connection: an event (the planner's samples) gets a fresh vector as a new
+            // connection would; a self event sent from INITIAL its weight and zeros (as the cable
+            // group's). Dropped after.
+            scratch_vector_.assign(abi.argument_count, 0.0);
+            scratch_vector_[0] = weight;
+            if (flag == 0.0) abi.net_receive_initial(&b.view, 0, cell.lane, scratch_vector_.data());
+            arguments = scratch_vector_.data();
+        } else {
+            arguments = cell.vectors.data() + static_cast<std::size_t>(slot) * abi.argument_count;
+        }
+        receiving_slot_ = slot;   // what it sends goes on with the same connection's vector
+        abi.net_receive_vector(&b.view, 0, cell.lane, arguments, flag);
+        receiving_slot_ = no_slot;
+        return;
+    }
+    if (!abi.net_receive) return;   // a cell without NET_RECEIVE ignores its input, as NEURON's
     abi.net_receive(&b.view, 0, cell.lane, weight, flag);
 }
 
@@ -117,7 +158,7 @@ void ArtificialCellGroup::deliver_self_events(Cell& cell, double until, Step end
         if (first == cell.pending.end()) return;
         const SelfEvent e = *first;
         cell.pending.erase(first);
-        receive(cell, e.time, e.weight, e.flag);
+        receive(cell, e.time, e.weight, e.flag, e.slot);
     }
 }
 
@@ -128,7 +169,8 @@ void ArtificialCellGroup::advance(const Epoch& epoch, const EventLanes& events, 
         Cell& cell = cells_[i];
         for (const Event& e : events.lane(i)) {
             deliver_self_events(cell, e.time, epoch.end);
-            receive(cell, e.time, e.weight, 0.0);
+            const bool vector = (e.synapse & weight_vector_event) != 0;
+            receive(cell, e.time, e.weight, 0.0, vector ? e.synapse & ~weight_vector_event : no_slot);
         }
         deliver_self_events(cell, any_time, epoch.end);
     }
@@ -148,7 +190,7 @@ void ArtificialCellGroup::net_send(void* context, std::uint32_t, std::uint32_t l
     if (!found || !due) return;
     Cell& cell = *found;
     const std::uint64_t sequence = cell.sent++;
-    cell.pending.push_back({*due, flag, weight, sequence});
+    cell.pending.push_back({*due, flag, weight, sequence, static_cast<Callbacks*>(context)->group->receiving_slot_});
     if (flag == 1.0) cell.movable = sequence;   // NEURON: net_move moves the latest flag-1 event
 }
 
@@ -205,7 +247,9 @@ void ArtificialCellGroup::save_state(std::size_t i, CellStateWriter& out) const 
         out.put(e.flag);
         out.put(e.weight);
         out.put_word(e.sequence);
+        out.put_word(e.slot);
     }
+    out.put_strided(cell.vectors.data(), cell.vectors.size(), 1);   // as many on restore: the same connections
 }
 
 void ArtificialCellGroup::restore_state(std::size_t i, CellStateReader& in) {
@@ -221,8 +265,10 @@ void ArtificialCellGroup::restore_state(std::size_t i, CellStateReader& in) {
         e.flag = in.get();
         e.weight = in.get();
         e.sequence = in.get_word();
+        e.slot = static_cast<std::uint32_t>(in.get_word());
         cell.pending.push_back(e);
     }
+    in.get_strided(cell.vectors.data(), cell.vectors.size(), 1);
 }
 
 std::unique_ptr<CellGroup> make_artificial_group(const Recipe& recipe, std::span<const Gid> gids) {

@@ -1,6 +1,6 @@
 """ARTIFICIAL_CELL mechanisms as cells (docs/mechanisms.md, "Artificial cells") in the real engine,
 against NEURON: the network of tools/neuron_reference/artificial_cells.py (NEURON's demo
-IntervalFire and parnet's test BurstFire, replay sources, an hh cell driven by them and driving
+IntervalFire, parnet's test BurstFire and CountFire (a weight vector per connection), replay sources, an hh cell driven by them and driving
 them back) at 1-3 ranks x 1-2 threads. Every layout must give the same spikes and float64 traces
 bit for bit; the artificial cells' spikes must equal NEURON's to 1e-13 ms (they are not
 step-quantized), the hh cell's fall in NEURON's steps; m of two artificial cells equals NEURON's
@@ -103,7 +103,7 @@ def main():
     if not worst <= SPIKE_TOLERANCE:
         sys.exit(f'FAIL: artificial cells\' spikes differ from NEURON\'s by {worst} ms (allowed {SPIKE_TOLERANCE})')
     count = sum(len(neuron[n]) for n in neuron if n != 'pyr')
-    print(f'ok: {count} spikes of 4 artificial cells within {worst:.1e} ms of NEURON\'s; '
+    print(f'ok: {count} spikes of {len(neuron) - 1} artificial cells within {worst:.1e} ms of NEURON\'s; '
           f'{len(neuron["pyr"])} hh spikes in NEURON\'s steps')
 
     worst, compared = 0.0, 0
@@ -162,7 +162,7 @@ def refusals(args, model):
     cases = [
         (lambda d: population(d, 'invl_a').update(mechanism='Nope'),
          f'populations[{invl}].mechanism: expected the name of an ARTIFICIAL_CELL of the model\'s catalogues '
-         '(IntervalFire, BurstFire, ClampedTimes)'),
+         '(IntervalFire, BurstFire, ClampedTimes, CountFire)'),
         (lambda d: population(d, 'invl_a').update(mechanism='ExpSyn'),
          f'populations[{invl}].mechanism: expected the name of an ARTIFICIAL_CELL'),
         (lambda d: population(d, 'invl_a').pop('mechanism'), f'populations[{invl}].mechanism'),

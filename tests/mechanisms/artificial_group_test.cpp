@@ -23,8 +23,10 @@ const MechanismCatalogue& catalogue() {
 // Cells of the test catalogue's mechanisms, each with its own parameters; no connections.
 class ArtificialRecipe final : public Recipe {
 public:
-    void add(const std::string& mechanism, std::vector<std::pair<std::string, double>> parameters) {
+    void add(const std::string& mechanism, std::vector<std::pair<std::string, double>> parameters,
+             std::size_t connections = 0) {
         cells_.push_back({catalogue().find(mechanism), std::move(parameters), {}});
+        connections_.push_back(connections);
         ranges_ = {{"cells", 0, static_cast<Gid>(cells_.size())}};
     }
     Gid cell_count() const override { return static_cast<Gid>(cells_.size()); }
@@ -34,10 +36,16 @@ public:
     double min_delay_bound() const override { return infinite_time; }
     CellKind kind(Gid) const override { return CellKind::artificial; }
     MechanismPlacement artificial_cell(Gid g) const override { return cells_[g]; }
-    std::vector<Connection> incoming(Gid) const override { return {}; }
+    // `connections` of weight 0.6 from gid 0 (only their count and weights matter here)
+    std::vector<Connection> incoming(Gid g) const override {
+        std::vector<Connection> in(connections_[g]);
+        for (std::uint32_t c = 0; c < in.size(); ++c) in[c] = Connection{0, g, 0.6, 1.0, 0, c};
+        return in;
+    }
 
 private:
     std::vector<MechanismPlacement> cells_;
+    std::vector<std::size_t> connections_;
     std::vector<PopulationRange> ranges_;
     RunSettings settings_{100.0, 0.025, 0, ""};
 };
@@ -134,12 +142,32 @@ TEST(ArtificialCells, TimesInThePastCountFromTheEventAndTimesThatAreNoNumberNeve
     EXPECT_EQ(group.probe_value(group.add_probe(0, "received", "", 0.5)), 2.0);   // the input and flag 1
 }
 
+TEST(ArtificialCells, EachConnectionKeepsItsOwnWeightVector) {
+    // countfire.mod: a connection's own sum n of its weights fires the cell above 1; a self event
+    // 0.4 ms later, carrying that connection's vector, empties it. One shared sum would fire at 2.
+    ArtificialRecipe recipe;
+    recipe.add("CountFire", {}, 2);
+    ArtificialCellGroup group(recipe, all_gids(recipe));
+    const auto from = [&](std::uint32_t c) { return group.event_synapse(0, recipe.incoming(0)[c]); };
+    EXPECT_EQ(from(1), ArtificialCellGroup::weight_vector_event | 1u);
+    const std::vector<std::vector<Event>> inputs{{{1.0, 0.6, from(0)}, {2.0, 0.6, from(1)}, {3.0, 0.6, from(0)},
+                                                  {3.2, 0.6, from(0)}, {3.5, 0.6, from(0)}, {4.0, 0.6, from(1)}}};
+    const auto spikes = advance(group, inputs, 0.0, 10.0, 8);
+    EXPECT_EQ(spikes.at(0), (std::vector<double>{3.0, 3.2, 4.0}));
+}
+
 TEST(ArtificialCells, RestoredStateContinuesAsTheWholeRun) {
     ArtificialRecipe recipe;
     recipe.add("BurstFire", {{"refrac", 6.0}});
     recipe.add("IntervalFire", {{"tau", 5.0}, {"invl", 4.0}});
+    recipe.add("CountFire", {}, 2);
+    const std::uint32_t c0 = ArtificialCellGroup::weight_vector_event, c1 = c0 | 1u;
+    // CountFire: connection 0 fires at 1.2 and its reset (1.6) is pending at the cut, as is
+    // connection 1's sum.
     const std::vector<std::vector<Event>> inputs{{{1.0, 1.5}, {3.0, 1.5}, {8.0, 1.5}},
-                                                 {{1.7, 0.3}, {2.6, 0.4}, {5.0, 0.2}}};
+                                                 {{1.7, 0.3}, {2.6, 0.4}, {5.0, 0.2}},
+                                                 {{1.0, 0.6, c0}, {1.2, 0.6, c0}, {1.4, 0.6, c1}, {1.8, 0.6, c0},
+                                                  {2.0, 0.6, c1}, {2.5, 0.6, c0}, {3.0, 0.6, c0}}};
     ArtificialCellGroup whole(recipe, all_gids(recipe));
     const auto expected = advance(whole, inputs, 0.0, 20.0, 10);
 
@@ -148,20 +176,20 @@ TEST(ArtificialCells, RestoredStateContinuesAsTheWholeRun) {
     ArtificialCellGroup first(recipe, all_gids(recipe));
     auto before = advance(first, inputs, 0.0, 1.5, 10);
     std::vector<std::vector<std::uint64_t>> saved;
-    for (std::size_t c = 0; c < 2; ++c) {
+    for (std::size_t c = 0; c < 3; ++c) {
         CellStateWriter out;
         first.save_state(c, out);
         saved.push_back(out.words());
     }
     ArtificialCellGroup second(recipe, all_gids(recipe));
-    for (std::size_t c = 0; c < 2; ++c) {
+    for (std::size_t c = 0; c < 3; ++c) {
         CellStateReader in(saved[c], static_cast<Gid>(c));
         second.restore_state(c, in);
         in.finish();
     }
     second.resume_at(60, 0.025);
     const auto after = advance(second, inputs, 1.5, 20.0, 10);
-    for (Gid g = 0; g < 2; ++g) {
+    for (Gid g = 0; g < 3; ++g) {
         std::vector<double> joined = before[g];
         joined.insert(joined.end(), after.at(g).begin(), after.at(g).end());
         EXPECT_EQ(joined, expected.at(g)) << "gid " << g;

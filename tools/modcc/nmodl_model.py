@@ -18,7 +18,7 @@ SUPPORTED = ("NEURON (SUFFIX, POINT_PROCESS, NONSPECIFIC_CURRENT, USEION READ/WR
              "net_send in INITIAL and NET_RECEIVE of a POINT_PROCESS, "
              "ARTIFICIAL_CELL (" + "%s)")
 # What an artificial cell may have (docs/mechanisms.md, "Artificial cells"): it has no membrane.
-SUPPORTED_ARTIFICIAL = ("PARAMETER, ASSIGNED, STATE, CONSTANT, LOCAL, INITIAL, NET_RECEIVE(w) with flag, "
+SUPPORTED_ARTIFICIAL = ("PARAMETER, ASSIGNED, STATE, CONSTANT, LOCAL, INITIAL, NET_RECEIVE(w, ...) with flag and INITIAL, "
                         "net_send and net_move in INITIAL and NET_RECEIVE, net_event in NET_RECEIVE, "
                         "FUNCTION, PROCEDURE, t, dt, celsius; no v, currents, USEION or BREAKPOINT")
 SUPPORTED = SUPPORTED % SUPPORTED_ARTIFICIAL
@@ -192,8 +192,6 @@ class Mechanism:
             refuse("NONSPECIFIC_CURRENT", "NONSPECIFIC_CURRENT")
         if self.solve or self.breakpoint or self.has_breakpoint:
             refuse("BREAKPOINT", "BREAKPOINT")
-        if self.net_receive and self.per_connection():
-            refuse("a weight vector (NET_RECEIVE with more than the weight, or INITIAL inside it)", "NET_RECEIVE")
 
     def read_blocks(self, blocks, folder):
         for block in blocks:

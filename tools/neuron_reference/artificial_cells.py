@@ -1,8 +1,9 @@
 """NEURON 8.2 reference for NMODL ARTIFICIAL_CELL mechanisms as cells (docs/mechanisms.md,
 "Artificial cells"): NEURON's demo invlfire.mod (IntervalFire: net_send, net_move, net_event, a
 FUNCTION reading t), read where Debian installs it, and parnet's test burstfire.mod (BurstFire:
-a refractory period and a second spike by self events with flags 1 and 2, a PROCEDURE), compiled
-for NEURON (nrnmech.py). A small network: spike sources (listed times, NetCon(None).event as
+a refractory period and a second spike by self events with flags 1 and 2, a PROCEDURE) and
+countfire.mod (CountFire: a weight vector per connection, emptied by a self event that carries
+it), compiled for NEURON (nrnmech.py). A small network: spike sources (listed times, NetCon(None).event as
 weight_vectors.py does) drive two IntervalFire and two BurstFire cells, which drive an hh
 compartment through an ExpSyn; the compartment drives two of the artificial cells back, and one
 BurstFire inhibits an IntervalFire. Delays are no multiples of dt. Each artificial cell is a
@@ -20,7 +21,8 @@ import common
 import nrnmech
 
 MOD_FILES = ['/usr/share/nrn/demo/release/invlfire.mod',
-             os.path.join(common.REPO, 'tests', 'mechanisms', 'mods', 'burstfire.mod')]
+             os.path.join(common.REPO, 'tests', 'mechanisms', 'mods', 'burstfire.mod'),
+             os.path.join(common.REPO, 'tests', 'mechanisms', 'mods', 'countfire.mod')]
 # dt = 2^-5 ms: NEURON adds dt/2 to t twice a step, exact for this dt, so its t is n*dt as parnet's
 # (with 0.025 its t drifts by 1e-11 ms in 100 ms, which the artificial cells driven by the hh cell
 # would inherit).
@@ -36,7 +38,8 @@ SOURCES = [[2.013, 9.31, 17.777, 24.4, 40.05, 61.3, 62.9, 64.41, 110.2, 150.001]
 ARTIFICIAL = {'invl_a': ('IntervalFire', {'tau': 5.0, 'invl': 10.0}),
               'invl_b': ('IntervalFire', {'tau': 8.0, 'invl': 13.7}),
               'burst_a': ('BurstFire', {}),
-              'burst_b': ('BurstFire', {'thresh': 0.8, 'gap': 1.3, 'refrac': 6.1})}
+              'burst_b': ('BurstFire', {'thresh': 0.8, 'gap': 1.3, 'refrac': 6.1}),
+              'count_a': ('CountFire', {})}
 SYNAPSE = {'tau': 2.0, 'e': 0.0}
 # (source population, target population, [[source, target, weight, delay], ...])
 PROJECTIONS = [
@@ -52,6 +55,9 @@ PROJECTIONS = [
     ('invl_a', 'pyr', [[0, 0, 0.015, 2.1]]),
     ('pyr', 'burst_b', [[0, 0, 0.7, 1.5]]),
     ('pyr', 'invl_b', [[0, 0, 0.4, 0.8]]),
+    # a weight vector (w, n, last) per connection onto CountFire
+    ('src', 'count_a', [[0, 0, 0.45, 1.3], [1, 0, 0.6, 0.55]]),
+    ('invl_b', 'count_a', [[0, 0, 0.35, 2.2]]),
 ]
 
 
@@ -106,7 +112,7 @@ def simulate():
             return nc
         return h.NetCon(cells[population][index], target)
 
-    netcons, direct = [], []
+    netcons, direct, onto_count = [], [], []
     for source, target, connections in PROJECTIONS:
         for s, t, w, d in connections:
             goal = cells[target][t]
@@ -120,6 +126,8 @@ def simulate():
             # that both deliver its spikes at the same time (its recorded spikes keep the 1e-10).
             nc.weight[0], nc.delay = w, d - (TEPS if source == 'pyr' else 0.0)
             netcons.append(nc)
+            if target == 'count_a':
+                onto_count.append(nc)
     recorded = {}
     for name in list(ARTIFICIAL) + ['pyr']:
         v = h.Vector()
@@ -141,7 +149,8 @@ def simulate():
     common.run(TSTOP, V_INIT)
     return {'spikes': {name: list(v) for name, v in recorded.items()},
             'm': {name: list(v) for name, v in traces.items()},
-            'burst_spike_counts': {name: cells[name][0].spikes for name in ARTIFICIAL if name.startswith('burst')}}
+            'burst_spike_counts': {name: cells[name][0].spikes for name in ARTIFICIAL if name.startswith('burst')},
+            'count_a_final_sums': [nc.weight[1] for nc in onto_count]}
 
 
 def main():
