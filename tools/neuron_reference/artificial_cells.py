@@ -73,11 +73,8 @@ def model(catalogue):
         'description': 'tools/neuron_reference/artificial_cells.py: IntervalFire and BurstFire cells with an hh cell',
         'run': {'tstop': TSTOP, 'dt': DT},
         'catalogues': [catalogue],
-        'cell_templates': {'hh_soma': {
-            'Ra': 100, 'cm': 1, 'v_init': V_INIT, 'celsius': CELSIUS,
-            'sections': [{'name': 'soma', 'length': 20, 'diam': 20, 'mechanisms': {'hh': {}}}],
-            'synapses': [{'name': 'syn', 'type': 'ExpSyn', 'section': 'soma', 'x': 0.5, 'params': SYNAPSE}],
-            'detector': {'section': 'soma', 'x': 0.5, 'threshold': 10}}},
+        'cell_templates': {'hh_soma': common.hh_soma_template(
+            V_INIT, CELSIUS, {'name': 'syn', 'type': 'ExpSyn', 'section': 'soma', 'x': 0.5, 'params': SYNAPSE})},
         'populations': [{'name': 'src', 'count': len(SOURCES), 'kind': 'spike_source', 'model': 'replay',
                          'times': SOURCES}] +
                        [{'name': name, 'count': 1, 'kind': 'artificial', 'mechanism': mechanism, 'params': params}
@@ -96,13 +93,7 @@ def simulate():
         for k, value in params.items():
             setattr(c, k, value)
         cells[name] = [c]
-    soma = h.Section(name='soma')
-    soma.L = soma.diam = 20
-    soma.Ra = 100
-    soma.insert('hh')
-    syn = h.ExpSyn(soma(0.5))
-    for k, value in SYNAPSE.items():
-        setattr(syn, k, value)
+    soma, syn = common.hh_soma('soma', 'ExpSyn', SYNAPSE)
     cells['pyr'] = [syn]
 
     def source_netcon(population, index, target):
