@@ -45,7 +45,7 @@ file(GLOB PARNET_MODCC_SOURCES ${PARNET_MODCC_DIR}/*.py)
 # compiler changes.
 function(parnet_translate_mechanisms out_cpp name entry)
   add_custom_command(OUTPUT ${out_cpp}
-    COMMAND ${PARNET_MODCC} ${ARGN} --cpp ${out_cpp} --name ${name} --entry ${entry}
+    COMMAND ${PARNET_MODCC} ${ARGN} ${PARNET_MODCC_OPTIONS} --cpp ${out_cpp} --name ${name} --entry ${entry}
     DEPENDS ${ARGN} ${PARNET_MODCC_SOURCES}
     COMMENT "parnet-modcc: translating ${name}"
     VERBATIM)
@@ -53,10 +53,16 @@ endfunction()
 
 # A loadable catalogue NAME.so (in the build's lib/ folder) from .mod files and folders of them,
 # in the order given (a folder's files in name order): the order in which cells run them.
+# NO_CACHE: parnet-modcc --no-cache (every value computed in every step; tests compare with it).
 function(parnet_add_catalogue target name)
+  cmake_parse_arguments(PARSE_ARGV 2 catalogue "NO_CACHE" "" "")
+  set(PARNET_MODCC_OPTIONS)
+  if(catalogue_NO_CACHE)
+    set(PARNET_MODCC_OPTIONS --no-cache)
+  endif()
   set(cpp ${CMAKE_CURRENT_BINARY_DIR}/${name}_catalogue.cpp)
   set(mods)
-  foreach(input ${ARGN})
+  foreach(input ${catalogue_UNPARSED_ARGUMENTS})
     if(IS_DIRECTORY ${input})
       file(GLOB found CONFIGURE_DEPENDS ${input}/*.mod)
       list(SORT found)

@@ -47,15 +47,19 @@ MechanismPlacement read_placement(const JsonObject& obj, std::shared_ptr<const M
     return p;
 }
 
+// The names the reader places as the built-in mechanisms' own fields (a cell's calcium couples to
+// cahva and sk), unless a user catalogue defines them.
+bool shorthand(std::string_view name) { return name == "hh" || name == "pas" || name == "cahva" || name == "sk"; }
+
 void read_mechanisms(const JsonObject& mechanisms, CableSection& section, const MechanismCatalogues& catalogues) {
     for (const auto& [name, value] : mechanisms.value().items()) {
-        if (name == "hh" || name == "pas" || name == "cahva" || name == "sk") continue;
+        if (shorthand(name) && catalogues.builtin(name)) continue;
         const auto mechanism = catalogues.find(name);
         if (!mechanism || !mechanism->density())
             mechanisms.fail(name, "hh, pas, cahva, sk or a density mechanism of the catalogues (" + catalogues.names(false) + ")");
         section.mechanisms.push_back(read_placement(mechanisms.object(name), mechanism));
     }
-    if (mechanisms.has("cahva")) {
+    if (mechanisms.has("cahva") && catalogues.builtin("cahva")) {
         const JsonObject o = mechanisms.object("cahva");
         o.allow_only({"gbar", "vhalf", "k", "tau"});
         CalciumChannel p;
@@ -65,7 +69,7 @@ void read_mechanisms(const JsonObject& mechanisms, CableSection& section, const 
         p.tau = o.positive("tau", p.tau);
         section.cahva = p;
     }
-    if (mechanisms.has("sk")) {
+    if (mechanisms.has("sk") && catalogues.builtin("sk")) {
         const JsonObject o = mechanisms.object("sk");
         o.allow_only({"gbar", "kd", "tau", "ek"});
         CalciumActivatedPotassium p;
@@ -75,7 +79,7 @@ void read_mechanisms(const JsonObject& mechanisms, CableSection& section, const 
         p.ek = o.number("ek", p.ek);
         section.sk = p;
     }
-    if (mechanisms.has("hh")) {
+    if (mechanisms.has("hh") && catalogues.builtin("hh")) {
         const JsonObject hh = mechanisms.object("hh");
         hh.allow_only({"gnabar", "gkbar", "gl", "el", "ena", "ek"});
         HodgkinHuxley p;
@@ -87,7 +91,7 @@ void read_mechanisms(const JsonObject& mechanisms, CableSection& section, const 
         p.ek = hh.number("ek", p.ek);
         section.hh = p;
     }
-    if (mechanisms.has("pas")) {
+    if (mechanisms.has("pas") && catalogues.builtin("pas")) {
         const JsonObject pas = mechanisms.object("pas");
         pas.allow_only({"g", "e"});
         PassiveLeak p;

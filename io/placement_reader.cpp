@@ -236,7 +236,7 @@ cable::Placement read_placement(const JsonObject& cell, const CableCellDescripti
             if (o.has("mechanisms")) {
                 const JsonObject m = o.object("mechanisms");
                 for (const auto& [name, value] : m.value().items()) {
-                    if (name == "hh" || name == "pas") {
+                    if ((name == "hh" || name == "pas") && catalogues.builtin(name)) {
                         e.mechanisms.push_back(read_mechanism(m, name));
                         continue;
                     }

@@ -325,7 +325,7 @@ CableGroup::CableGroup(std::vector<Cell> cells, double dt) {
         if (!block.kind->catalogue.empty())
             block.mechanisms = std::make_unique<cable::CatalogueBlock>(
                 block.kind->catalogue, block.kind->layout.node_count(), v_.data() + block.node_base, dt);
-    crhs_.assign(max_comps * W, 0.0);
+    crhs_.assign(2 * max_comps * W, 0.0);
     d_.assign(max_nodes * W, 0.0);
     rhs_.assign(max_nodes * W, 0.0);
     inv_d_.assign(max_nodes * W, 0.0);
@@ -565,23 +565,19 @@ void CableGroup::calcium_step(Block& block) {
     const std::size_t C = layout.compartment_node.size();
     double* ca = ca_.data() + block.ca_base;
     const std::uint32_t ion = *kind.catalogue.calcium_ion;
-    // Influx of the step's total ica (every mechanism writing it), pump, buffering (each
-    // implicit), then diffusion; cai of every node from its compartment.
+    // NEURON 8.2's rxd step: diffusion with the step's total ica (every mechanism writing it) as
+    // its source, backward Euler; then the pump and buffers together, one linearised backward
+    // Euler step; cai of every node from its compartment.
     cable::calcium_influx(kind.influx_compartments.size(), kind.influx_compartments.data(),
                           layout.compartment_node.data(), kind.influx.data(),
                           block.mechanisms->ion_values(ion, cable::IonQuantity::current), ca);
-    cable::pump_step(C, ca, species.pump, dt_);
-    for (std::size_t b = 0; b < species.buffers.size(); ++b) {
-        const auto& buffer = species.buffers[b];
-        cable::buffer_reaction(C, ca, cab_.data() + block.cab_base + b * C * W, buffer.total, buffer.kf,
-                               buffer.kb, dt_);
-    }
+    double* cab = cab_.data() + block.cab_base;
     const std::int32_t* parent = layout.compartment_parent.data();
     if (species.D > 0) cable::diffuse(C, parent, kind.calcium_diffusion, ca, crhs_.data());
     for (std::size_t b = 0; b < species.buffers.size(); ++b)
         if (species.buffers[b].D > 0)
-            cable::diffuse(C, parent, kind.buffer_diffusion[b], cab_.data() + block.cab_base + b * C * W,
-                           crhs_.data());
+            cable::diffuse(C, parent, kind.buffer_diffusion[b], cab + b * C * W, crhs_.data());
+    cable::block_calcium_reactions(C, ca, cab, species.buffers, species.pump, dt_, crhs_.data(), crhs_.data() + C * W);
     write_cai(block);
 }
 
@@ -662,8 +658,8 @@ std::size_t CableGroup::add_probe(std::size_t cell, const std::string& variable,
         }
         const auto lane = cell_lane_[cell];
         if (found->ion) {
-            probe_sources_.push_back(block.mechanisms->ion(found->index, static_cast<cable::IonQuantity>(found->field),
-                                                           node, lane));
+            probe_sources_.push_back(block.mechanisms->probe_ion(
+                block.kind->catalogue, found->index, static_cast<cable::IonQuantity>(found->field), node, lane));
         } else {
             const auto instance = block.kind->catalogue.instance_at(found->index, node);
             if (!instance)

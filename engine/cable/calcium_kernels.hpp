@@ -46,33 +46,73 @@ struct DiffusionFactors {
     }
 }
 
-// Ca + B <-> CaB over one step by backward Euler, solved exactly: the extent d of the reaction
-// satisfies d = dt (kf (ca - d)(b - d) - kb (cab + d)) with b = total - cab free buffer, a
-// quadratic whose root in range is 2C/(B + sqrt(B^2 - 4AC)) (stable for any kf, kb, dt; the
-// discriminant is never negative). ca + cab is unchanged by construction.
-[[gnu::noinline]] inline void buffer_reaction(std::size_t n, double* __restrict ca, double* __restrict cab,
-                                              double total, double kf, double kb, double dt) {
-    const double a = kf * dt, kbdt = kb * dt;
-    for (std::size_t k = 0; k < n * CW; ++k) {
-        const double c = ca[k], bound = cab[k], free_b = total - bound;
-        const double B = 1.0 + a * (c + free_b) + kbdt;
-        const double Cq = a * c * free_b - kbdt * bound;
-        const double d = 2.0 * Cq / (B + std::sqrt(B * B - 4.0 * a * Cq));
-        ca[k] = c - d;
-        cab[k] = bound + d;
+// The reactions of one step as NEURON 8.2's rxd takes them (rxd.cpp, solve_reaction on the fixed
+// step): one linearised backward-Euler step of all of them at once, at the state after diffusion:
+// (I - dt J) delta = dt f, J the Jacobian of f (free calcium: pump P - the binding rates R_b; each
+// complex: R_b = kf ca (total - cab) - kb cab). (Solving the buffer exactly and the pump apart, as
+// parnet did before, moved v 0.58 mV from NEURON's on the rxd + NMODL cell.) The system is an
+// arrow (calcium couples to every complex, the complexes not to each other), so each complex is
+// eliminated in closed form, with den_b = 1 + dt (kf ca + kb):
+//   delta_cab = dt (R + kf b delta_ca) / den,  delta_ca = dt (P - sum R/den) / (1 - dt P' + dt sum kf b/den).
+// `each(f)` calls f(k) for every element k (a plain loop in CableGroup's blocks, the own
+// compartments of a split cell); buffer b's complexes are at cab + b * stride; diag and rhs are
+// scratch indexed like ca.
+template <class Elements>
+inline void calcium_reactions(Elements each, double* __restrict ca, double* __restrict cab, std::size_t stride,
+                              const std::vector<CalciumBuffer>& buffers, const CalciumPump& p, double dt,
+                              double* __restrict diag, double* __restrict rhs) {
+    if (p.kind == PumpKind::decay) {
+        const double rate = 1.0 / p.tau;
+        each([&](std::size_t k) {
+            diag[k] = 1.0 + dt * rate;
+            rhs[k] = dt * (p.rest - ca[k]) * rate;
+        });
+    } else if (p.kind == PumpKind::michaelis_menten) {
+        const double resting = p.rest / (p.km + p.rest);
+        each([&](std::size_t k) {
+            const double s = 1.0 / (p.km + ca[k]);
+            diag[k] = 1.0 + dt * p.vmax * p.km * s * s;
+            rhs[k] = -dt * p.vmax * (ca[k] * s - resting);
+        });
+    } else {
+        each([&](std::size_t k) {
+            diag[k] = 1.0;
+            rhs[k] = 0.0;
+        });
     }
+    for (std::size_t b = 0; b < buffers.size(); ++b) {
+        const CalciumBuffer& buf = buffers[b];
+        const double* __restrict bound = cab + b * stride;
+        each([&](std::size_t k) {
+            const double free_b = buf.total - bound[k];
+            const double inv_den = 1.0 / (1.0 + dt * (buf.kf * ca[k] + buf.kb));
+            diag[k] += dt * buf.kf * free_b * inv_den;
+            rhs[k] -= dt * (buf.kf * ca[k] * free_b - buf.kb * bound[k]) * inv_den;
+        });
+    }
+    each([&](std::size_t k) { rhs[k] /= diag[k]; });   // delta_ca
+    for (std::size_t b = 0; b < buffers.size(); ++b) {
+        const CalciumBuffer& buf = buffers[b];
+        double* __restrict bound = cab + b * stride;
+        each([&](std::size_t k) {
+            const double free_b = buf.total - bound[k];
+            const double inv_den = 1.0 / (1.0 + dt * (buf.kf * ca[k] + buf.kb));
+            bound[k] += dt * (buf.kf * ca[k] * free_b - buf.kb * bound[k] + buf.kf * free_b * rhs[k]) * inv_den;
+        });
+    }
+    each([&](std::size_t k) { ca[k] += rhs[k]; });
 }
 
-// Pump, implicit: decay c' = (c + dt/tau rest)/(1 + dt/tau); Michaelis-Menten linearised at c,
-// c' = (c + dt vmax rest/(km + rest)) / (1 + dt vmax/(km + c)) (positive for any dt).
-[[gnu::noinline]] inline void pump_step(std::size_t n, double* __restrict ca, const CalciumPump& p, double dt) {
-    if (p.kind == PumpKind::decay) {
-        const double s = 1.0 / (1.0 + dt / p.tau), add = dt / p.tau * p.rest * s;
-        for (std::size_t k = 0; k < n * CW; ++k) ca[k] = ca[k] * s + add;
-    } else if (p.kind == PumpKind::michaelis_menten) {
-        const double leak = dt * p.vmax * p.rest / (p.km + p.rest), rate = dt * p.vmax;
-        for (std::size_t k = 0; k < n * CW; ++k) ca[k] = (ca[k] + leak) / (1.0 + rate / (p.km + ca[k]));
-    }
+// calcium_reactions on the n compartments of a block (n * CW elements, buffer-major complexes).
+[[gnu::noinline]] inline void block_calcium_reactions(std::size_t n, double* __restrict ca, double* __restrict cab,
+                                                      const std::vector<CalciumBuffer>& buffers,
+                                                      const CalciumPump& p, double dt, double* __restrict diag,
+                                                      double* __restrict rhs) {
+    const std::size_t m = n * CW;
+    auto each = [m](auto&& f) {
+        for (std::size_t k = 0; k < m; ++k) f(k);
+    };
+    calcium_reactions(each, ca, cab, m, buffers, p, dt, diag, rhs);
 }
 
 // Charge entering as calcium: dc = -ica * 2e4/(F d) dt (ica mA/cm2, d um: area/volume = 4/d), ica

@@ -43,7 +43,7 @@ std::uint32_t parameter_field(const Mechanism& m, const std::string& name) {
 // The values of one instance: defaults, the placement's, then its value for this segment.
 void set_values(MechanismKind& kind, const MechanismPlacement& placement, std::uint32_t segment) {
     const Mechanism& m = *kind.mechanism;
-    for (std::uint32_t f = 0; f < m.field_count(); ++f) kind.values[f].push_back(m.abi().fields[f].default_value);
+    for (std::uint32_t f = 0; f < m.stored_field_count(); ++f) kind.values[f].push_back(m.abi().fields[f].default_value);
     for (const auto& [name, value] : placement.parameters) kind.values[parameter_field(m, name)].back() = value;
     for (const auto& [name, values] : placement.segment_parameters)
         if (segment < values.size() && !std::isnan(values[segment]))
@@ -61,7 +61,7 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
         MechanismKind k;
         k.mechanism = placement.mechanism;
         const parnet_mechanism& abi = placement.mechanism->abi();
-        k.values.resize(placement.mechanism->field_count());
+        k.values.resize(placement.mechanism->stored_field_count());
         for (std::uint32_t g = 0; g < abi.global_count; ++g) k.globals.push_back(abi.globals[g].default_value);
         for (const auto& [name, value] : placement.globals) {
             const auto g = placement.mechanism->global_index(name);
@@ -156,8 +156,9 @@ CatalogueKind::CatalogueKind(const CableCellDescription& cell, const CableLayout
     for (std::size_t i = 0; i < ions.size(); ++i) {
         ions[i].style.init_concentrations = conc[i] == 3;
         ions[i].style.init_reversal = conc[i] > 0;
-        // Recomputed only where something reads it (an eca probe on a cell whose mechanisms do
-        // not read eca shows its initial value; the cell's results are NEURON's).
+        // NEURON recomputes it wherever the concentrations are written; parnet on every node
+        // only where something reads it (a speed measure: the cell's results are NEURON's), and
+        // else at the probed nodes (CatalogueBlock::probe_ion).
         ions[i].style.advance_reversal = conc[i] == 3 && rev[i] > 0;
     }
     // Reversal potentials set on sections (an ion no mechanism of the cell uses has none).
@@ -208,6 +209,7 @@ std::uint32_t CatalogueKind::weight_vector_size(std::uint32_t s) const {
 
 CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, const double* v, double dt) {
     ions_.resize(kind.ions.size());
+    probed_reversal_.resize(kind.ions.size());
     for (std::size_t i = 0; i < kind.ions.size(); ++i) {
         const IonKind& ion = kind.ions[i];
         auto& q = ions_[i];
@@ -224,6 +226,7 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
         q[static_cast<std::size_t>(IonQuantity::outside)].assign(nodes * W, outside);
     }
     for (std::uint32_t m = 0; m < kind.mechanisms.size(); ++m) send_contexts_.push_back({this, m});
+    for (const MechanismKind& k : kind.mechanisms) mechanisms_.push_back(k.mechanism);
     fields_.resize(kind.mechanisms.size());
     field_pointers_.resize(kind.mechanisms.size());
     ion_views_.resize(kind.mechanisms.size());
@@ -254,14 +257,17 @@ CatalogueBlock::CatalogueBlock(const CatalogueKind& kind, std::size_t nodes, con
 
 // Assigned fields and ion currents are recomputed every step, but saving every field keeps the
 // rule simple (and a mechanism whose assigned variable carries state over a step stays exact).
+// The compiler's hidden fields (caches of what parameters and dt determine) are not saved: a
+// restored lane's kernels recompute them, to the same bits, whatever dt the run has.
 void CatalogueBlock::save_lane(std::uint32_t lane, CellStateWriter& out) const {
     // Self events are not part of the checkpoint format yet: refuse rather than drop them.
     for (const SelfEvent& e : self_events_)
         if (e.lane == lane)
             throw input_error("a checkpoint cannot hold the pending net_send self events of NMODL point processes "
                               "yet (one is due at t = " + std::to_string(e.time) + " ms)");
-    for (const auto& mechanism : fields_)
-        for (const auto& field : mechanism) out.put_strided(field.data() + lane, field.size() / W, W);
+    for (std::size_t m = 0; m < fields_.size(); ++m)
+        for (std::uint32_t f = 0; f < mechanisms_[m]->field_count(); ++f)
+            out.put_strided(fields_[m][f].data() + lane, fields_[m][f].size() / W, W);
     for (const auto& ion : ions_)
         for (const auto& q : ion) out.put_strided(q.data() + lane, q.size() / W, W);
     const auto& vectors = weight_vectors_[lane].values;   // as many on restore: the same connections
@@ -269,8 +275,14 @@ void CatalogueBlock::save_lane(std::uint32_t lane, CellStateWriter& out) const {
 }
 
 void CatalogueBlock::restore_lane(std::uint32_t lane, CellStateReader& in) {
-    for (auto& mechanism : fields_)
-        for (auto& field : mechanism) in.get_strided(field.data() + lane, field.size() / W, W);
+    for (std::size_t m = 0; m < fields_.size(); ++m) {
+        const Mechanism& mechanism = *mechanisms_[m];
+        for (std::uint32_t f = 0; f < mechanism.field_count(); ++f)
+            in.get_strided(fields_[m][f].data() + lane, fields_[m][f].size() / W, W);
+        // Hidden fields (caches) back to their defaults: the kernels recompute them.
+        for (std::uint32_t f = mechanism.field_count(); f < mechanism.stored_field_count(); ++f)
+            for (std::size_t k = lane; k < fields_[m][f].size(); k += W) fields_[m][f][k] = mechanism.abi().fields[f].default_value;
+    }
     for (auto& ion : ions_)
         for (auto& q : ion) in.get_strided(q.data() + lane, q.size() / W, W);
     auto& vectors = weight_vectors_[lane].values;
@@ -305,25 +317,47 @@ const parnet_mechanism_block* CatalogueBlock::view(std::size_t m, const double* 
     return &b;
 }
 
+namespace {
+
+// nrn_nernst on count values with log_inline: the same guards, a vectorizable log (a few ulp from
+// libm's; this file is compiled with -fno-trapping-math so that the loop vectorizes).
+void nernst_values(double rt_zf, const double* __restrict inside, const double* __restrict outside,
+                   double* __restrict e, std::size_t count) {
+#pragma omp simd
+    for (std::size_t k = 0; k < count; ++k) {
+        const double ln = log_inline(outside[k] / inside[k]);
+        e[k] = inside[k] <= 0.0 ? 1e6 : outside[k] <= 0.0 ? -1e6 : rt_zf * ln;
+    }
+}
+
+}  // namespace
+
+const double* CatalogueBlock::probe_ion(const CatalogueKind& kind, std::uint32_t i, IonQuantity q,
+                                        std::uint32_t node, std::uint32_t lane) {
+    const IonStyle& style = kind.ions[i].style;
+    auto& followed = probed_reversal_[i];
+    if (q == IonQuantity::reversal && style.init_concentrations && !style.advance_reversal &&
+        std::find(followed.begin(), followed.end(), node) == followed.end()) {
+        followed.push_back(node);
+        // Now from the present concentrations (at t = 0 those after INITIAL, as finitialize's
+        // last evaluation of the currents), then before every step.
+        auto& values = ions_[i];
+        nernst_values(nernst_factor(kind.ions[i].valence, kind.celsius), values[2].data() + node * W,
+                      values[3].data() + node * W, values[0].data() + node * W, W);
+    }
+    return ion(i, q, node, lane);
+}
+
 void CatalogueBlock::currents(const CatalogueKind& kind, const double* v, double* rhs, double* d, double t,
                               double dt) {
     for (std::size_t i = 0; i < kind.ions.size(); ++i) {
         auto& q = ions_[i];
         std::fill(q[1].begin(), q[1].end(), 0.0);
-        if (kind.ions[i].style.advance_reversal) {
-            // nernst() with log_inline: the same guards, a vectorizable log (a few ulp from libm's;
-            // this file is compiled with -fno-trapping-math so that the loop vectorizes)
-            const double rt_zf = nernst_factor(kind.ions[i].valence, kind.celsius);
-            double* __restrict e = q[0].data();
-            const double* __restrict inside = q[2].data();
-            const double* __restrict outside = q[3].data();
-            const std::size_t count = q[0].size();
-#pragma omp simd
-            for (std::size_t k = 0; k < count; ++k) {
-                const double ln = log_inline(outside[k] / inside[k]);
-                e[k] = inside[k] <= 0.0 ? 1e6 : outside[k] <= 0.0 ? -1e6 : rt_zf * ln;
-            }
-        }
+        const double rt_zf = nernst_factor(kind.ions[i].valence, kind.celsius);
+        if (kind.ions[i].style.advance_reversal)
+            nernst_values(rt_zf, q[2].data(), q[3].data(), q[0].data(), q[0].size());
+        for (std::uint32_t node : probed_reversal_[i])
+            nernst_values(rt_zf, q[2].data() + node * W, q[3].data() + node * W, q[0].data() + node * W, W);
     }
     for (std::size_t m = 0; m < kind.mechanisms.size(); ++m) {
         const parnet_mechanism_block* b = view(m, v, rhs, d, t, dt);

@@ -112,10 +112,17 @@ public:
     const double* ion(std::uint32_t i, IonQuantity q, std::uint32_t node, std::uint32_t lane) const {
         return ions_[i][static_cast<std::size_t>(q)].data() + node * W + lane;
     }
+    // A probe of ion i's quantity q at a node: as ion(), and a reversal potential NEURON recomputes
+    // (its concentrations written) though no mechanism of the cell reads it is recomputed at that
+    // node too, now and before every step, so the probe shows NEURON's value (unprobed nodes keep
+    // their initial value: nothing reads it).
+    const double* probe_ion(const CatalogueKind& kind, std::uint32_t i, IonQuantity q, std::uint32_t node,
+                            std::uint32_t lane);
     // Ion i's quantity at every node and lane (a writer outside the catalogue: rxd calcium).
     double* ion_values(std::uint32_t i, IonQuantity q) { return ions_[i][static_cast<std::size_t>(q)].data(); }
 
-    // One lane's fields (every field of every instance) and ion state, for checkpoints.
+    // One lane's fields (every field of every instance but the compiler's hidden ones) and ion
+    // state, for checkpoints.
     void save_lane(std::uint32_t lane, CellStateWriter& out) const;
     void restore_lane(std::uint32_t lane, CellStateReader& in);
 
@@ -145,9 +152,11 @@ private:
     // Mechanism m's block with this call's voltages, matrix and times (the rest is set once).
     const parnet_mechanism_block* view(std::size_t m, const double* v, double* rhs, double* d, double t, double dt);
 
-    std::vector<std::vector<aligned_vector<double>>> fields_;   // [mechanism][field]
+    std::vector<std::shared_ptr<const Mechanism>> mechanisms_;  // [mechanism]
+    std::vector<std::vector<aligned_vector<double>>> fields_;   // [mechanism][field], hidden ones last
     std::vector<std::vector<double*>> field_pointers_;
     std::vector<std::array<aligned_vector<double>, 4>> ions_;   // [ion][IonQuantity], per node and lane
+    std::vector<std::vector<std::uint32_t>> probed_reversal_;   // [ion]: nodes probe_ion follows
     std::vector<std::vector<parnet_ion_state>> ion_views_;      // [mechanism][ion use]
     std::vector<SendContext> send_contexts_;                    // [mechanism]
     std::vector<parnet_mechanism_block> views_;                 // [mechanism]

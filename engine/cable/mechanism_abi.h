@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define PARNET_MECHANISM_ABI_VERSION 4
+#define PARNET_MECHANISM_ABI_VERSION 5
 #define PARNET_LANES 8
 
 /* An artificial cell (NMODL's ARTIFICIAL_CELL) is a cell of its own: no membrane, no node; its
@@ -107,6 +107,12 @@ typedef struct {
     void (*net_receive_vector)(const parnet_mechanism_block*, uint32_t instance, uint32_t lane, double* arguments,
                                double flag);
     void (*net_receive_initial)(const parnet_mechanism_block*, uint32_t instance, uint32_t lane, double* arguments);
+    /* Fields the compiler adds after the states, stored per instance and lane like the others:
+     * values that depend only on parameters no block writes, GLOBALs, celsius and dt (cnexp's
+     * 1 - exp(-dt/tau) of a RANGE tau), and the dt they were computed for (default -1: none), so a
+     * kernel recomputes them when dt differs. Not variables of the model: not found by name, not
+     * saved in checkpoints (a restored lane gets the defaults and its kernels recompute them). */
+    uint32_t hidden_count;
 } parnet_mechanism;
 
 typedef struct {

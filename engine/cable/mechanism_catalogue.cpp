@@ -74,6 +74,12 @@ std::shared_ptr<const Mechanism> MechanismCatalogues::find(std::string_view name
     return nullptr;
 }
 
+std::shared_ptr<const Mechanism> MechanismCatalogues::user_find(std::string_view name) const {
+    for (std::size_t c = 0; c + 1 < list_.size(); ++c)
+        if (auto m = list_[c]->find(name)) return m;
+    return nullptr;
+}
+
 std::string MechanismCatalogues::names(bool point_processes) const {
     std::string out;
     for (const auto& c : list_)

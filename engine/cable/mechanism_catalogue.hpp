@@ -25,10 +25,13 @@ public:
     bool density() const { return abi_->kind == parnet_density; }
     // An ARTIFICIAL_CELL: a cell of its own (engine/cells/artificial_group.hpp), never placed on a cable cell.
     bool artificial_cell() const { return abi_->kind == parnet_artificial_cell; }
+    // The fields of the model (parameters, assigned, states), then the compiler's hidden ones.
     std::uint32_t field_count() const {
         return abi_->parameter_count + abi_->assigned_count + abi_->state_count;
     }
-    // Index of a field (parameter, assigned or state) or a global; none when there is none.
+    std::uint32_t stored_field_count() const { return field_count() + abi_->hidden_count; }
+    // Index of a field (parameter, assigned or state; never a hidden one) or a global; none when
+    // there is none.
     std::optional<std::uint32_t> field_index(std::string_view name) const;
     std::optional<std::uint32_t> parameter_index(std::string_view name) const;
     std::optional<std::uint32_t> global_index(std::string_view name) const;
@@ -83,11 +86,16 @@ public:
         list_.insert(list_.end() - 1, std::move(catalogue));
     }
     std::shared_ptr<const Mechanism> find(std::string_view name) const;
+    // Whether `name` is the built-in catalogue's (no user catalogue defines it): the model
+    // readers' shorthands hh, pas, cahva and sk stand for the built-ins only, so that a user's
+    // own hh.mod is the hh its model places.
+    bool builtin(std::string_view name) const { return list_.back()->find(name) && !user_find(name); }
     // The density mechanisms or the point processes, for messages.
     std::string names(bool point_processes) const;
     std::string artificial_cell_names() const;
 
 private:
+    std::shared_ptr<const Mechanism> user_find(std::string_view name) const;
     std::vector<std::shared_ptr<const MechanismCatalogue>> list_;
 };
 

@@ -3,6 +3,7 @@
 #include "fast_exp.hpp"
 #include "fast_log.hpp"
 #include "builtin_mechanisms.hpp"
+#include "calcium_kernels.hpp"
 #include "catalogue_mechanisms.hpp"
 #include "engine/errors.hpp"
 
@@ -122,9 +123,9 @@ struct SplitCableGroup::Cell {
     std::vector<double> bd, br, dv, scratch;
     std::vector<const double*> contributions;
     // Calcium: free calcium per compartment, bound per buffer (buffer-major), the diffusion's
-    // scratch per compartment; own compartments and compartment pieces
-    // (with their solver states per diffusing species).
-    std::vector<double> ca, cab, cd, crhs;
+    // scratch per compartment, the reactions' scratch (2 per compartment); own compartments and
+    // compartment pieces (with their solver states per diffusing species).
+    std::vector<double> ca, cab, cd, crhs, react;
     std::vector<std::uint32_t> compartments, compartment_pieces;
     std::vector<char> own_compartment;
     std::vector<std::vector<cable::SplitSolver::PieceState>> species_states;   // [species][own piece]
@@ -217,6 +218,7 @@ SplitCableGroup::SplitCableGroup(SplitExchange& exchange, int thread, double dt)
                 std::fill_n(cell.cab.begin() + static_cast<std::ptrdiff_t>(b * C), C, ca.buffers[b].bound_at(ca.initial));
             cell.cd.assign(C * cell.constants->species.size(), 0.0);
             cell.crhs.assign(C * cell.constants->species.size(), 0.0);
+            cell.react.assign(2 * C, 0.0);
             cell.own_compartment.assign(C, 0);
             for (std::uint32_t k = 0; k < C; ++k)
                 if (cell.own[layout.compartment_node[k]]) {
@@ -410,39 +412,20 @@ void SplitCableGroup::finish(Cell& cell, Step n, double dt, std::vector<Spike>& 
     cell.above = above;
 }
 
-// CableGroup::calcium_step on the own compartments (the same expressions as calcium_kernels.hpp:
-// influx of the ca ion's current in lane 0, pump, buffering), then the diffusing species'
-// elimination into their messages (cai is written after the diffusion, or here without one).
+// CableGroup::calcium_step on the own compartments (NEURON's rxd order: the influx of the ca ion's
+// current in lane 0 as the diffusion's source, the diffusing species' elimination into their
+// messages; the reactions and cai after the diffusion, or here without one).
 void SplitCableGroup::calcium_states(Cell& cell, Step n, double dt) {
     const cable::SplitCellShape& shape = *cell.shared->shape;
     const auto& layout = shape.layout;
     const Constants& k = *cell.constants;
-    const CalciumSpecies& species = *shape.description->calcium;
     const std::size_t C = layout.compartment_node.size();
     const double* ica = cell.mechanisms->ion_values(*cell.catalogue->calcium_ion, cable::IonQuantity::current);
     for (std::uint32_t c : cell.compartments) cell.ca[c] -= k.influx[c] * ica[layout.compartment_node[c] * W];
-    const CalciumPump& p = species.pump;
-    if (p.kind == PumpKind::decay) {
-        const double s = 1.0 / (1.0 + dt / p.tau), add = dt / p.tau * p.rest * s;
-        for (std::uint32_t c : cell.compartments) cell.ca[c] = cell.ca[c] * s + add;
-    } else if (p.kind == PumpKind::michaelis_menten) {
-        const double leak = dt * p.vmax * p.rest / (p.km + p.rest), rate = dt * p.vmax;
-        for (std::uint32_t c : cell.compartments) cell.ca[c] = (cell.ca[c] + leak) / (1.0 + rate / (p.km + cell.ca[c]));
+    if (k.species.empty() || exchange_.rounds() == 1) {
+        calcium_reactions(cell, dt);
+        write_cai(cell);
     }
-    for (std::size_t b = 0; b < species.buffers.size(); ++b) {
-        const auto& buffer = species.buffers[b];
-        const double a = buffer.kf * dt, kbdt = buffer.kb * dt;
-        for (std::uint32_t c : cell.compartments) {
-            double& bound = cell.cab[b * C + c];
-            const double ca = cell.ca[c], b0 = bound, free_b = buffer.total - b0;
-            const double B = 1.0 + a * (ca + free_b) + kbdt;
-            const double Cq = a * ca * free_b - kbdt * b0;
-            const double d = 2.0 * Cq / (B + std::sqrt(B * B - 4.0 * a * Cq));
-            cell.ca[c] = ca - d;
-            bound = b0 + d;
-        }
-    }
-    if (k.species.empty() || exchange_.rounds() == 1) write_cai(cell);
     // Diffusion: each species' backward-Euler rows of the own compartments, eliminated per piece.
     double* messages = cell.shared->messages[1][static_cast<std::size_t>(n & 1)].data();
     for (std::size_t s = 0; s < k.species.size(); ++s) {
@@ -491,7 +474,18 @@ void SplitCableGroup::calcium_diffusion(Cell& cell, Step n) {
         double* c = sp.calcium ? cell.ca.data() : cell.cab.data() + sp.buffer * C;
         for (std::uint32_t q : cell.compartments) c[q] = cell.crhs[s * C + q];
     }
+    calcium_reactions(cell, dt_);
     write_cai(cell);
+}
+
+void SplitCableGroup::calcium_reactions(Cell& cell, double dt) {
+    const CalciumSpecies& species = *cell.shared->shape->description->calcium;
+    const std::size_t C = cell.ca.size();
+    auto each = [&cell](auto&& f) {
+        for (std::uint32_t c : cell.compartments) f(c);
+    };
+    cable::calcium_reactions(each, cell.ca.data(), cell.cab.data(), C, species.buffers, species.pump, dt,
+                             cell.react.data(), cell.react.data() + C);
 }
 
 void SplitCableGroup::write_cai(Cell& cell) {
@@ -527,8 +521,8 @@ std::size_t SplitCableGroup::add_probe(std::size_t cell, const std::string& vari
             throw input_error("variable \"" + variable + "\": not on " + section + "(" + std::to_string(x) +
                               ") in the cell of gid " + std::to_string(gids_.at(cell)) +
                               " (split cells record \"v\" and catalogue variables, \"cai\" among them)");
-        probe_sources_.push_back(found->ion ? c.mechanisms->ion(found->index, static_cast<cable::IonQuantity>(found->field),
-                                                                node, 0)
+        probe_sources_.push_back(found->ion ? c.mechanisms->probe_ion(*c.catalogue, found->index,
+                                                                      static_cast<cable::IonQuantity>(found->field), node, 0)
                                             : c.mechanisms->field(found->index, found->field, *instance, 0));
     }
     return probe_sources_.size() - 1;

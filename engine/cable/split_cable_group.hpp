@@ -51,11 +51,13 @@ private:
 
     void prepare(Cell& cell, Step n, double dt);
     void finish(Cell& cell, Step n, double dt, std::vector<Spike>& spikes);
-    // Reaction-diffusion calcium after the mechanisms' states: influx of the step's ica, pump,
-    // reactions and the diffusing species' elimination (their messages); after their exchange,
-    // the diffusion's boundary systems and back substitution; then cai into the ion state.
+    // Reaction-diffusion calcium after the mechanisms' states (NEURON's rxd order): influx of the
+    // step's ica and the diffusing species' elimination (their messages); after their exchange,
+    // the diffusion's boundary systems and back substitution; then the reactions (pump and
+    // buffers, calcium_kernels.hpp) and cai into the ion state.
     void calcium_states(Cell& cell, Step n, double dt);
     void calcium_diffusion(Cell& cell, Step n);
+    void calcium_reactions(Cell& cell, double dt);
     void write_cai(Cell& cell);
     std::uint32_t node_at(const Cell& cell, const std::string& section, double x) const;
 

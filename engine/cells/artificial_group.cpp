@@ -54,7 +54,7 @@ ArtificialCellGroup::ArtificialCellGroup(const Recipe& recipe, std::span<const G
             b->mechanism = cell.mechanism;
             b->globals = globals;
             b->cell.fill(no_cell);
-            b->fields.resize(cell.mechanism->field_count());
+            b->fields.resize(cell.mechanism->stored_field_count());   // the compiler's hidden ones too
             for (std::uint32_t f = 0; f < b->fields.size(); ++f) b->fields[f].fill(abi.fields[f].default_value);
             for (auto& f : b->fields) b->field_pointers.push_back(f.data());
             if (abi.prepare) {
@@ -238,7 +238,8 @@ double ArtificialCellGroup::probe_value(std::size_t probe) const {
 
 void ArtificialCellGroup::save_state(std::size_t i, CellStateWriter& out) const {
     const Cell& cell = cells_[i];
-    for (const auto& field : cell.block->fields) out.put(field[cell.lane]);
+    // The compiler's hidden fields (per-dt caches) are not saved: the kernels recompute them.
+    for (std::uint32_t f = 0; f < cell.block->mechanism->field_count(); ++f) out.put(cell.block->fields[f][cell.lane]);
     out.put_word(cell.sent);
     out.put_word(cell.movable);
     out.put_word(cell.pending.size());
@@ -254,7 +255,10 @@ void ArtificialCellGroup::save_state(std::size_t i, CellStateWriter& out) const 
 
 void ArtificialCellGroup::restore_state(std::size_t i, CellStateReader& in) {
     Cell& cell = cells_[i];
-    for (auto& field : cell.block->fields) field[cell.lane] = in.get();
+    const Mechanism& mechanism = *cell.block->mechanism;
+    for (std::uint32_t f = 0; f < mechanism.field_count(); ++f) cell.block->fields[f][cell.lane] = in.get();
+    for (std::uint32_t f = mechanism.field_count(); f < mechanism.stored_field_count(); ++f)
+        cell.block->fields[f][cell.lane] = mechanism.abi().fields[f].default_value;
     cell.sent = in.get_word();
     cell.movable = in.get_word();
     const std::uint64_t pending = in.get_word();

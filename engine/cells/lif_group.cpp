@@ -2,7 +2,7 @@
 
 #include "engine/errors.hpp"
 #include "engine/recipe.hpp"
-#include "mul_add.hpp"
+#include "engine/mul_add.hpp"
 
 #include <algorithm>
 #include <cmath>

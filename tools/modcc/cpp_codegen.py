@@ -6,6 +6,7 @@ what compilers vectorize. FUNCTIONs and PROCEDUREs become lambdas in that loop b
 the instance's fields by reference and are inlined). Arithmetic keeps the mod file's order
 (every binary operation parenthesised as parsed); exp in kernels is parnet's exp_inline (the same
 in SIMD and scalar code), libm's exp where tables are built, as the hand-written kernels did."""
+import math
 import re
 import sympy
 
@@ -13,6 +14,7 @@ from implicit_solvers import ImplicitSolvers
 from nmodl_model import MATH, SPECIAL, Refusal, name_of, text
 
 HOISTED = "@@hoisted@@"
+REFRESH = "@@refresh@@"   # where a lane loop's instance recomputes its stale cached values
 BINARY = {"+", "-", "*", "/", "<", ">", "<=", ">=", "==", "!=", "&&", "||"}
 CPP_RESERVED = {"int", "double", "float", "char", "long", "short", "auto", "new", "delete", "this",
                 "class", "struct", "template", "typename", "namespace", "using", "return", "case",
@@ -63,14 +65,36 @@ def mentions(node, name):
 class Scope:
     def __init__(self, names, parent=None):
         self.names, self.parent = set(names), parent
+        self.invariant_values = {}   # local -> the lane-invariant code last assigned to it here
+
+    def invariant_value(self, n):
+        """The lane-invariant code a local holds at this point (hh-like qt = q10^(...)), or None."""
+        scope = self
+        while scope is not None:
+            if n in scope.invariant_values:
+                return scope.invariant_values[n]
+            if n in scope.names:
+                return None
+            scope = scope.parent
+        return None
+
+    def assigned(self, n, code):
+        """n = code here: what it held before is gone, in this scope and every enclosing one."""
+        scope = self
+        while scope is not None:
+            scope.invariant_values.pop(n, None)
+            scope = scope.parent
+        if code is not None:
+            self.invariant_values[n] = code
 
     def __contains__(self, n):
         return n in self.names or (self.parent is not None and n in self.parent)
 
 
 class Generator(ImplicitSolvers):
-    def __init__(self, mech):
+    def __init__(self, mech, cache=True):
         self.m = mech
+        self.cache = cache   # False: every cacheable value computed in every step (tests compare)
         self.implicit_index = None   # derivimplicit: state -> index of its derivative
         self.in_initial = False
         self.linear = True
@@ -80,6 +104,13 @@ class Generator(ImplicitSolvers):
         self.fields = self.fields_p + self.fields_a + self.fields_s
         self.temporaries = mech.temporaries()
         self.hoisted = []   # (name, code): lane-invariant calls computed once per kernel
+        # Hidden fields after the states (parnet_mechanism::hidden_count): values that run-constant
+        # parameters and dt determine, cached per instance and lane, and per kernel using them the
+        # dt they were computed for. (name, units, default, code or None for a kernel's dt.)
+        self.run_constant = mech.run_constant_parameters()
+        self.hidden = []
+        self.kernel_caches = []   # indices into hidden that the kernel being generated reads
+        self.caching = False      # in the current and state kernels (their lane loops refresh caches)
         self.field_names = [f[0] for f in self.fields]
         self.global_names = [g[0] for g in self.globals]
         self.ionvars = mech.ion_variables()
@@ -139,6 +170,10 @@ class Generator(ImplicitSolvers):
                 return self.hoist(f"std::pow({lhs}, {rhs})", e, scope, exact)
             if op not in BINARY:
                 self.refuse(f"the operator {op}", op)
+            if op == "/" and not exact and not self.invariant(e.lhs, scope):
+                reciprocal = self.reciprocal(e.rhs, rhs, scope)
+                if reciprocal is not None:
+                    return f"({lhs} * {reciprocal})"
             return f"({lhs} {op} {rhs})"
         if kind == "FunctionCall":
             n = name_of(e.name)
@@ -156,6 +191,28 @@ class Generator(ImplicitSolvers):
             self.refuse(f"the function {n}()", n)
         self.refuse(f"the expression {text(e)}", text(e).split("(")[0] or None)
 
+    def reciprocal(self, e, code, scope):
+        """For x / e with e the same in every lane and instance: 1/e computed outside the lane loop
+        (a literal's at compile time), so the loop multiplies (within an ulp of the division).
+        None for powers of two (the compiler multiplies already, exactly) and other divisors."""
+        e = unwrap(e)
+        if type(e).__name__ == "DoubleUnit":
+            e = e.value
+        if type(e).__name__ in ("Double", "Integer", "Float"):
+            value = float(text(e))
+            if value == 0.0 or math.frexp(value)[0] in (0.5, -0.5):
+                return None
+            return f"(1.0 / {code})"
+        if self.invariant(e, scope):
+            return self.hoist_code(f"(1.0 / {code})")
+        if type(e).__name__ in ("VarName", "Name"):
+            value = scope.invariant_value(name_of(e))
+            if value is not None:
+                return self.hoist_code(f"(1.0 / {value})")
+        if self.caching and self.instance_invariant(e, scope):   # cahva's -(v - vhalf)/k
+            return self.cache_code(f"(1.0 / {code})")
+        return None
+
     @staticmethod
     def small_integer(e):
         e = unwrap(e)
@@ -164,9 +221,11 @@ class Generator(ImplicitSolvers):
         value = float(text(e))
         return int(value) if value.is_integer() and 2 <= value <= 8 else None
 
-    def invariant(self, e, scope):
+    def invariant(self, e, scope, per_instance=False):
         """True when e has the same value in every lane and instance: numbers, constants,
-        GLOBALs, celsius, dt and math functions of them."""
+        GLOBALs, celsius, dt and math functions of them. per_instance: the same value through the
+        run in each instance and lane, RANGE PARAMETERs that only INITIAL assigns allowed too
+        (run_constant_parameters)."""
         kind = type(e).__name__
         if kind in ("Double", "Integer", "Float"):
             return True
@@ -177,14 +236,48 @@ class Generator(ImplicitSolvers):
             if self.local_in(scope, n):
                 return False
             return n in self.global_names or n in ("celsius", "dt") or (
-                n in self.m.constants and n not in self.field_names)
+                n in self.m.constants and n not in self.field_names) or (per_instance and n in self.run_constant)
         if kind in ("WrappedExpression", "ParenExpression", "UnaryExpression"):
-            return self.invariant(e.expression, scope)
+            return self.invariant(e.expression, scope, per_instance)
         if kind == "BinaryExpression":
-            return self.invariant(e.lhs, scope) and self.invariant(e.rhs, scope)
+            return self.invariant(e.lhs, scope, per_instance) and self.invariant(e.rhs, scope, per_instance)
         if kind == "FunctionCall":
-            return name_of(e.name) in MATH and all(self.invariant(a, scope) for a in e.arguments)
+            return name_of(e.name) in MATH and all(self.invariant(a, scope, per_instance) for a in e.arguments)
         return False
+
+    def instance_invariant(self, e, scope):
+        return self.invariant(e, scope, per_instance=True)
+
+    def symbols_invariance(self, names, scope):
+        """'lane', 'instance' or None for code made of these names (the symbols of a sympy form;
+        its opaque calls _cN count as variant)."""
+        lane = True
+        for n in names:
+            if self.local_in(scope, n) or n.startswith("_c"):
+                return None
+            if n in self.global_names or n in ("celsius", "dt") or (n in self.m.constants and n not in self.field_names):
+                continue
+            if n not in self.run_constant:
+                return None
+            lane = False
+        return "lane" if lane else "instance"
+
+    def cache_code(self, code):
+        """A value of run-constant parameters and dt, per instance and lane, kept in a hidden field
+        that the kernel recomputes only when dt differs from the dt it was computed for: the same
+        expression, so the same bits as computing it every step. Only in kernels whose lane loops
+        refresh them (current, state), which run after INITIAL."""
+        if not self.cache or not self.caching:
+            return code
+        for j, (_, _, _, c) in enumerate(self.hidden):
+            if c == code:
+                break
+        else:
+            j = len(self.hidden)
+            self.hidden.append((f"_cache{j}", "", 0.0, code))
+        if j not in self.kernel_caches:
+            self.kernel_caches.append(j)
+        return f"_h{j}[_k]"
 
     # A libm call on lane-invariant arguments, computed once before the lane loop (the same
     # value; it keeps the loop free of calls, which compilers do not vectorize).
@@ -266,7 +359,10 @@ class Generator(ImplicitSolvers):
                     target = n
                 else:
                     self.refuse(f"assignment to the undeclared name {n}", n)
-                return [pad + f"{target} = {self.expr(e.rhs, scope, exact)};"]
+                value = self.expr(e.rhs, scope, exact)
+                if target == n and self.local_in(scope, n):
+                    scope.assigned(n, value if not exact and self.invariant(e.rhs, scope) else None)
+                return [pad + f"{target} = {value};"]
             self.refuse(f"the statement {text(s)}", text(s).split()[0])
         if kind == "IfStatement":
             out = [pad + f"if ({self.expr(s.condition, scope, exact)}) {{"]
@@ -350,6 +446,8 @@ class Generator(ImplicitSolvers):
                 factor = f"(1.0 - parnet::cable::exp_inline(dt * (-1.0 / {b})))"
                 if self.invariant(f.rhs, scope):   # a GLOBAL time constant: once per kernel
                     factor = self.hoist_code(factor)
+                elif self.instance_invariant(f.rhs, scope):   # a RANGE PARAMETER: once per dt
+                    factor = self.cache_code(factor)
                 return [f"{x} = {x} + {factor} * ({a} - {x});"]
         # General linear case through sympy: opaque sub-expressions (calls) become symbols.
         temps, lines = {}, []
@@ -366,9 +464,19 @@ class Generator(ImplicitSolvers):
         printer = lambda z: sympy.ccode(z, user_functions={"exp": "parnet::cable::exp_inline"}).replace("pow(", "std::pow(")
         if b == 0:
             lines.append(f"{x} = {x} + dt * ({printer(a)});")
-        else:
-            lines.append(f"{x} = {x} + (1.0 - parnet::cable::exp_inline(dt * ({printer(b)}))) * "
-                         f"(-({printer(a)}) / ({printer(b)}) - {x});")
+            return lines
+        # The factor, and the steady value -a/b, once per kernel or per dt where they can be.
+        factor = f"(1.0 - parnet::cable::exp_inline(dt * ({printer(b)})))"
+        steady = f"-({printer(a)}) / ({printer(b)})"
+        b_kind = self.symbols_invariance({str(z) for z in b.free_symbols}, scope)
+        a_kind = self.symbols_invariance({str(z) for z in a.free_symbols}, scope)
+        if b_kind == "lane":
+            factor = self.hoist_code(factor)
+        elif b_kind == "instance":
+            factor = self.cache_code(factor)
+        if b_kind and a_kind:
+            steady = self.cache_code(f"({steady})")
+        lines.append(f"{x} = {x} + {factor} * ({steady} - {x});")
         return lines
 
     @staticmethod
@@ -530,7 +638,9 @@ class Generator(ImplicitSolvers):
     def place_hoisted(self, lines):
         """The kernel's lines with its lane-invariant values declared where HOISTED stands. Those
         that depend neither on dt nor on t (q10 = 3^((celsius - 6.3)/10), exp of GLOBALs) are
-        computed once by prepare(), which has the GLOBALs and celsius: a kernel reads them."""
+        computed once by prepare(), which has the GLOBALs and celsius: a kernel reads them. Its
+        cached values (cache_code) are recomputed where REFRESH stands, for an instance any of
+        whose lanes has them for another dt."""
         decl = []
         for n, code in self.hoisted:
             if re.search(r"\b(dt|t|_invariant\d+)\b", code):
@@ -538,9 +648,27 @@ class Generator(ImplicitSolvers):
             else:
                 decl.append(f"    const double {n} = _prepared[{self.prepared_slot(code)}];")
         self.hoisted = []
+        refresh = []
+        if self.kernel_caches:
+            kernel = re.match(r"void (\w+)\(", lines[0]).group(1)
+            stamp = len(self.hidden)
+            self.hidden.append((f"_cache_dt_{kernel}", "ms", -1.0, None))
+            for j in self.kernel_caches + [stamp]:
+                decl.append(f"    double* __restrict _h{j} = _b->fields[{len(self.fields) + j}];")
+            refresh = ["        bool _stale = false;",
+                       "        for (std::size_t _l = 0; _l < L; ++_l) _stale |= _h{0}[_field_base + _l] != dt;".format(stamp),
+                       "        if (_stale) {",
+                       "#pragma omp simd",
+                       "            for (std::size_t _l = 0; _l < L; ++_l) {",
+                       "                const std::size_t _k = _field_base + _l;",
+                       "                const std::size_t _n = _node_base + _l;"]
+            refresh += self.prologue(16)
+            refresh += [f"                _h{j}[_k] = {self.hidden[j][3]};" for j in self.kernel_caches]
+            refresh += [f"                _h{stamp}[_k] = dt;", "            }", "        }"]
+        self.kernel_caches = []
         out = []
         for line in lines:
-            out += decl if line == HOISTED else [line]
+            out += decl if line == HOISTED else refresh if line == REFRESH else [line]
         return out
 
     def lane_loop(self, body_lines, roots, simd=True):
@@ -558,6 +686,7 @@ class Generator(ImplicitSolvers):
         out = ["    for (std::uint32_t _i = 0; _i < _count; ++_i) {",
                "        const std::size_t _node_base = static_cast<std::size_t>(_node[_i]) * L;",
                "        const std::size_t _field_base = static_cast<std::size_t>(_i) * L;",
+               REFRESH,
                *(["#pragma omp simd"] if simd else []),
                "        for (std::size_t _l = 0; _l < L; ++_l) {",
                "            const std::size_t _k = _field_base + _l;",
@@ -638,6 +767,15 @@ class Generator(ImplicitSolvers):
                 names.append("i" + ion["name"])
         names += self.m.nonspecific
         return names
+
+    def with_caches(self, kernel):
+        """kernel() with cache_code allowed: the current and state kernels, whose lane loops
+        refresh the caches and which run after INITIAL."""
+        self.caching = True
+        try:
+            return kernel()
+        finally:
+            self.caching = False
 
     def current_kernel(self):
         out = self.kernel_head("current")
@@ -813,9 +951,9 @@ class Generator(ImplicitSolvers):
             if n not in self.field_names and n not in self.global_names:
                 out.append(f"[[maybe_unused]] constexpr double {n} = {value!r};")
         kernels = self.place_hoisted(self.init_kernel())
-        cur, has_current = self.current_kernel()
+        cur, has_current = self.with_caches(self.current_kernel)
         kernels += self.place_hoisted(cur)
-        st, has_state = self.state_kernel()
+        st, has_state = self.with_caches(self.state_kernel)
         kernels += self.place_hoisted(st)
         nr, has_nr = self.net_receive_kernel()
         kernels += self.place_hoisted(nr)
@@ -823,8 +961,9 @@ class Generator(ImplicitSolvers):
         out += prepare + kernels
         def var(n, d, u):
             return f'{{"{n}", "{u}", {d!r}}}'
-        out.append("const parnet_variable fields[] = {" + ", ".join(var(*f) for f in self.fields) +
-                   (", " if self.fields else "") + '{nullptr, nullptr, 0.0}};')
+        hidden = [(n, d, u) for n, u, d, _ in self.hidden]
+        out.append("const parnet_variable fields[] = {" + ", ".join(var(*f) for f in self.fields + hidden) +
+                   (", " if self.fields + hidden else "") + '{nullptr, nullptr, 0.0}};')
         out.append("const parnet_variable globals[] = {" + ", ".join(var(*g) for g in self.globals) +
                    (", " if self.globals else "") + '{nullptr, nullptr, 0.0}};')
         ions = []
@@ -843,7 +982,8 @@ class Generator(ImplicitSolvers):
                    f"{'prepare' if has_prepare else 'nullptr'}, init, current, state, "
                    f"{'net_receive' if has_nr and not vector else 'nullptr'}, "
                    f"{len(m.net_receive_arguments) if vector else 0}, "
-                   f"{'net_receive_vector, net_receive_initial' if vector else 'nullptr, nullptr'}}};")
+                   f"{'net_receive_vector, net_receive_initial' if vector else 'nullptr, nullptr'}, "
+                   f"{len(self.hidden)}}};")
         out.append(f"}}  // namespace {ns}")
         return out
 
@@ -866,15 +1006,16 @@ def calls_in(node, out):  # noqa: F811 - extends the walker with _FakeCall
     return _orig_calls_in(node, out)
 
 
-def generator_for(m):
+def generator_for(m, cache=True):
     if m.artificial:   # ARTIFICIAL_CELL: kernels without a membrane (artificial_codegen.py)
         from artificial_codegen import ArtificialGenerator
-        return ArtificialGenerator(m)
-    return Generator(m)
+        return ArtificialGenerator(m, cache)
+    return Generator(m, cache)
 
 
-def translate(mechanisms, catalogue, entry):
-    """C++ source of a catalogue: every mechanism and the entry point returning them."""
+def translate(mechanisms, catalogue, entry, cache=True):
+    """C++ source of a catalogue: every mechanism and the entry point returning them (cache=False:
+    without the hidden per-instance caches, every value computed in every step)."""
     out = ["// Generated by parnet-modcc from NMODL; do not edit.",
            '#include "engine/cable/mechanism_abi.h"',
            '#include "engine/cable/fast_exp.hpp"',
@@ -888,7 +1029,7 @@ def translate(mechanisms, catalogue, entry):
     for m in mechanisms:
         ns = "mechanism_" + "".join(c if c.isalnum() else "_" for c in m.name)
         namespaces.append(ns)
-        out += generator_for(m).generate(ns)
+        out += generator_for(m, cache).generate(ns)
     out.append("const parnet_mechanism* const all[] = {" +
                ", ".join(f"&{ns}::mechanism" for ns in namespaces) + (", " if namespaces else "") + "nullptr};")
     out.append(f'const parnet_catalogue catalogue = {{PARNET_MECHANISM_ABI_VERSION, "{catalogue}", '

@@ -159,6 +159,31 @@ class Mechanism:
                 raise Refusal(f"{path}:{line}: INCLUDE \"{missing.group(1)}\": no such file next to {path}")
             raise Refusal(f"{path}:{line}: malformed NMODL: {first}")
         self.read(program)
+        self.written = self.assigned_names(program)
+
+    @staticmethod
+    def assigned_names(program):
+        """Every name a statement outside the top-level INITIAL assigns (x = ..., x' = ...)."""
+        from nmodl.dsl import ast, visitor
+        names = set()
+
+        def walk(blocks):
+            for block in blocks:
+                kind = type(block).__name__
+                if kind == "Include":
+                    walk(block.blocks)
+                elif kind != "InitialBlock":
+                    for e in visitor.AstLookupVisitor().lookup(block, ast.AstNodeType.BINARY_EXPRESSION):
+                        if e.op.eval() == "=":
+                            names.add(text(e.lhs).rstrip("'"))
+        walk(program.blocks)
+        return names
+
+    def run_constant_parameters(self):
+        """RANGE PARAMETERs that only INITIAL may assign: after it, a value per instance that stays
+        for the whole run (what the current, state and NET_RECEIVE kernels see)."""
+        fields_p = self.layout()[0]
+        return {n for n, _, _ in fields_p if n not in self.written}
 
     def refuse(self, construct, word=None, why=None, after=1):
         self.src.refuse(construct, word, after=after, why=why)

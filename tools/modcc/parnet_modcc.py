@@ -60,12 +60,15 @@ def main(argv=None):
     parser.add_argument("--cxx", default=COMPILER, help="C++ compiler")
     parser.add_argument("--flags", default=FLAGS, help="compiler flags (the engine's)")
     parser.add_argument("--keep", action="store_true", help="keep the generated C++ next to the output")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="compute what only RANGE PARAMETERs and dt determine (cnexp factors, reciprocals) "
+                             "in every step instead of once per dt (the same bits, slower; for comparisons)")
     args = parser.parse_args(argv)
     if not args.output and not args.cpp:
         parser.error("give -o NAME.so or --cpp OUT.cpp")
     name = args.name or os.path.splitext(os.path.basename(args.output or args.cpp))[0]
     try:
-        source = translate(read_mechanisms(args.inputs), name, args.entry)
+        source = translate(read_mechanisms(args.inputs), name, args.entry, cache=not args.no_cache)
     except Refusal as e:
         print(f"parnet-modcc: {e}", file=sys.stderr)
         return 1

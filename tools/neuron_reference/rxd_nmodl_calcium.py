@@ -17,7 +17,12 @@ built-in sk (mechanisms/sk.mod: reads cai; gbar 5e-3, kd 5e-4 mM, tau 5 ms, ek -
 So the soma's ica is the sum of two writers, rxd integrates it, and sk and cachan1 read the cai
 it writes. Recorded (raw doubles): spike times (NetCon on soma(0.5) v, threshold 10), v, cai,
 ica at soma(0.5), cai at dend(0.5), every 0.5 ms; at dt 0.025 and 0.00625 ms (the tolerance's
-time-step part).
+time-step part); eca at soma(0.5) and dend(0.5) besides.
+
+'no_eca_reader_dt_0.025': the same cell without cahva, so that no mechanism reads eca (cachan1
+reads cai and cao, sk cai): NEURON still recomputes eca by Nernst every step (ion_style 3, 2, 1, 1,
+1), which an eca probe shows (parnet recomputes it there only at probed nodes). cachan1's imax is
+0.02 mA/cm2 there, for a larger calcium signal.
 
     /usr/bin/python3 tools/neuron_reference/rxd_nmodl_calcium.py
 writes tests/data/neuron/rxd_nmodl_calcium.json."""
@@ -39,19 +44,20 @@ CA_REST, TOTAL, KF, KB, TAU = 5e-5, 0.05, 100.0, 0.1, 20.0
 TSTOP, SAMPLE = 60.0, 0.5
 
 
-def simulate(dt):
+def simulate(dt, cahva=True):
     nrnmech.load(MOD_FILES)
     common.fixed_step_settings(dt)
     soma, dend = rxd_ball_and_stick.hh_ball_and_stick()
-    for sec in (soma, dend):
+    for sec in (soma, dend) if cahva else ():
         sec.insert('cahva')
     soma.insert('cachan1')
     soma.insert('sk')
     for seg in soma:
-        seg.cachan1.imax = 0.002
-        seg.cahva.gbar = 2e-3
+        seg.cachan1.imax = 0.002 if cahva else 0.02   # without cahva: a larger calcium signal
+        if cahva:
+            seg.cahva.gbar = 2e-3
         seg.sk.gbar, seg.sk.kd, seg.sk.tau, seg.sk.ek = 5e-3, 5e-4, 5.0, -77.0
-    for seg in dend:
+    for seg in dend if cahva else ():
         seg.cahva.gbar = 5e-4
     h.cai0_ca_ion, h.cao0_ca_ion = CA_REST, 2.0
     kd = KB / KF
@@ -68,7 +74,8 @@ def simulate(dt):
     spikes = h.Vector()
     nc.record(spikes)
     refs = {'v_soma': soma(0.5)._ref_v, 'cai_soma': soma(0.5)._ref_cai, 'ica_soma': soma(0.5)._ref_ica,
-            'z_sk_soma': soma(0.5)._ref_z_sk, 'cai_dend': dend(0.5)._ref_cai}
+            'z_sk_soma': soma(0.5)._ref_z_sk, 'cai_dend': dend(0.5)._ref_cai,
+            'eca_soma': soma(0.5)._ref_eca, 'eca_dend': dend(0.5)._ref_eca}
     vecs = {name: h.Vector().record(ref) for name, ref in refs.items()}
     common.run(TSTOP, -65)
     every = int(round(SAMPLE / dt))
@@ -80,17 +87,18 @@ def simulate(dt):
 
 def main():
     rxd_ball_and_stick.point_rxd_at_packaged_library()
-    if len(sys.argv) > 2 and sys.argv[1] == '--dt':   # one run in a fresh process
-        print(json.dumps(simulate(float(sys.argv[2]))))
+    if len(sys.argv) > 2 and sys.argv[1] in ('--dt', '--no-cahva-dt'):   # one run in a fresh process
+        print(json.dumps(simulate(float(sys.argv[2]), cahva=sys.argv[1] == '--dt')))
         return
     out = common.header(__file__, __doc__.strip())
     out.update({'tstop': TSTOP, 'sample_interval': SAMPLE})
-    for dt in ('0.025', '0.00625'):
-        run = subprocess.run([sys.executable, os.path.abspath(__file__), '--dt', dt], check=True,
+    for key, flag, dt in (('dt_0.025', '--dt', '0.025'), ('dt_0.00625', '--dt', '0.00625'),
+                          ('no_eca_reader_dt_0.025', '--no-cahva-dt', '0.025')):
+        run = subprocess.run([sys.executable, os.path.abspath(__file__), flag, dt], check=True,
                              capture_output=True, text=True).stdout
-        out['dt_' + dt] = json.loads(run.strip().splitlines()[-1])
-        print('dt', dt, 'spikes', out['dt_' + dt]['spike_times'],
-              'peak cai soma', max(out['dt_' + dt]['cai_soma']))
+        out[key] = json.loads(run.strip().splitlines()[-1])
+        print(key, 'spikes', out[key]['spike_times'], 'peak cai soma', max(out[key]['cai_soma']),
+              'eca soma', min(out[key]['eca_soma']), max(out[key]['eca_soma']))
     common.write('rxd_nmodl_calcium.json', out)
 
 
