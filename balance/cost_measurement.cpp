@@ -36,6 +36,7 @@ double gentle_weight(CellKind kind) {
     case CellKind::lif: return 0.005;      // nA
     case CellKind::cable: return 1e-5;     // uS
     case CellKind::intfire: return 0.01;   // dimensionless
+    case CellKind::artificial: return 0.01;   // the mechanism's units: small for IntFire-like cells
     case CellKind::spike_source: return 0.0;
     }
     return 0.0;

@@ -1,6 +1,7 @@
 #include "cell_group.hpp"
 
 #include "cable/cable_group.hpp"
+#include "cells/artificial_group.hpp"
 #include "cells/intfire_group.hpp"
 #include "cells/lif_group.hpp"
 #include "cells/spike_source_group.hpp"
@@ -28,6 +29,7 @@ std::unique_ptr<CellGroup> make_cell_group(const Recipe& recipe, std::span<const
     case CellKind::intfire: return make_intfire_group(recipe, gids);
     case CellKind::lif: return make_lif_group(recipe, gids);
     case CellKind::cable: return make_cable_group(recipe, gids);
+    case CellKind::artificial: return make_artificial_group(recipe, gids);
     }
     throw std::logic_error("make_cell_group: unknown cell kind");
 }

@@ -26,6 +26,12 @@ constexpr double mechanism_per_state_step = 3.1e-9;
 constexpr double species_per_compartment_step = 4.0e-9;  // calcium or a buffer: diffusion and reaction
 constexpr double point_event = 7.0e-8;             // queue and delivery of one event
 constexpr double cable_event = 8.0e-8;
+// Artificial cells (NMODL ARTIFICIAL_CELL): event-driven like intfire; an event is a NET_RECEIVE
+// kernel call through the mechanism ABI. `plan` measured 6.2-6.7 ns per cell-ms (IntervalFire pacing
+// itself every ~10 ms by self events) and 37-40 ns per event on 2,500 IntervalFire and BurstFire
+// cells (docs/mechanisms.md, "Artificial cells"); an event is given point cells' fitted cost.
+constexpr double artificial_per_ms = 7.0e-9;
+constexpr double artificial_event = point_event;
 }  // namespace
 
 StaticCost static_cell_cost(CellKind kind, const CableCellDescription* cable, double dt) {
@@ -42,6 +48,10 @@ StaticCost static_cell_cost(CellKind kind, const CableCellDescription* cable, do
     case CellKind::lif:
         cost.seconds_per_cell_ms = lif_per_step * steps_per_ms;
         cost.seconds_per_event = point_event;
+        break;
+    case CellKind::artificial:
+        cost.seconds_per_cell_ms = artificial_per_ms;
+        cost.seconds_per_event = artificial_event;
         break;
     case CellKind::cable: {
         if (!cable) throw std::logic_error("static_cell_cost: a cable cell needs its description");
@@ -112,6 +122,7 @@ std::uint32_t synapse_count(CellKind kind, const CableCellDescription* cable) {
     switch (kind) {
     case CellKind::spike_source: return 0;
     case CellKind::intfire: return 1;
+    case CellKind::artificial: return 1;
     case CellKind::lif: return 2;  // exc, inh
     case CellKind::cable: return cable ? static_cast<std::uint32_t>(cable->synapses.size()) : 0;
     }

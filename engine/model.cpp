@@ -12,6 +12,7 @@ const char* to_string(CellKind kind) {
     case CellKind::intfire: return "intfire";
     case CellKind::lif: return "lif";
     case CellKind::cable: return "cable";
+    case CellKind::artificial: return "artificial";
     }
     return "?";
 }
@@ -44,6 +45,7 @@ const std::map<std::string, double>& default_parameters(CellKind kind, SourceMod
     case CellKind::intfire: return intfire;
     case CellKind::lif: return lif;
     case CellKind::cable: return none;
+    case CellKind::artificial: return none;   // the mechanism's: Population::params
     }
     return none;
 }

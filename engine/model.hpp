@@ -15,8 +15,10 @@
 namespace parnet {
 
 struct CableCellDescription;  // engine/cable/cable_cell.hpp
+class Mechanism;              // engine/cable/mechanism_catalogue.hpp
 
-enum class CellKind { spike_source, intfire, lif, cable };
+// artificial: a cell that is an NMODL ARTIFICIAL_CELL mechanism of a catalogue (docs/mechanisms.md).
+enum class CellKind { spike_source, intfire, lif, cable, artificial };
 const char* to_string(CellKind);
 
 enum class SourceModel { poisson, regular, replay };
@@ -43,6 +45,9 @@ struct Population {
     // cable_variants[i % size], and `cable` the first of them.
     std::shared_ptr<const CableCellDescription> cable;
     std::vector<std::shared_ptr<const CableCellDescription>> cable_variants;
+    // artificial only: the catalogue's ARTIFICIAL_CELL mechanism. `params` then holds every RANGE
+    // PARAMETER of it (the mechanism's defaults unless given) and the GLOBALs given (constants).
+    std::shared_ptr<const Mechanism> artificial;
 
     bool contains(Gid g) const { return g >= first && g - first < count; }
     std::size_t variant_count() const { return cable_variants.empty() ? 1 : cable_variants.size(); }

@@ -1,5 +1,6 @@
 #include "network.hpp"
 
+#include "cable/mechanism_catalogue.hpp"
 #include "errors.hpp"
 
 #include <algorithm>
@@ -40,6 +41,17 @@ double Network::parameter(Gid g, const std::string& name) const {
     const auto sub = static_cast<std::uint32_t>(std::distance(pop.params.begin(), it));
     RandomStream rng = stream(purpose::parameters, g, sub);
     return it->second.draw(rng);
+}
+
+MechanismPlacement Network::artificial_cell(Gid g) const {
+    const Population& pop = population_of(g);
+    if (!pop.artificial) throw std::logic_error("gid " + std::to_string(g) + " is not an artificial cell");
+    MechanismPlacement cell{pop.artificial, {}, {}};
+    for (const auto& [name, dist] : pop.params) {
+        if (pop.artificial->parameter_index(name)) cell.parameters.emplace_back(name, parameter(g, name));
+        else cell.globals.emplace_back(name, dist.a);   // constant (io/model_reader)
+    }
+    return cell;
 }
 
 namespace {

@@ -33,6 +33,8 @@ public:
     SourceModel source_model(Gid g) const override { return population_of(g).source_model; }
     std::span<const double> replay_times(Gid g) const override;
     std::shared_ptr<const CableCellDescription> cable_cell(Gid g) const override { return population_of(g).cable_of(g); }
+    // The population's mechanism with g's parameters (distributions drawn per gid) and GLOBALs.
+    MechanismPlacement artificial_cell(Gid g) const override;
     std::vector<CurrentClamp> clamps_on(Gid g) const override;
     // The model's "events" stimuli on g, in file order, each stimulus's times in order.
     std::vector<DirectEvent> direct_events(Gid g) const override;

@@ -1,5 +1,7 @@
 #include "recipe.hpp"
 
+#include "cable/mechanism_catalogue.hpp"
+
 #include <stdexcept>
 
 namespace parnet {
@@ -18,5 +20,9 @@ SourceModel Recipe::source_model(Gid) const { return SourceModel::poisson; }
 std::span<const double> Recipe::replay_times(Gid) const { return {}; }
 
 std::shared_ptr<const CableCellDescription> Recipe::cable_cell(Gid) const { return nullptr; }
+
+MechanismPlacement Recipe::artificial_cell(Gid g) const {
+    throw std::logic_error("gid " + std::to_string(g) + ": this recipe describes no artificial cells");
+}
 
 }  // namespace parnet

@@ -25,6 +25,7 @@
 namespace parnet {
 
 struct CableCellDescription;  // engine/cable/cable_cell.hpp
+struct MechanismPlacement;    // engine/cable/mechanism_catalogue.hpp
 
 // Random-stream purposes (docs/model-format.md, random streams: id1 = id32(purpose), id2 = gid, id3 = sub-stream).
 namespace purpose {
@@ -76,6 +77,9 @@ public:
     virtual std::span<const double> replay_times(Gid g) const;
     // Cable cells: the cell's description (cells of one morphology share one).
     virtual std::shared_ptr<const CableCellDescription> cable_cell(Gid g) const;
+    // Artificial cells: g's ARTIFICIAL_CELL mechanism with the parameter and GLOBAL values that
+    // differ from its defaults (a placement of no location; engine/cells/artificial_group.hpp).
+    virtual MechanismPlacement artificial_cell(Gid g) const;
     // Current clamps acting on g (lif: added to the bias current; cable: an IClamp at a location).
     virtual std::vector<CurrentClamp> clamps_on(Gid /*g*/) const { return {}; }
     // Events delivered straight to one of g's synapses at given times, without a source cell (as

@@ -55,7 +55,7 @@ void read_mechanisms(const JsonObject& mechanisms, CableSection& section, const 
     for (const auto& [name, value] : mechanisms.value().items()) {
         if (shorthand(name) && catalogues.builtin(name)) continue;
         const auto mechanism = catalogues.find(name);
-        if (!mechanism || mechanism->point_process())
+        if (!mechanism || !mechanism->density())
             mechanisms.fail(name, "hh, pas, cahva, sk or a density mechanism of the catalogues (" + catalogues.names(false) + ")");
         section.mechanisms.push_back(read_placement(mechanisms.object(name), mechanism));
     }

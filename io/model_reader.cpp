@@ -192,7 +192,7 @@ private:
     }
 
     void parse_population(const JsonObject& obj) {
-        obj.allow_only({"name", "count", "kind", "params", "model", "times", "cell", "morphologies"});
+        obj.allow_only({"name", "count", "kind", "params", "model", "times", "cell", "morphologies", "mechanism"});
         Population pop;
         pop.name = obj.string("name");
         if (!valid_name(pop.name)) obj.fail("name", "a name of letters, digits, '_' or '-'");
@@ -203,10 +203,11 @@ private:
         if (first + count > 2'000'000'000ull) obj.fail("count", "at most 2e9 cells in the whole model");
         pop.count = static_cast<Gid>(count);
         pop.first = static_cast<Gid>(first);
-        const auto kind = obj.choice("kind", {"spike_source", "intfire", "lif", "cable"});
+        const auto kind = obj.choice("kind", {"spike_source", "intfire", "lif", "cable", "artificial"});
         pop.kind = kind == "spike_source" ? CellKind::spike_source
                  : kind == "intfire"      ? CellKind::intfire
                  : kind == "lif"          ? CellKind::lif
+                 : kind == "artificial"   ? CellKind::artificial
                                           : CellKind::cable;
         if (pop.kind != CellKind::spike_source && obj.has("model"))
             obj.fail("model", "no \"model\" field: it belongs to spike_source populations");
@@ -214,6 +215,8 @@ private:
             obj.fail("times", "no \"times\" field: it belongs to replay spike sources");
         if (pop.kind != CellKind::cable && obj.has("cell"))
             obj.fail("cell", "no \"cell\" field: it belongs to cable populations");
+        if (pop.kind != CellKind::artificial && obj.has("mechanism"))
+            obj.fail("mechanism", "no \"mechanism\" field: it belongs to artificial populations");
 
         if (pop.kind == CellKind::spike_source) {
             const auto m = obj.choice("model", {"poisson", "regular", "replay"});
@@ -224,7 +227,8 @@ private:
             else if (obj.has("times")) obj.fail("times", "no \"times\" unless model is \"replay\"");
         }
         if (pop.kind == CellKind::cable) parse_cable(obj, pop);
-        parse_params(obj, pop);
+        if (pop.kind == CellKind::artificial) parse_artificial(obj, pop);
+        else parse_params(obj, pop);
         model_.populations.push_back(std::move(pop));
     }
 
@@ -285,6 +289,33 @@ private:
             }
         }
         pop.cable = pop.cable_variants.front();
+    }
+
+    // An ARTIFICIAL_CELL of the catalogues; params: its RANGE PARAMETERs (numbers or
+    // distributions, drawn per gid) and GLOBALs (numbers, one value for the population).
+    void parse_artificial(const JsonObject& obj, Population& pop) {
+        const std::string name = obj.string("mechanism");
+        pop.artificial = catalogues_.find(name);
+        if (!pop.artificial || !pop.artificial->artificial_cell())
+            obj.fail("mechanism", "the name of an ARTIFICIAL_CELL of the model's catalogues (" +
+                                      catalogues_.artificial_cell_names() + ")");
+        const Mechanism& m = *pop.artificial;
+        for (std::uint32_t i = 0; i < m.abi().parameter_count; ++i)
+            pop.params[m.abi().fields[i].name] = Distribution::constant(m.abi().fields[i].default_value);
+        if (!obj.has("params")) return;
+        const JsonObject params = obj.object("params");
+        for (const auto& [key, value] : params.value().items()) {
+            if (m.parameter_index(key)) {
+                pop.params[key] = params.distribution(key);
+            } else if (m.global_index(key)) {
+                pop.params[key] = Distribution::constant(params.number(key));
+            } else {
+                params.fail_at(params.field_path(key),
+                               "a PARAMETER of " + name + ": " + m.parameter_names() +
+                                   (m.abi().global_count ? "; or a GLOBAL: " + m.global_names() : ""),
+                               json(key));
+            }
+        }
     }
 
     void parse_params(const JsonObject& obj, Population& pop) {
@@ -358,7 +389,8 @@ private:
                 params.fail("v_reset", "a reset potential below v_thresh");
             break;
         }
-        case CellKind::cable: break;
+        case CellKind::cable:
+        case CellKind::artificial: break;
         }
     }
 
@@ -577,7 +609,9 @@ private:
             break;
         }
         case CellKind::intfire:
-            if (obj.has("synapse")) obj.fail("synapse", "no synapse name: intfire cells have one input");
+        case CellKind::artificial:
+            if (obj.has("synapse"))
+                obj.fail("synapse", std::string("no synapse name: ") + to_string(tgt.kind) + " cells have one input");
             break;
         case CellKind::cable: {
             proj.synapse_name = obj.string("synapse");
@@ -699,6 +733,13 @@ private:
                 case CellKind::lif: rec.variable = t.choice("variable", {"v"}, "v"); break;
                 case CellKind::cable: rec.variable = t.choice("variable", {"v", "cai"}, "v"); break;
                 case CellKind::intfire: rec.variable = t.choice("variable", {"m"}, "m"); break;
+                case CellKind::artificial: {
+                    // a field of the mechanism (PARAMETER, ASSIGNED or STATE), as NEURON records it
+                    rec.variable = t.string("variable");
+                    if (!pop.artificial->field_index(rec.variable))
+                        t.fail("variable", "a PARAMETER, ASSIGNED or STATE of " + std::string(pop.artificial->name()));
+                    break;
+                }
                 case CellKind::spike_source: t.fail("population", "a lif, intfire or cable population (spike sources have no state)");
                 }
                 if (pop.kind == CellKind::cable) {

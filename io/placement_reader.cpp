@@ -241,7 +241,7 @@ cable::Placement read_placement(const JsonObject& cell, const CableCellDescripti
                         continue;
                     }
                     const auto mechanism = catalogues.find(name);
-                    if (!mechanism || mechanism->point_process())
+                    if (!mechanism || !mechanism->density())
                         m.fail(name, "hh, pas or a density mechanism of the catalogues (" + catalogues.names(false) + ")");
                     e.mechanisms.push_back(read_catalogue_mechanism(m, name, mechanism));
                 }

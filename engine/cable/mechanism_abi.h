@@ -18,10 +18,12 @@
 extern "C" {
 #endif
 
-#define PARNET_MECHANISM_ABI_VERSION 4
+#define PARNET_MECHANISM_ABI_VERSION 5
 #define PARNET_LANES 8
 
-typedef enum { parnet_density = 0, parnet_point_process = 1 } parnet_mechanism_kind;
+/* An artificial cell (NMODL's ARTIFICIAL_CELL) is a cell of its own: no membrane, no node; its
+ * kernels see one instance per block, the block's lanes being cells (engine/cells/artificial_group). */
+typedef enum { parnet_density = 0, parnet_point_process = 1, parnet_artificial_cell = 2 } parnet_mechanism_kind;
 
 /* A named value with its units and default: a field (per instance and lane) or a global. */
 typedef struct {
@@ -69,6 +71,11 @@ typedef struct {
      * from INITIAL). Null where the cable group takes no self events. */
     void (*net_send)(void* context, uint32_t instance, uint32_t lane, double time, double flag, double weight);
     void* net_send_context;
+    /* Artificial cells only (null elsewhere), with net_send's context: net_event(time) emits the
+     * lane's spike at `time`; net_move(time) moves the lane's latest pending flag-1 self event to
+     * `time` (NEURON's net_move). */
+    void (*net_event)(void* context, uint32_t lane, double time);
+    void (*net_move)(void* context, uint32_t instance, uint32_t lane, double time);
 } parnet_mechanism_block;
 
 typedef struct {

@@ -84,7 +84,15 @@ std::string MechanismCatalogues::names(bool point_processes) const {
     std::string out;
     for (const auto& c : list_)
         for (const auto& m : c->mechanisms())
-            if (m->point_process() == point_processes) out += (out.empty() ? "" : ", ") + std::string(m->name());
+            if (point_processes ? m->point_process() : m->density()) out += (out.empty() ? "" : ", ") + std::string(m->name());
+    return out.empty() ? "none" : out;
+}
+
+std::string MechanismCatalogues::artificial_cell_names() const {
+    std::string out;
+    for (const auto& c : list_)
+        for (const auto& m : c->mechanisms())
+            if (m->artificial_cell()) out += (out.empty() ? "" : ", ") + std::string(m->name());
     return out.empty() ? "none" : out;
 }
 

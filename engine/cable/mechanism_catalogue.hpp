@@ -22,6 +22,9 @@ public:
     const parnet_mechanism& abi() const { return *abi_; }
     std::string_view name() const { return abi_->name; }
     bool point_process() const { return abi_->kind == parnet_point_process; }
+    bool density() const { return abi_->kind == parnet_density; }
+    // An ARTIFICIAL_CELL: a cell of its own (engine/cells/artificial_group.hpp), never placed on a cable cell.
+    bool artificial_cell() const { return abi_->kind == parnet_artificial_cell; }
     // The fields of the model (parameters, assigned, states), then the compiler's hidden ones.
     std::uint32_t field_count() const {
         return abi_->parameter_count + abi_->assigned_count + abi_->state_count;
@@ -89,6 +92,7 @@ public:
     bool builtin(std::string_view name) const { return list_.back()->find(name) && !user_find(name); }
     // The density mechanisms or the point processes, for messages.
     std::string names(bool point_processes) const;
+    std::string artificial_cell_names() const;
 
 private:
     std::shared_ptr<const Mechanism> user_find(std::string_view name) const;

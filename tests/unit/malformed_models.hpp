@@ -18,7 +18,13 @@ inline std::vector<MalformedCase> malformed_cases() {
     return {
         {"bad_json", {}, "not valid JSON", R"({"run": {"tstop": 100,, }})"},
         {"unknown_kind", [](J& m) { m["populations"][1]["kind"] = "hodgkin"; },
-         "populations[1].kind: expected one of spike_source, intfire, lif, cable, got \"hodgkin\""},
+         "populations[1].kind: expected one of spike_source, intfire, lif, cable, artificial, got \"hodgkin\""},
+        {"artificial_without_catalogue",
+         [](J& m) {
+             m["populations"][1] = J{{"name", "exc"}, {"count", 80}, {"kind", "artificial"}, {"mechanism", "IntervalFire"}};
+         },
+         "populations[1].mechanism: expected the name of an ARTIFICIAL_CELL of the model's catalogues (none), got "
+         "\"IntervalFire\""},
         {"unknown_parameter", [](J& m) { m["populations"][1]["params"]["tau_x"] = 3; },
          "populations[1].params.tau_x: expected a parameter of lif"},
         {"negative_count", [](J& m) { m["populations"][2]["count"] = -5; },

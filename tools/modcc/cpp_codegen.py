@@ -941,6 +941,9 @@ class Generator(ImplicitSolvers):
         out.append("    (void)t; (void)dt; (void)v; (void)area; (void)diam; (void)celsius;")
         return out + ["}"], True
 
+    def abi_kind(self):
+        return "parnet_point_process" if self.m.point else "parnet_density"
+
     def generate(self, ns):
         m = self.m
         out = [f"namespace {ns} {{", "constexpr std::size_t L = PARNET_LANES;"]
@@ -971,7 +974,7 @@ class Generator(ImplicitSolvers):
                         f'{int(x + "o" in r)}, {int("i" + x in w)}, {int(x + "i" in w)}, {int(x + "o" in w)}}}')
         out.append("const parnet_ion_use ions[] = {" + ", ".join(ions) + (", " if ions else "") +
                    "{nullptr, 0, 0, 0, 0, 0, 0, 0}};")
-        kind = "parnet_point_process" if m.point else "parnet_density"
+        kind = self.abi_kind()
         vector = bool(m.net_receive) and m.per_connection()
         out.append(f'const parnet_mechanism mechanism = {{"{m.name}", {kind}, fields, '
                    f"{len(self.fields_p)}, {len(self.fields_a)}, {len(self.fields_s)}, globals, "
@@ -1003,6 +1006,13 @@ def calls_in(node, out):  # noqa: F811 - extends the walker with _FakeCall
     return _orig_calls_in(node, out)
 
 
+def generator_for(m, cache=True):
+    if m.artificial:   # ARTIFICIAL_CELL: kernels without a membrane (artificial_codegen.py)
+        from artificial_codegen import ArtificialGenerator
+        return ArtificialGenerator(m, cache)
+    return Generator(m, cache)
+
+
 def translate(mechanisms, catalogue, entry, cache=True):
     """C++ source of a catalogue: every mechanism and the entry point returning them (cache=False:
     without the hidden per-instance caches, every value computed in every step)."""
@@ -1019,7 +1029,7 @@ def translate(mechanisms, catalogue, entry, cache=True):
     for m in mechanisms:
         ns = "mechanism_" + "".join(c if c.isalnum() else "_" for c in m.name)
         namespaces.append(ns)
-        out += Generator(m, cache).generate(ns)
+        out += generator_for(m, cache).generate(ns)
     out.append("const parnet_mechanism* const all[] = {" +
                ", ".join(f"&{ns}::mechanism" for ns in namespaces) + (", " if namespaces else "") + "nullptr};")
     out.append(f'const parnet_catalogue catalogue = {{PARNET_MECHANISM_ABI_VERSION, "{catalogue}", '

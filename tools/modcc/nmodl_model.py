@@ -15,7 +15,13 @@ SUPPORTED = ("NEURON (SUFFIX, POINT_PROCESS, NONSPECIFIC_CURRENT, USEION READ/WR
              "BREAKPOINT with SOLVE ... METHOD cnexp | derivimplicit (DERIVATIVE) or sparse (KINETIC), "
              "KINETIC with ~ <->, ~ <<, CONSERVE, COMPARTMENT, INITIAL with SOLVE ... STEADYSTATE sparse, "
              "PROCEDURE, FUNCTION, TABLE in PROCEDURE and FUNCTION, if/else, NET_RECEIVE(weight, ...) with flag and INITIAL (per-connection weight vectors), "
-             "net_send in INITIAL and NET_RECEIVE of a POINT_PROCESS")
+             "net_send in INITIAL and NET_RECEIVE of a POINT_PROCESS, "
+             "ARTIFICIAL_CELL (" + "%s)")
+# What an artificial cell may have (docs/mechanisms.md, "Artificial cells"): it has no membrane.
+SUPPORTED_ARTIFICIAL = ("PARAMETER, ASSIGNED, STATE, CONSTANT, LOCAL, INITIAL, NET_RECEIVE(w, ...) with flag and INITIAL, "
+                        "net_send and net_move in INITIAL and NET_RECEIVE, net_event in NET_RECEIVE, "
+                        "FUNCTION, PROCEDURE, t, dt, celsius; no v, currents, USEION or BREAKPOINT")
+SUPPORTED = SUPPORTED % SUPPORTED_ARTIFICIAL
 
 SPECIAL = {"v", "t", "dt", "celsius", "area", "diam"}
 MATH = {"exp", "log", "log10", "sqrt", "fabs", "pow", "sin", "cos", "tan", "atan", "tanh", "floor",
@@ -121,6 +127,7 @@ class Mechanism:
         self.src = SourceLines(path, source)
         self.name = None
         self.point = False
+        self.artificial = False   # ARTIFICIAL_CELL: a cell of its own (self.point is True too)
         self.ions = []            # [{name, valence, read: [...], write: [...]}]
         self.nonspecific = []
         self.range, self.globals_declared = set(), set()
@@ -133,6 +140,7 @@ class Mechanism:
         self.kinetics = {}        # KINETIC blocks: name -> statement block
         self.initial = None
         self.breakpoint = []
+        self.has_breakpoint = False
         self.solve = None         # the block BREAKPOINT solves
         self.solve_method = None  # cnexp | derivimplicit (DERIVATIVE), sparse (KINETIC)
         self.net_receive = None   # (weight argument name, body)
@@ -193,7 +201,22 @@ class Mechanism:
             raise Refusal(f"{self.path}:1: no SUFFIX or POINT_PROCESS in the NEURON block")
         if self.net_receive and not self.point:
             self.refuse("NET_RECEIVE in a density mechanism", "NET_RECEIVE")
+        if self.artificial:
+            self.check_artificial()
         self.check_names()
+
+    def check_artificial(self):
+        """What an ARTIFICIAL_CELL cannot have: a membrane (v and currents are refused where the
+        code generator meets them: artificial_codegen.py)."""
+        def refuse(construct, word):
+            self.refuse(f"{construct} in an ARTIFICIAL_CELL", word,
+                        why=f"supported in an ARTIFICIAL_CELL: {SUPPORTED_ARTIFICIAL}")
+        if self.ions:
+            refuse("USEION", "USEION")
+        if self.nonspecific:
+            refuse("NONSPECIFIC_CURRENT", "NONSPECIFIC_CURRENT")
+        if self.solve or self.breakpoint or self.has_breakpoint:
+            refuse("BREAKPOINT", "BREAKPOINT")
 
     def read_blocks(self, blocks, folder):
         for block in blocks:
@@ -219,10 +242,10 @@ class Mechanism:
             kind = type(s).__name__
             if kind == "Suffix":
                 t = text(s.type)
-                if t == "ARTIFICIAL_CELL":
-                    self.refuse("ARTIFICIAL_CELL")
                 self.name = name_of(s.name)
-                self.point = t == "POINT_PROCESS"
+                # an artificial cell is a point process of no section: it takes events alone
+                self.point = t in ("POINT_PROCESS", "ARTIFICIAL_CELL")
+                self.artificial = t == "ARTIFICIAL_CELL"
             elif kind == "Useion":
                 valence = None
                 if s.valence is not None:
@@ -304,6 +327,7 @@ class Mechanism:
         self.initial = block.statement_block
 
     def read_BreakpointBlock(self, block):
+        self.has_breakpoint = True
         for statement in block.statement_block.statements:
             s = getattr(statement, "expression", statement)
             if type(s).__name__ == "SolveBlock":

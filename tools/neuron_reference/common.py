@@ -26,6 +26,27 @@ def run(tstop, v_init):
         h.fadvance()
 
 
+def hh_soma_template(v_init, celsius, synapse):
+    """parnet's cell template of the hh compartment below: 20 x 20 um, Ra 100, one synapse (a
+    model file's synapse object), a detector at 10 mV."""
+    return {'Ra': 100, 'cm': 1, 'v_init': v_init, 'celsius': celsius,
+            'sections': [{'name': 'soma', 'length': 20, 'diam': 20, 'mechanisms': {'hh': {}}}],
+            'synapses': [synapse],
+            'detector': {'section': 'soma', 'x': 0.5, 'threshold': 10}}
+
+
+def hh_soma(name, synapse_type, synapse_params):
+    """In NEURON: a 20 x 20 um section with hh and Ra 100, and a point process at its middle."""
+    soma = h.Section(name=name)
+    soma.L = soma.diam = 20
+    soma.Ra = 100
+    soma.insert('hh')
+    syn = getattr(h, synapse_type)(soma(0.5))
+    for p, value in synapse_params.items():
+        setattr(syn, p, value)
+    return soma, syn
+
+
 def sampled(vec, every):
     """Every `every`-th recorded value (Vector.record records at t = 0 and after each step)."""
     return [round(vec[i], 9) for i in range(0, len(vec), every)]

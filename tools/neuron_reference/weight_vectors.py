@@ -36,11 +36,8 @@ def model(catalogue):
         'description': 'tools/neuron_reference/weight_vectors.py: StdpSyn weight vectors',
         'run': {'tstop': TSTOP, 'dt': DT},
         'catalogues': [catalogue],
-        'cell_templates': {'hh_soma': {
-            'Ra': 100, 'cm': 1, 'v_init': V_INIT, 'celsius': CELSIUS,
-            'sections': [{'name': 'soma', 'length': 20, 'diam': 20, 'mechanisms': {'hh': {}}}],
-            'synapses': [{'name': 'stdp', 'type': 'StdpSyn', 'section': 'soma', 'x': 0.5, 'params': SYNAPSE}],
-            'detector': {'section': 'soma', 'x': 0.5, 'threshold': 10}}},
+        'cell_templates': {'hh_soma': common.hh_soma_template(
+            V_INIT, CELSIUS, {'name': 'stdp', 'type': 'StdpSyn', 'section': 'soma', 'x': 0.5, 'params': SYNAPSE})},
         'populations': [{'name': 'src', 'count': len(SOURCES), 'kind': 'spike_source', 'model': 'replay',
                          'times': SOURCES},
                         {'name': 'pyr', 'count': TARGETS, 'kind': 'cable', 'cell': 'hh_soma'}],
@@ -54,13 +51,7 @@ def model(catalogue):
 def simulate():
     cells, synapses, traces, spikes, detectors = [], [], [], [], []
     for k in range(TARGETS):
-        soma = h.Section(name=f'soma{k}')
-        soma.L = soma.diam = 20
-        soma.Ra = 100
-        soma.insert('hh')
-        syn = h.StdpSyn(soma(0.5))
-        for p, value in SYNAPSE.items():
-            setattr(syn, p, value)
+        soma, syn = common.hh_soma(f'soma{k}', 'StdpSyn', SYNAPSE)
         trace = h.Vector()
         trace.record(soma(0.5)._ref_v, DT * EVERY)
         fired = h.Vector()

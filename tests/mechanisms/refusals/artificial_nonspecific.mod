@@ -1,0 +1,7 @@
+: expect: 4 NONSPECIFIC_CURRENT in an ARTIFICIAL_CELL is not supported
+NEURON {
+    ARTIFICIAL_CELL Ns
+    NONSPECIFIC_CURRENT i
+}
+ASSIGNED { i }
+NET_RECEIVE (w) { }
