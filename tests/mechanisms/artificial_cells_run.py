@@ -19,7 +19,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'runs'))
-from engine_runs import datasets, run  # noqa: E402
+from engine_runs import datasets, run, same_on_layouts  # noqa: E402
 from engine_catalogue_run import engine_arguments  # noqa: E402
 
 REFERENCE = os.path.join(HERE, '..', 'data', 'neuron', 'artificial_cells.json')
@@ -72,18 +72,7 @@ def main():
         json.dump(model, f)
     dt = reference['dt']
 
-    first = None
-    for ranks, threads in LAYOUTS:
-        spikes, traces = engine_run(args, f'run_{ranks}x{threads}', ranks, threads)
-        if first is None:
-            first = (spikes, traces)
-            continue
-        if spikes != first[0]:
-            sys.exit(f'FAIL: {ranks} ranks x {threads} threads: spikes differ from 1 x 1')
-        for f, values in first[1].items():
-            for key in values:
-                if not np.array_equal(traces[f][key], values[key]):
-                    sys.exit(f'FAIL: {ranks} ranks x {threads} threads: {f} {key} differs from 1 x 1')
+    first = same_on_layouts(LAYOUTS, lambda ranks, threads: engine_run(args, f'run_{ranks}x{threads}', ranks, threads))
     spikes, traces = first
     print(f'ok: {sum(len(s) for s in spikes.values())} spikes and {len(traces)} traces bit-identical '
           f'on {len(LAYOUTS)} layouts')

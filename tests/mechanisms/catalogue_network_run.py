@@ -14,7 +14,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'runs'))
-from engine_runs import datasets, run  # noqa: E402
+from engine_runs import datasets, run, same_on_layouts  # noqa: E402
 
 REFERENCE = os.path.join(HERE, '..', 'data', 'neuron', 'catalogue_network.json')
 LAYOUTS = [(1, 1), (2, 1), (3, 1), (2, 2), (1, 2)]
@@ -61,18 +61,8 @@ def main():
     with open(path, 'w') as f:
         json.dump(model, f)
 
-    first = None
-    for ranks, threads in LAYOUTS:
-        spikes, traces = engine_run(args, path, f'run_{ranks}x{threads}', ranks, threads)
-        if first is None:
-            first = (spikes, traces)
-            continue
-        if spikes != first[0]:
-            sys.exit(f'FAIL: {ranks} ranks x {threads} threads: spikes differ from 1 x 1')
-        for name, data in first[1].items():
-            for key, values in data.items():
-                if not np.array_equal(traces[name][key], values):
-                    sys.exit(f'FAIL: {ranks} ranks x {threads} threads: {name} {key} differs from 1 x 1')
+    first = same_on_layouts(LAYOUTS, lambda ranks, threads: engine_run(args, path, f'run_{ranks}x{threads}',
+                                                                        ranks, threads))
     print(f'ok: {len(first[0])} spikes and three traces bit-identical on {len(LAYOUTS)} layouts')
 
     network = reference['network']

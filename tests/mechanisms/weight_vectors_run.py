@@ -15,7 +15,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'runs'))
-from engine_runs import datasets, run  # noqa: E402
+from engine_runs import datasets, run, same_on_layouts  # noqa: E402
 from engine_catalogue_run import engine_arguments  # noqa: E402
 
 REFERENCE = os.path.join(HERE, '..', 'data', 'neuron', 'weight_vectors.json')
@@ -44,17 +44,8 @@ def main():
         json.dump(model, f)
     dt = reference['dt']
 
-    first = None
-    for ranks, threads in LAYOUTS:
-        spikes, trace = engine_run(args, model, f'run_{ranks}x{threads}', ranks, threads)
-        if first is None:
-            first = (spikes, trace)
-            continue
-        if spikes != first[0]:
-            sys.exit(f'FAIL: {ranks} ranks x {threads} threads: spikes differ from 1 x 1')
-        for key, values in first[1].items():
-            if not np.array_equal(trace[key], values):
-                sys.exit(f'FAIL: {ranks} ranks x {threads} threads: {key} differs from 1 x 1')
+    first = same_on_layouts(LAYOUTS, lambda ranks, threads: engine_run(args, model, f'run_{ranks}x{threads}',
+                                                                        ranks, threads))
     print(f'ok: {len(first[0])} spikes and the traces bit-identical on {len(LAYOUTS)} layouts')
 
     network = reference['network']
