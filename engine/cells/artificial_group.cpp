@@ -28,6 +28,9 @@ std::optional<double> due_time(double time, double now) {
 
 ArtificialCellGroup::ArtificialCellGroup(const Recipe& recipe, std::span<const Gid> gids)
     : gids_(gids.begin(), gids.end()), cells_(gids.size()), dt_(recipe.dt()) {
+    // Per (mechanism, GLOBALs) its newest block, the only one that can have free lanes: set-up
+    // stays linear in the cells (a search of every block for each cell was quadratic).
+    std::vector<Block*> filling;
     for (std::size_t i = 0; i < gids_.size(); ++i) {
         const Gid g = gids_[i];
         if (recipe.kind(g) != CellKind::artificial)
@@ -45,10 +48,11 @@ ArtificialCellGroup::ArtificialCellGroup(const Recipe& recipe, std::span<const G
             if (!q) throw input_error(recipe.where(g) + ": " + std::string(cell.mechanism->name()) + " has no GLOBAL " + name);
             globals[*q] = value;
         }
-        // A block of the same mechanism and GLOBALs with a free lane, or a new one.
-        Block* block = nullptr;
-        for (auto& b : blocks_)
-            if (b->mechanism == cell.mechanism && b->globals == globals && b->cell.back() == no_cell) block = b.get();
+        // The filling block of the same mechanism and GLOBALs if it has a free lane, or a new one.
+        const auto open = std::find_if(filling.begin(), filling.end(), [&](const Block* b) {
+            return b->mechanism == cell.mechanism && b->globals == globals;
+        });
+        Block* block = open != filling.end() && (*open)->cell.back() == no_cell ? *open : nullptr;
         if (!block) {
             auto b = std::make_unique<Block>();
             b->mechanism = cell.mechanism;
@@ -78,6 +82,8 @@ ArtificialCellGroup::ArtificialCellGroup(const Recipe& recipe, std::span<const G
             v.net_send_context = &b->callbacks;
             blocks_.push_back(std::move(b));
             block = blocks_.back().get();
+            if (open != filling.end()) *open = block;
+            else filling.push_back(block);
         }
         const auto lane = static_cast<std::uint32_t>(std::find(block->cell.begin(), block->cell.end(), no_cell) -
                                                      block->cell.begin());
